@@ -1,0 +1,238 @@
+"""Load the content tree (bundled, then overrides file by file) into a validated Library."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
+from .errors import ContentError
+from .model import (
+    ChannelFile,
+    Clinic,
+    Condition,
+    Labels,
+    Library,
+    Point,
+    Section,
+    SourceFile,
+    normalise_code,
+)
+from .paths import bundled_content
+
+CONTENT_ENV = "HANDOUTS_CONTENT"
+# Sections every handout prints. An override may add blocks to them, never remove any.
+PROTECTED_SECTIONS = ("when-to-call", "disclaimer")
+REQUIRED_SECTIONS = ("what-is-acupuncture", "what-to-expect", "risks", *PROTECTED_SECTIONS)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    rel: str  # e.g. conditions/hip-pain.yaml
+    path: Path
+    root: Path
+    bundled: bool
+
+
+def content_roots(override: str | os.PathLike | None = None) -> list[Path]:
+    """The bundled tree, then the override (argument, else $HANDOUTS_CONTENT), if any."""
+    roots = [bundled_content()]
+    chosen = override if override not in (None, "") else os.environ.get(CONTENT_ENV) or None
+    if chosen is not None:
+        root = Path(chosen).expanduser()
+        if not root.is_dir():
+            source = "--content" if override not in (None, "") else f"${CONTENT_ENV}"
+            raise ContentError([f"{source}: {root} is not a folder; give the folder that holds your clinic.yaml, conditions/, points/ or sections/"])
+        if root.resolve() != roots[0].resolve():
+            roots.append(root)
+    return roots
+
+
+def _entries(roots: list[Path]) -> dict[str, list[_Entry]]:
+    """Every YAML file under each root, by relative path, bundled first."""
+    found: dict[str, list[_Entry]] = {}
+    for i, root in enumerate(roots):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".yaml", ".yml") and path.is_file():
+                rel = path.relative_to(root).as_posix()
+                if rel.endswith(".yml"):
+                    rel = rel[:-4] + ".yaml"
+                found.setdefault(rel, []).append(_Entry(rel, path, root, i == 0))
+    return found
+
+
+def _label(entry: _Entry) -> str:
+    return entry.rel if entry.bundled else str(entry.path)
+
+
+def _fmt_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], **extra: Any) -> Any:
+    """Validate a document against a model; on failure add one problem per error, with its line."""
+    if not isinstance(doc.data, dict):
+        problems.append(f"{doc.at()}: the file must be a mapping of fields (name: value), found {type(doc.data).__name__}")
+        return None
+    try:
+        return model.model_validate({**doc.data, **extra})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+            field = _fmt_loc(loc)
+            msg = err["msg"]
+            if err["type"] == "missing":
+                msg = "is required but missing; add it"
+            elif err["type"] == "extra_forbidden":
+                msg = "is not a known field; check its spelling or remove it"
+            elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back"):
+                msg = f"{msg} (a language code must be en, es or zh)"
+            problems.append(f"{doc.at(loc)}: {field}: {msg}")
+        return None
+
+
+class _Loader:
+    def __init__(self, roots: list[Path]):
+        self.roots = roots
+        self.problems: list[str] = []
+        self.files: dict[str, SourceFile] = {}
+        self.entries = _entries(roots)
+
+    def read(self, entry: _Entry) -> yamlio.Document | None:
+        label = _label(entry)
+        try:
+            doc = yamlio.read(entry.path, label)
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        self.files[entry.rel] = SourceFile(label=label, root=str(entry.root), sha256=hashlib.sha256(entry.path.read_bytes()).hexdigest())
+        return doc
+
+    def winner(self, rel: str) -> _Entry | None:
+        versions = self.entries.get(rel)
+        return versions[-1] if versions else None
+
+    def one(self, rel: str, model: type[BaseModel], required: bool = True) -> Any:
+        entry = self.winner(rel)
+        if entry is None:
+            if required:
+                self.problems.append(f"{rel}: missing; every content tree needs it (see the bundled {rel})")
+            return None
+        doc = self.read(entry)
+        return validate(model, doc, self.problems) if doc else None
+
+    def folder(self, name: str) -> list[str]:
+        return sorted(rel for rel in self.entries if rel.startswith(name + "/") and rel.count("/") == 1)
+
+
+def _protected(loader: _Loader, rel: str) -> Section | None:
+    """A protected section: the bundled blocks first, then any blocks an override adds."""
+    versions = loader.entries.get(rel, [])
+    merged: Section | None = None
+    for entry in versions:
+        doc = loader.read(entry)
+        section = validate(Section, doc, loader.problems) if doc else None
+        if section is None:
+            continue
+        if merged is None:
+            merged = section
+        else:
+            merged = section.model_copy(update={"blocks": merged.blocks + tuple(b for b in section.blocks if b not in merged.blocks),
+                                                "footer": merged.footer})
+    if not versions:
+        loader.problems.append(f"{rel}: missing; every handout prints it")
+    return merged
+
+
+def load_library(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> Library:
+    """Read the bundled content plus an override tree into a Library; report every problem at once.
+
+    `clinic` names a clinic profile file that replaces the content's clinic.yaml.
+    """
+    loader = _Loader(content_roots(content))
+    problems = loader.problems
+
+    if clinic is not None:
+        path = Path(clinic)
+        loader.entries["clinic.yaml"] = [_Entry("clinic.yaml", path, path.parent, False)]
+    clinic = loader.one("clinic.yaml", Clinic)
+    labels = loader.one("labels.yaml", Labels)
+
+    sections: dict[str, Section] = {}
+    for rel in loader.folder("sections"):
+        sid = Path(rel).stem
+        section = _protected(loader, rel) if sid in PROTECTED_SECTIONS else loader.one(rel, Section)
+        if section is not None:
+            sections[sid] = section
+    for sid in REQUIRED_SECTIONS:
+        if f"sections/{sid}.yaml" not in loader.entries:
+            problems.append(f"sections/{sid}.yaml: missing; every handout prints this section")
+
+    points: dict[str, Point] = {}
+    aliases: dict[str, str] = {}
+    alias_where: dict[str, str] = {}
+    for rel in loader.folder("points"):
+        entry = loader.winner(rel)
+        doc = loader.read(entry) if entry else None
+        channel_file = validate(ChannelFile, doc, problems) if doc else None
+        if channel_file is None:
+            continue
+        for raw_code, body in channel_file.points.items():
+            code = normalise_code(raw_code)
+            where = doc.at(("points", raw_code))
+            if code != raw_code:
+                problems.append(f"{where}: point code {raw_code!r} is not in standard form; write it as {code}")
+            if code in points:
+                problems.append(f"{where}: point {code} is defined twice (also at {points[code].where}); keep one")
+                continue
+            points[code] = Point(code=code, channel=channel_file.channel.code, body=body, where=where)
+            for alias in body.aliases:
+                key = normalise_code(alias)
+                if key in alias_where and aliases[key] != code:
+                    problems.append(f"{where}: alias {alias!r} of {code} is already an alias of {aliases[key]} ({alias_where[key]}); remove one")
+                aliases[key] = code
+                alias_where[key] = where
+    for key, code in aliases.items():
+        if key in points and key != code:
+            problems.append(f"{alias_where[key]}: alias {key!r} of {code} is itself the code of another point; remove the alias")
+
+    conditions: dict[str, Condition] = {}
+    where: dict[str, str] = {}
+    for rel in loader.folder("conditions"):
+        cid = Path(rel).stem
+        entry = loader.winner(rel)
+        doc = loader.read(entry) if entry else None
+        condition = validate(Condition, doc, problems) if doc else None
+        if condition is None:
+            continue
+        where[f"conditions/{cid}"] = doc.label
+        for i, cp in enumerate(condition.points):
+            key = normalise_code(cp.code)
+            if key not in points and key not in aliases:
+                problems.append(f"{doc.at(('points', i, 'code'))}: points[{i}].code: unknown point {cp.code!r}; add it under points/ or fix the code")
+        conditions[cid] = _canonical_points(condition, points, aliases)
+    if not conditions and not problems:
+        problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
+
+    if problems:
+        raise ContentError(problems)
+    return Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels,
+                   aliases=aliases, files=dict(sorted(loader.files.items())), where=where)
+
+
+def _canonical_points(condition: Condition, points: dict[str, Point], aliases: dict[str, str]) -> Condition:
+    """Write a condition's point codes in standard form (content may use aliases such as LIV3)."""
+    fixed = []
+    for cp in condition.points:
+        key = normalise_code(cp.code)
+        code = key if key in points else aliases.get(key, key)
+        fixed.append(cp if cp.code == code else cp.model_copy(update={"code": code}))
+    return condition.model_copy(update={"points": tuple(fixed)})

@@ -1,0 +1,93 @@
+"""Register the fonts in fonts/ once per process, and choose a font per word by glyph coverage."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from .errors import HandoutError
+from .paths import fonts_dir
+from .text import escape
+
+
+class GlyphError(HandoutError):
+    """Text has characters that no bundled font can draw."""
+
+
+@lru_cache(maxsize=None)
+def register(name: str, filename: str):
+    """Register a TrueType font under a logical name (once); return it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = fonts_dir() / filename
+    try:
+        font = TTFont(name, str(path))
+    except Exception as exc:  # a missing or damaged font file is an install problem worth naming
+        raise HandoutError(f"font {name}: cannot read {path} ({exc}); reinstall handouts or restore fonts/") from None
+    pdfmetrics.registerFont(font)
+    return font
+
+
+class FontChain:
+    """An ordered list of fonts: the first that can draw a whole word draws it."""
+
+    def __init__(self, faces: Sequence[tuple[str, str]]):
+        self.faces = tuple(faces)  # (logical name, file name)
+
+    @property
+    def primary(self) -> str:
+        name, filename = self.faces[0]
+        register(name, filename)
+        return name
+
+    def _covers(self, index: int, chars: Iterable[str]) -> bool:
+        name, filename = self.faces[index]
+        cmap = register(name, filename).face.charToGlyph
+        return all(ord(c) in cmap for c in chars)
+
+    def font_for(self, word: str) -> str:
+        """The first font that has every character of `word` (fonts after the first load lazily)."""
+        for i in range(len(self.faces)):
+            if self._covers(i, word):
+                return self.faces[i][0]
+        missing = sorted({c for c in word if not any(self._covers(i, c) for i in range(len(self.faces)))})
+        if not missing:  # no single font has the whole word, but each character has one
+            return ""
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+        raise GlyphError(f"the text {word!r} has characters that no bundled font can draw: {shown}; remove or replace them")
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """Split text into (font name, text) runs, whole words at a time."""
+        out: list[tuple[str, str]] = []
+        for token in _tokens(text):
+            if token.isspace():
+                font = out[-1][0] if out else self.primary
+                pieces = [(font, token)]
+            else:
+                font = self.font_for(token)
+                pieces = [(font, token)] if font else [(self.font_for(c), c) for c in token]
+            for font, piece in pieces:
+                if out and out[-1][0] == font:
+                    out[-1] = (font, out[-1][1] + piece)
+                else:
+                    out.append((font, piece))
+        return out
+
+    def markup(self, text: str) -> str:
+        """Escaped Paragraph markup with an explicit face on every run."""
+        return "".join(f'<font face="{font}">{escape(run)}</font>' for font, run in self.runs(text))
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of `text` that no font in the chain has."""
+        return {c for c in set(text) if not c.isspace() and not any(self._covers(i, c) for i in range(len(self.faces)))}
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for ch in text:
+        if tokens and tokens[-1][-1].isspace() == ch.isspace():
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens

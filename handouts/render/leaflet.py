@@ -1,0 +1,125 @@
+"""The take-home leaflet layout: one column, masthead on page 1, footer with page X of Y."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from .. import __version__
+from ..errors import HandoutError
+from ..model import Handout
+from ..styles import Style, load_style
+from .flowables import Builder
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to print a handout; shared by the CLI and the API."""
+
+    page_size: str = "letter"
+    large_print: bool = False
+
+
+def draw_runs(canvas: Canvas, style: Style, x: float, y: float, text: str, name: str, align: str = "left") -> None:
+    """Draw one line of literal text with the font chain (right-aligned at x when align='right')."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    spec = style.text(name)
+    runs = style.chain(spec.get("weight", "regular")).runs(text)
+    size = spec["size"]
+    if align == "right":
+        x -= sum(stringWidth(run, font, size) for font, run in runs)
+    canvas.setFillColor(HexColor(style.colour(spec.get("colour", "text"))))
+    for font, run in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, font, size)
+
+
+def _numbered_canvas(handout: Handout, style: Style):
+    """A canvas class that draws the footer once the page count is known."""
+
+    class FooterCanvas(Canvas):
+        pages = 0
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = FooterCanvas.pages = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, number: int, total: int) -> None:
+            width, _ = style.page
+            m = style.margins
+            line_y = m["bottom"] - 14
+            self.setStrokeColor(HexColor(style.colour("rule")))
+            self.setLineWidth(0.6)
+            self.line(m["left"], line_y, width - m["right"], line_y)
+            first = line_y - 11
+            second = first - style.text("footer")["leading"]
+            page = handout.page_label.format(page=number, pages=total)
+            draw_runs(self, style, width - m["right"], first, page, "footer", align="right")
+            draw_runs(self, style, m["left"], first, handout.footer_contact, "footer")
+            draw_runs(self, style, m["left"], second, handout.footer, "footer")
+
+    return FooterCanvas
+
+
+def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
+    """Lay out a Handout as a leaflet and return the PDF bytes (same input, same bytes).
+
+    A leaflet that runs past its page budget is set again with tighter spacing (never smaller type).
+    """
+    layers = ("large-print",) if options.large_print else ()
+    pdf, pages = _layout(handout, options, layers)
+    if not options.large_print and pages > MAX_PAGES:
+        tight, tight_pages = _layout(handout, options, (*layers, "tight"))
+        if tight_pages < pages:
+            pdf = tight
+    return pdf
+
+
+MAX_PAGES = 2
+
+
+def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[bytes, int]:
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    width, height = style.page
+    m = style.margins
+    frame = Frame(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(width, height),
+        leftMargin=m["left"], rightMargin=m["right"], topMargin=m["top"], bottomMargin=m["bottom"],
+        title=handout.title, author=handout.author, subject=handout.subject,
+        keywords=", ".join(handout.keywords), creator=f"handouts {__version__}", producer=f"handouts {__version__}",
+        lang=handout.lang, invariant=1, initialFontName=style.chain().primary, pageCompression=1,
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    builder = Builder(style, frame._width)
+    story = [builder.masthead(handout), *builder.title(handout)]
+    for section in handout.sections:
+        story += builder.section(section)
+    canvasmaker = _numbered_canvas(handout, style)
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    except LayoutError as exc:
+        raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
+    return buffer.getvalue(), canvasmaker.pages

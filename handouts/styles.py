@@ -1,0 +1,98 @@
+"""Layered style sheets (styles/*.yaml) resolved into fonts, colours and paragraph styles."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .fonts import FontChain, register
+
+
+_SHEETS = Path(__file__).resolve().parent / "styles"  # the YAML style sheets ship beside this module
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+@lru_cache(maxsize=None)
+def _sheet(name: str) -> dict:
+    return yaml.safe_load((_SHEETS / f"{name}.yaml").read_text("utf-8")) or {}
+
+
+@lru_cache(maxsize=None)
+def sheet(*layers: str) -> dict:
+    """base.yaml with each named overlay merged on top, in order."""
+    data = _sheet("base")
+    for layer in layers:
+        data = _merge(data, _sheet(layer))
+    return data
+
+
+@dataclass(frozen=True)
+class Style:
+    """A resolved style sheet for one document: page, fonts, colours, text styles."""
+
+    data: dict
+    accent: str
+    page_size: str
+
+    @property
+    def page(self) -> tuple[float, float]:
+        w, h = self.data["page"]["sizes"][self.page_size]
+        return float(w), float(h)
+
+    @property
+    def margins(self) -> dict[str, float]:
+        return self.data["page"]["margins"]
+
+    def chain(self, weight: str = "regular") -> FontChain:
+        return _chain(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
+
+    def colour(self, name: str) -> str:
+        return self.accent if name == "accent" else self.data["colours"][name]
+
+    def text(self, name: str) -> dict[str, Any]:
+        return self.data["text"][name]
+
+    def paragraph(self, name: str, **changes: Any):
+        """A ReportLab ParagraphStyle for a named text style."""
+        from reportlab.lib.colors import HexColor
+        from reportlab.lib.styles import ParagraphStyle
+
+        spec = self.text(name)
+        chain = self.chain(spec.get("weight", "regular"))
+        values = dict(
+            fontName=chain.primary,
+            bulletFontName=self.chain().primary,
+            fontSize=spec["size"],
+            leading=spec["leading"],
+            textColor=HexColor(self.colour(spec.get("colour", "text"))),
+            spaceBefore=spec.get("space_before", 0),
+            spaceAfter=spec.get("space_after", 0),
+        )
+        return ParagraphStyle(name, **{**values, **changes})
+
+    def markup(self, text: str, name: str) -> str:
+        """Escaped markup for literal text in the weight of a named text style."""
+        return self.chain(self.text(name).get("weight", "regular")).markup(text)
+
+
+@lru_cache(maxsize=None)
+def _chain(names: tuple[str, ...], files: tuple[tuple[str, str], ...]) -> FontChain:
+    lookup = dict(files)
+    return FontChain([(n, lookup[n]) for n in names])
+
+
+def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:
+    style = Style(data=sheet(*layers), accent=accent, page_size=page_size)
+    register(*next(iter(style.chain().faces)))
+    return style

@@ -1,0 +1,49 @@
+"""Shared helpers: run the CLI in-process, read PDFs back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run `handouts ARGS...` in-process; returns click's Result (exit_code, output)."""
+    monkeypatch.delenv("HANDOUTS_CONTENT", raising=False)
+
+    def _run(*args: str, **env: str):
+        return CliRunner().invoke(main, [str(a) for a in args], env=env or None, catch_exceptions=False)
+
+    return _run
+
+
+def pdf_text(data: bytes | Path) -> list[str]:
+    """The extracted text of each page."""
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw)).pages]
+
+
+def flat(text: str) -> str:
+    """Text with runs of white space folded, for phrase searches across line breaks."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def leaflet(run, tmp_path):
+    """Make a leaflet with the CLI; returns (path, [page texts])."""
+
+    def _make(*args: str, name: str = "out.pdf"):
+        out = tmp_path / name
+        result = run("leaflet", *args, "-o", out)
+        assert result.exit_code == 0, result.output
+        return out, pdf_text(out)
+
+    return _make
