@@ -93,6 +93,12 @@ def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], 
                 msg = "is required but missing; add it"
             elif err["type"] == "extra_forbidden":
                 msg = "is not a known field; check its spelling or remove it"
+            elif err["type"] in ("dict_type", "model_type"):
+                found = type(err.get("input")).__name__.replace("NoneType", "nothing")
+                msg = f"must be a mapping of fields or languages (e.g. `en: ...` on its own line), found {found}"
+            elif err["type"] in ("tuple_type", "list_type"):
+                found = type(err.get("input")).__name__.replace("NoneType", "nothing")
+                msg = f"must be a list (lines starting with `- `), found {found}"
             elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back"):
                 msg = f"{msg} (a language code must be en, es or zh)"
             problems.append(f"{doc.at(loc)}: {field}: {msg}")

@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from cli import main
+from handouts.__main__ import load_cli
+
+main = load_cli()
 
 REPO = Path(__file__).resolve().parent.parent
 
