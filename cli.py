@@ -110,5 +110,119 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
     click.echo(f"wrote {out}", err=True)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
+              help="Check this content folder on top of the bundled content.")
+@click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
+def check(content: Path | None, scores: bool) -> None:
+    """Validate, cross-reference and lint all content; exit 1 if anything is wrong.
+
+    \b
+    Reports, each with file and line: schema errors, unknown points, duplicate ids,
+    colliding aliases, missing translations, characters no bundled font can draw,
+    risky health claims, effect claims without sources, reading levels (English
+    Flesch-Kincaid grade, Spanish Fernández-Huerta) and reviews older than 24 months.
+
+    \b
+    Examples:
+      handouts check
+      handouts check --content ./our-clinic --scores
+    """
+    from handouts import check_content
+
+    try:
+        report = check_content(content)
+    except HandoutError as exc:
+        raise _report(exc) from None
+    for finding in sorted(report.findings, key=lambda f: (f.where.split(":")[0], _line(f.where), f.level)):
+        click.echo(str(finding))
+    rows = [s for s in report.scores if scores or s.status != "ok"]
+    if rows:
+        click.echo("\nReading level (English: Flesch-Kincaid grade, higher is harder; Spanish: Fernández-Huerta, lower is harder)")
+        width = max(len(s.where) for s in rows)
+        click.echo(f"  {'where':{width}}  {'block':28} lang  score  status")
+        for s in sorted(rows, key=lambda s: (s.where.split(":")[0], _line(s.where), s.lang)):
+            click.echo(f"  {s.where:{width}}  {s.block:28} {s.lang:4} {s.value:6.1f}  {s.status}")
+    errors, warnings = len(report.errors), len(report.warnings)
+    click.echo(f"\n{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    if errors:
+        raise SystemExit(1)
+
+
+def _line(where: str) -> int:
+    tail = where.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+@main.group(name="list", context_settings=CONTEXT)
+def list_() -> None:
+    """List what the content offers: conditions or points.
+
+    \b
+    Examples:
+      handouts list conditions --lang es
+      handouts list points --channel GB
+    """
+
+
+def _content_option(function):
+    return click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
+                        help="Include this content folder on top of the bundled content.")(function)
+
+
+@list_.command(name="conditions", context_settings=CONTEXT)
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the titles.")
+@_content_option
+def list_conditions(lang: str, content: Path | None) -> None:
+    """List the conditions: id, title and usual points.
+
+    \b
+    Example:
+      handouts list conditions --lang zh
+    """
+    from handouts import condition_rows
+
+    try:
+        rows = condition_rows(content, lang)
+    except HandoutError as exc:
+        raise _report(exc) from None
+    _table(["id", "title", "usual points (optional in brackets)"], rows)
+
+
+@list_.command(name="points", context_settings=CONTEXT)
+@click.option("--channel", help="Only this channel, e.g. GB, LR, EX.")
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the locations.")
+@click.option("--used", is_flag=True, help="Only points that a condition uses.")
+@_content_option
+def list_points(channel: str | None, lang: str, used: bool, content: Path | None) -> None:
+    """List points: code, pinyin, characters, English name and where it is.
+
+    \b
+    Examples:
+      handouts list points --channel GB
+      handouts list points --used --lang es
+    """
+    from handouts import point_rows
+
+    try:
+        rows = point_rows(content, lang, channel=channel, used_only=used)
+    except HandoutError as exc:
+        raise _report(exc) from None
+    _table(["code", "pinyin", "characters", "name", "where"], rows)
+
+
+def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
+    """Print rows as aligned columns (East Asian characters count as two columns)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers[:-1])]
+    for row in [tuple(headers), *rows]:
+        cells = [cell + " " * (w - width(cell)) for cell, w in zip(row, widths)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

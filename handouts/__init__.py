@@ -20,6 +20,14 @@ from .errors import (
 from .content import load_library
 from .compose import compose
 from .visit import Visit, make_visit, read_visit_file
+from .listing import condition_rows, point_rows
+
+
+def check_content(content=None, today=None):
+    """Run every content check (see handouts.checks); returns a Report, raises nothing for content problems."""
+    from .checks import check_content as run
+
+    return run(content, today)
 
 __version__ = "0.1.0"
 
@@ -51,10 +59,13 @@ __all__ = [
     "UnknownPointError",
     "Visit",
     "VisitError",
+    "check_content",
     "compose",
+    "condition_rows",
     "load_library",
     "make_leaflet",
     "make_visit",
+    "point_rows",
     "read_visit_file",
     "render_pdf",
     "__version__",

@@ -17,6 +17,7 @@ from .model import (
     Clinic,
     Condition,
     Labels,
+    Lint,
     Library,
     Point,
     Section,
@@ -110,7 +111,12 @@ class _Loader:
         self.roots = roots
         self.problems: list[str] = []
         self.files: dict[str, SourceFile] = {}
+        self.documents: list[yamlio.Document] = []
         self.entries = _entries(roots)
+        for rel, versions in self.entries.items():
+            for a, b in zip(versions, versions[1:]):
+                if a.root == b.root:
+                    self.problems.append(f"{_label(b)}: duplicate of {_label(a)} (same id, .yml and .yaml); keep one")
 
     def read(self, entry: _Entry) -> yamlio.Document | None:
         label = _label(entry)
@@ -119,6 +125,7 @@ class _Loader:
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return None
+        self.documents.append(doc)
         self.files[entry.rel] = SourceFile(label=label, root=str(entry.root), sha256=hashlib.sha256(entry.path.read_bytes()).hexdigest())
         return doc
 
@@ -158,11 +165,30 @@ def _protected(loader: _Loader, rel: str) -> Section | None:
     return merged
 
 
+@dataclass(frozen=True)
+class ContentRead:
+    """What reading a content tree gave: the Library (None if there were problems), the problems, the parsed files."""
+
+    library: Library | None
+    problems: list[str]
+    documents: list[yamlio.Document]
+    lint: Lint | None = None
+
+
 def load_library(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> Library:
     """Read the bundled content plus an override tree into a Library; report every problem at once.
 
     `clinic` names a clinic profile file that replaces the content's clinic.yaml.
     """
+    result = read_content(content, clinic)
+    if result.problems:
+        raise ContentError(result.problems)
+    assert result.library is not None
+    return result.library
+
+
+def read_content(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> ContentRead:
+    """Read and validate every content file, collecting problems instead of raising (for `check`)."""
     loader = _Loader(content_roots(content))
     problems = loader.problems
 
@@ -228,10 +254,10 @@ def load_library(content: str | os.PathLike | None = None, clinic: str | os.Path
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
 
-    if problems:
-        raise ContentError(problems)
-    return Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels,
-                   aliases=aliases, files=dict(sorted(loader.files.items())), where=where)
+    library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels,
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where)
+    lint = loader.one("lint.yaml", Lint, required=False)
+    return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
 
 
 def _canonical_points(condition: Condition, points: dict[str, Point], aliases: dict[str, str]) -> Condition:

@@ -185,6 +185,31 @@ class Labels(Frozen):
         return value
 
 
+class ReadabilityLimit(Frozen):
+    metric: Literal["flesch-kincaid", "fernandez-huerta"]
+    warn_above: float | None = None
+    fail_above: float | None = None
+    warn_below: float | None = None
+    fail_below: float | None = None
+
+
+class Readability(Frozen):
+    en: ReadabilityLimit | None = None
+    es: ReadabilityLimit | None = None
+    min_words: int = 12
+    known_words: tuple[Str, ...] = ()
+
+
+class Lint(Frozen):
+    """lint.yaml: what `handouts check` holds the content to."""
+
+    reviewed: Review | None = None
+    review_months: int = Field(24, ge=1)
+    readability: Readability = Readability()
+    risky_claims: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One content file the library was read from, for audit records."""

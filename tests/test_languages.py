@@ -1,0 +1,69 @@
+"""Every shipped condition renders in every language, and no character goes missing on the way."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections import Counter
+
+import pytest
+from pypdf import PdfReader
+
+from handouts import compose, load_library, make_visit, render_pdf
+from handouts.model import LANGS, BulletList, Callout, FactsRow, Heading, Paragraph, PointsTable
+
+LIBRARY = load_library()
+
+
+def _strings(handout):
+    yield from (handout.title, handout.subtitle, handout.masthead.name, *handout.masthead.lines, handout.footer, handout.footer_contact)
+    for section in handout.sections:
+        yield section.title
+        for block in section.blocks:
+            if isinstance(block, (Heading, Paragraph)):
+                yield block.text
+            elif isinstance(block, BulletList):
+                yield from block.items
+            elif isinstance(block, PointsTable):
+                yield from block.headers
+                for row in block.rows:
+                    yield from (row.code, row.pinyin, row.hanzi, row.location, row.why)
+            elif isinstance(block, Callout):
+                yield block.title
+                for head, items in block.parts:
+                    yield head
+                    yield from items
+            elif isinstance(block, FactsRow):
+                for label, value in block.pairs:
+                    yield from (label, value)
+
+
+def _chars(text: str) -> Counter:
+    text = unicodedata.normalize("NFC", text)
+    return Counter(c for c in text if not c.isspace())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
+def test_condition_renders_with_every_character(condition, lang):
+    visit = make_visit({"condition": condition, "lang": lang, "patient": "Zoë Núñez 张伟", "date": "2026-12-01"})
+    handout = compose(LIBRARY, visit)
+    pdf = render_pdf(handout)
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
+    text = "\n".join(pages)
+    squashed = "".join(text.split())
+
+    title = LIBRARY.conditions[condition].title[lang]
+    assert "".join(title.split()) in squashed
+    for cp in LIBRARY.conditions[condition].points:
+        if cp.default:
+            point = LIBRARY.points[cp.code]
+            assert point.code in text and point.body.pinyin in text and point.body.hanzi in text
+
+    wanted = Counter()
+    for string in _strings(handout):
+        wanted += _chars(string)
+    got = _chars(text)
+    short = {c: (n, got[c]) for c, n in wanted.items() if got[c] < n}
+    assert not short, f"characters missing from the PDF text (wanted, found): {short}"
+    assert len(pages) <= 3
