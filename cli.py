@@ -75,6 +75,12 @@ def main() -> None:
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="The visit date [default: today].")
 @click.option("--points", metavar="CODE,CODE,...", help="Points used today, e.g. GB30,GB29,BL40 [default: the condition's usual points].")
 @click.option("--plan", help="The planned sessions in words [default: the condition's usual plan].")
+@click.option("--flag", "flags", multiple=True, metavar="FLAG",
+              help="Something about this patient that changes what is safe: pregnant, anticoagulants, bleeding-disorder, "
+                   "pacemaker, electroacupuncture, needle-phobia, diabetes, immunocompromised (repeat for more).")
+@click.option("--allow-caution", "allow_caution", multiple=True, metavar="CODE",
+              help="Print a point that a flag cautions, because you chose it knowingly (repeat per point).")
+@click.option("--note", help="A short personal note to the patient, printed on the sheet.")
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]), help="Language of the sheet [default: en].")
 @click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: letter].")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -89,6 +95,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
     Examples:
       handouts leaflet hip-pain --patient "Jane Doe" --practitioner "John Roe, L.Ac." \\
           --date 2026-12-01 --points GB30,GB29,BL40,ST36 -o jane.pdf
+      handouts leaflet period-pain --flag pregnant --points SP8,SP10,LR3 -o ann.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
     """
     from handouts import make_leaflet, read_visit_file
@@ -100,7 +107,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         if condition:
             fields["condition"] = condition
         options["date"] = options.pop("date_")
-        fields.update({k: v for k, v in options.items() if v is not None})
+        fields.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items() if v not in (None, ())})
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         pdf = make_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")

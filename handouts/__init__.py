@@ -44,8 +44,12 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
     from .render import RenderOptions
 
+    from .fonts import undrawable
+    from .visit import check_drawable
+
     library = load_library(content, clinic=clinic)
     visit = make_visit(fields, where)
+    check_drawable(visit, undrawable, where)
     handout = compose(library, visit)
     return render_pdf(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print))
 

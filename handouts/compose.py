@@ -24,6 +24,7 @@ from .model import (
     PointsTable,
     Texts,
 )
+from .safety import Safety, apply_rules
 from .text import fill
 from .visit import Visit
 
@@ -106,15 +107,18 @@ def compose(library: Library, visit: Visit) -> Handout:
     if visit.points is None:
         codes = tuple(cp.code for cp in condition.points if cp.default)
         points = resolve_points(library, codes, f"{cfile}: points")
+        points_from = f"the usual points of {cid}"
     else:
         points = resolve_points(library, visit.points)
+        points_from = "--points"
+    safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
 
     sections = [
         _for_whom(w, visit),
         _about(w, library, condition, cfile, title_text),
-        _points_today(w, condition, cfile, points),
+        _points_today(w, condition, cfile, points, safety),
         _expect(w, library, condition, cfile),
-        _risks(w, library, condition, cfile),
+        _risks(w, library, condition, cfile, safety),
         _plan(w, condition, cfile, visit),
         _closing(w, library, condition, cfile),
     ]
@@ -128,7 +132,7 @@ def compose(library: Library, visit: Visit) -> Handout:
         lang=visit.lang,
         title=w.label("document_title", condition=title_text),
         subtitle=w(condition.summary, f"{cfile}: summary"),
-        masthead=Masthead(name=clinic.name, lines=tuple(lines), colour=clinic.colour),
+        masthead=Masthead(name=clinic.name, lines=tuple(lines), colour=clinic.colour, logo=library.logo),
         sections=tuple(s for s in sections if s is not None),
         footer_contact=f"{clinic.name} · {clinic.phone}",
         footer=footer_line,
@@ -160,7 +164,7 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks))
 
 
-def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Point, ...]) -> HandoutSection:
+def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
     why_by_code = {cp.code: (i, cp.why) for i, cp in enumerate(condition.points)}
     rows = []
     for n, point in enumerate(points, start=1):
@@ -174,8 +178,12 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
             why = w(body.uses, f"{point.where}: {point.code}.uses")
         else:
             why = w.label("chosen_by_practitioner")
+        note = ""
+        if point.code in safety.point_notes:
+            rule_id, texts = safety.point_notes[point.code]
+            note = w(texts, f"rules.yaml: {rule_id}.refuse.allowed_note")
         rows.append(PointRow(number=n, code=point.code, pinyin=body.pinyin, hanzi=body.hanzi,
-                             location=w(body.location, f"{point.where}: {point.code}.location"), why=why))
+                             location=w(body.location, f"{point.where}: {point.code}.location"), why=why, note=note))
     headers = (w.label("col_code"), w.label("col_where"), w.label("col_why"))
     return HandoutSection(id="points", title=w.label("points_today"),
                           blocks=(Paragraph(w.label("points_intro")), PointsTable(headers, tuple(rows))))
@@ -209,9 +217,13 @@ def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> H
                           blocks=tuple(_section_blocks(w, library, "what-to-expect", extra)))
 
 
-def _risks(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
+def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
     extra = [w(t, f"{cfile}: risks[{i}]") for i, t in enumerate(condition.risks)]
-    blocks = _section_blocks(w, library, "risks", extra)
+    first = [Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"), style="lead") for rule_id, texts in safety.risk_first]
+    blocks = first + _section_blocks(w, library, "risks", extra)
+    if safety.notes:
+        blocks.append(Heading(w.label("for_you"), level=3))
+        blocks += [Paragraph(w(texts, f"rules.yaml: {rule_id}.note")) for rule_id, texts in safety.notes]
     call = library.sections["when-to-call"]
     parts = []
     for i, block in enumerate(call.blocks):
@@ -226,6 +238,8 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str) -> Ha
 
 def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit) -> HandoutSection:
     blocks: list[Any] = []
+    if visit.note:
+        blocks.append(Paragraph(f"{w.label('note_from_practitioner')} {visit.note}", style="lead"))
     if visit.plan:
         blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
     blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from .model import (
     Condition,
     Labels,
     Lint,
+    Rules,
     Library,
     Point,
     Section,
@@ -197,6 +199,8 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
         loader.entries["clinic.yaml"] = [_Entry("clinic.yaml", path, path.parent, False)]
     clinic = loader.one("clinic.yaml", Clinic)
     labels = loader.one("labels.yaml", Labels)
+    rules = loader.one("rules.yaml", Rules)
+    logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
 
     sections: dict[str, Section] = {}
     for rel in loader.folder("sections"):
@@ -251,13 +255,70 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
             if key not in points and key not in aliases:
                 problems.append(f"{doc.at(('points', i, 'code'))}: points[{i}].code: unknown point {cp.code!r}; add it under points/ or fix the code")
         conditions[cid] = _canonical_points(condition, points, aliases)
+    if rules is not None:
+        rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
+        _check_rules(rules, rules_doc, points, aliases, problems)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
 
-    library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels,
-                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where)
+    library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
+
+
+MAX_LOGO_BYTES = 5_000_000
+
+
+def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
+    """Read and vet the clinic logo: a PNG or JPEG of sensible size and shape, or a problem naming the field."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    where = doc.at(("logo",)) if doc else "clinic.yaml"
+    path = (entry.path.parent if entry else Path(".")) / clinic.logo
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        loader.problems.append(f"{where}: logo: cannot read {path} ({exc.strerror or exc}); fix the path (relative to clinic.yaml) or remove `logo:`")
+        return None
+    if len(data) > MAX_LOGO_BYTES:
+        loader.problems.append(f"{where}: logo: {path.name} is {len(data):,} bytes; use a logo under 5 MB")
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > 25_000_000:
+                raise ValueError("too many pixels")
+            image.verify()
+    except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
+        loader.problems.append(f"{where}: logo: {path.name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG")
+        return None
+    if kind not in ("PNG", "JPEG"):
+        loader.problems.append(f"{where}: logo: {path.name} is a {kind} image; use PNG or JPEG")
+    elif min(width, height) < 16:
+        loader.problems.append(f"{where}: logo: {path.name} is only {width}×{height} pixels; use one at least 300 pixels wide")
+    elif height > width * 3 or width > height * 12:
+        loader.problems.append(f"{where}: logo: {path.name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark")
+    else:
+        return data
+    return None
+
+
+def _check_rules(rules: Rules, doc: yamlio.Document | None, points: dict[str, Point], aliases: dict[str, str], problems: list[str]) -> None:
+    """Rules may only name flags that rules.yaml declares and points the library has."""
+    for i, rule in enumerate(rules.rules):
+        label = doc.at(("rules", i)) if doc else "rules.yaml"
+        for flag in (*rule.when, *rule.when_any):
+            if flag not in rules.flags:
+                problems.append(f"{label}: rules[{i}] ({rule.id}): unknown flag {flag!r}; declare it under `flags:` or fix the name ({', '.join(rules.flags)})")
+        for code in rule.refuse.points if rule.refuse else ():
+            key = normalise_code(code)
+            if key not in points and key not in aliases:
+                problems.append(f"{label}: rules[{i}] ({rule.id}): unknown point {code!r}; fix the code")
+        if rule.refuse and rule.refuse.allow == "per-point" and rule.refuse.targets_points and rule.refuse.allowed_note is None:
+            problems.append(f"{label}: rules[{i}] ({rule.id}): a per-point refusal needs `allowed_note:` (what the leaflet says beside an allowed point)")
 
 
 def _canonical_points(condition: Condition, points: dict[str, Point], aliases: dict[str, str]) -> Condition:

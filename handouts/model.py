@@ -166,6 +166,7 @@ class Clinic(Frozen):
     colour: Annotated[str, StringConstraints(pattern=HEX.pattern)] = "#1D5C63"
     emergency_number: Str = "911"
     practitioners: tuple[Str, ...] = ()
+    logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
 
 
 class Labels(Frozen):
@@ -183,6 +184,55 @@ class Labels(Frozen):
             if len(names) != 12:
                 raise ValueError(f"{lang} needs 12 month names, has {len(names)}")
         return value
+
+
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+class Refusal(Frozen):
+    """When a rule refuses to print: which points it is about (none listed: the whole visit)."""
+
+    caution: FlagName | None = None  # points whose content carries this caution kind
+    regions: tuple[Str, ...] = ()  # points in these body regions
+    points: tuple[Str, ...] = ()  # these points by code
+    allow: Literal["per-point", "never"] = "per-point"
+    reason: Texts
+    allowed_note: Texts | None = None
+
+    @property
+    def targets_points(self) -> bool:
+        return bool(self.caution or self.regions or self.points)
+
+
+class Rule(Frozen):
+    """One safety rule: when these flags are set, refuse, or add text for the patient."""
+
+    id: FlagName
+    when: tuple[FlagName, ...] = ()  # all of these flags
+    when_any: tuple[FlagName, ...] = ()  # any of these flags
+    refuse: Refusal | None = None
+    risk_first: Texts | None = None
+    note: Texts | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Rule":
+        if not self.when and not self.when_any:
+            raise ValueError("a rule needs `when` (all of these flags) or `when_any` (any of them)")
+        if not (self.refuse or self.risk_first or self.note):
+            raise ValueError("a rule needs at least one of `refuse`, `risk_first` or `note`")
+        return self
+
+    def applies(self, flags: set[str]) -> bool:
+        return set(self.when) <= flags and (not self.when_any or bool(set(self.when_any) & flags))
+
+
+class Rules(Frozen):
+    """rules.yaml: the flags a visit may carry and what each changes."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = Field(min_length=1)
+    flags: dict[FlagName, Texts] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
 
 
 class ReadabilityLimit(Frozen):
@@ -228,9 +278,11 @@ class Library:
     points: Mapping[str, Point]
     sections: Mapping[str, Section]
     labels: Labels
+    rules: Rules
     aliases: Mapping[str, str]  # normalised alias -> standard code
     files: Mapping[str, SourceFile]
     where: Mapping[str, str] = field(default_factory=dict)  # "conditions/hip-pain" -> label
+    logo: bytes | None = field(default=None, repr=False)  # the clinic logo's file, checked to be a usable image
 
     def find_point(self, raw: str) -> Point | None:
         key = normalise_code(raw)
@@ -331,6 +383,7 @@ class Masthead:
     name: str
     lines: tuple[str, ...]  # address, phone, web
     colour: str
+    logo: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

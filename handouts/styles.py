@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .fonts import FontChain, register
+from .fonts import FontChain, _chain_for, register
 
 
 _SHEETS = Path(__file__).resolve().parent / "styles"  # the YAML style sheets ship beside this module
@@ -55,7 +55,7 @@ class Style:
         return self.data["page"]["margins"]
 
     def chain(self, weight: str = "regular") -> FontChain:
-        return _chain(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
+        return _chain_for(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
 
     def colour(self, name: str) -> str:
         return self.accent if name == "accent" else self.data["colours"][name]
@@ -84,12 +84,6 @@ class Style:
     def markup(self, text: str, name: str) -> str:
         """Escaped markup for literal text in the weight of a named text style."""
         return self.chain(self.text(name).get("weight", "regular")).markup(text)
-
-
-@lru_cache(maxsize=None)
-def _chain(names: tuple[str, ...], files: tuple[tuple[str, str], ...]) -> FontChain:
-    lookup = dict(files)
-    return FontChain([(n, lookup[n]) for n in names])
 
 
 def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import yamlio
 from .errors import ContentError, VisitError
@@ -16,6 +17,7 @@ from .text import clean
 PAGE_SIZES = ("letter", "a4")
 MAX_NAME = 120
 MAX_PLAN = 300
+MAX_NOTE = 1500
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Visit:
     plan: str = ""  # empty: the condition's usual plan
     start: date | None = None
     flags: tuple[str, ...] = ()
+    allow_caution: tuple[str, ...] = ()  # points the practitioner chose knowing a rule cautions them
+    note: str = ""  # a personal note from the practitioner, printed on the sheet
     lang: str = "en"
     large_print: bool = False
     page_size: str = "letter"
@@ -50,6 +54,9 @@ def parse_date(value: Any, where: str) -> date:
         raise VisitError(f"{where}: {text!r} is not a real date (check the month and day); use YYYY-MM-DD") from None
 
 
+_RTL = ("R", "AL")
+
+
 def _text(value: Any, where: str, limit: int) -> str:
     if value is None:
         return ""
@@ -59,6 +66,10 @@ def _text(value: Any, where: str, limit: int) -> str:
         else:
             raise VisitError(f"{where}: must be text, found {type(value).__name__}")
     text = clean(value)
+    rtl = [c for c in text if unicodedata.bidirectional(c) in _RTL]
+    if rtl:
+        raise VisitError(f"{where}: right-to-left text ({rtl[0]!r}, e.g. Arabic or Hebrew) cannot be printed yet; "
+                         "write it in Latin letters")
     if len(text) > limit:
         raise VisitError(f"{where}: is {len(text)} characters long; the limit is {limit}. Shorten it")
     return text
@@ -139,10 +150,25 @@ def make_visit(data: Mapping[str, Any], where: str = "") -> Visit:
         plan=_text(data.get("plan"), at("plan"), MAX_PLAN),
         start=parse_date(start, at("start")) if start not in (None, "") else None,
         flags=_flags(data.get("flags"), at("flags")),
+        allow_caution=_codes(data.get("allow_caution"), at("allow_caution")) or (),
+        note=_text(data.get("note"), at("note"), MAX_NOTE),
         lang=lang,
         large_print=_bool(data.get("large_print"), at("large_print")),
         page_size=page_size,
     )
+
+
+TYPED_FIELDS = ("patient", "practitioner", "plan", "note")
+
+
+def check_drawable(visit: Visit, missing: Callable[[str], set[str]], where: str = "") -> None:
+    """Refuse typed text that no bundled font can draw (ReportLab would silently drop it)."""
+    for name in TYPED_FIELDS:
+        bad = missing(getattr(visit, name))
+        if bad:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(bad))
+            label = f"{where}: {name}" if where else f"--{name}"
+            raise VisitError(f"{label}: has characters no bundled font can draw: {shown}; remove or replace them")
 
 
 def read_visit_file(path: str | Path) -> dict[str, Any]:

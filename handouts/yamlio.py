@@ -64,6 +64,8 @@ def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[
             here = yaml.error.Mark("", 0, lines[where] - 1, 0, None, None)
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in content files", here)
         seen.add(id(node))
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+        raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag!r} is not allowed in content files", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -82,6 +84,7 @@ def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[
     return _scalar(node)
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
 
 

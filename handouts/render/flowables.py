@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 
 from reportlab.lib.colors import HexColor
@@ -54,9 +55,16 @@ class Builder:
 
     def masthead(self, handout: Handout) -> Flowable:
         m = handout.masthead
-        left = [self.para(m.name, "masthead_name")]
+        left: list[Flowable] = [self.para(m.name, "masthead_name")]
         right = [self.para(line, "masthead_line", alignment=2) for line in m.lines]
         pad = self.s.data["layout"]["padding"] + 4
+        if m.logo:
+            mark = self.logo(m.logo)
+            room = self.width * 0.66 - 2 * pad
+            left = [Table([[mark, left]], colWidths=[mark.drawWidth + 10, room - mark.drawWidth - 10],
+                          style=self.table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]
         table = Table([[left, right]], colWidths=[self.width * 0.66, self.width * 0.34])
         table.setStyle(self.table_style([
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(m.colour)),
@@ -67,6 +75,16 @@ class Builder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]))
         return table
+
+    def logo(self, data: bytes) -> Flowable:
+        """The clinic logo scaled to fit the masthead box, keeping its shape."""
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        box_w, box_h = self.s.data["layout"]["logo_box"]
+        width, height = ImageReader(io.BytesIO(data)).getSize()
+        scale = min(box_w / width, box_h / height)
+        return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
     def title(self, handout: Handout) -> list[Flowable]:
         return [Spacer(1, 12), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
@@ -162,7 +180,10 @@ class Builder:
                 self.s.markup(f"{row.number}. {row.code}", "lead") + "<br/>" + self.s.markup(f"{row.pinyin} {row.hanzi}", "table"),
                 self.s.paragraph("table"),
             )
-            rows.append([point, self.para(row.location, "table"), self.para(row.why, "table")])
+            why = self.s.markup(row.why, "table")
+            if row.note:
+                why += "<br/>" + self.s.markup(row.note, "lead")
+            rows.append([point, self.para(row.location, "table"), RLParagraph(why, self.s.paragraph("table"))])
         fractions = self.s.data["layout"]["table_columns"]
         table = Table(rows, colWidths=[self.width * f for f in fractions], repeatRows=1)
         pad = self.s.data["layout"]["padding"]

@@ -1,0 +1,96 @@
+"""Patient-aware cautions: refuse what is unsafe, say what the practitioner chose, add text for the patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import flat
+
+
+def test_pregnant_with_cautioned_points_is_refused_listing_points_and_fix(run, tmp_path):
+    out = tmp_path / "x.pdf"
+    result = run("leaflet", "hip-pain", "--flag", "pregnant", "--points", "GB30,GB21,SP6", "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert "GB21 (Jiānjǐng), SP6 (Sānyīnjiāo)" in result.output
+    assert "traditionally not used in pregnancy" in result.output
+    assert "--allow-caution GB21 --allow-caution SP6" in result.output
+
+
+def test_pregnant_and_the_conditions_usual_points_are_checked_too(run, tmp_path):
+    result = run("leaflet", "period-pain", "--flag", "pregnant", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "SP6" in result.output and "usual points of period-pain" in result.output
+
+
+def test_lower_abdomen_region_is_cautioned_by_region(run, tmp_path):
+    result = run("leaflet", "period-pain", "--flag", "pregnant", "--points", "CV4,SP8", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "CV4" in result.output
+
+
+def test_allowed_caution_is_printed_beside_the_point(leaflet):
+    _, pages = leaflet("hip-pain", "--flag", "pregnant", "--points", "GB30,GB21", "--allow-caution", "gb-21")
+    text = flat(" ".join(pages))
+    assert "Chosen by your practitioner with the pregnancy caution in mind" in text
+    assert "You told us you are or may be pregnant" in text
+
+
+def test_allow_caution_must_name_a_cautioned_point_of_today(run, tmp_path):
+    result = run("leaflet", "hip-pain", "--flag", "pregnant", "--points", "GB30", "--allow-caution", "SP6", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "not one of today's points" in result.output
+    result = run("leaflet", "hip-pain", "--points", "GB30", "--allow-caution", "GB30", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "no rule cautions this point" in result.output
+
+
+def test_pacemaker_with_electroacupuncture_is_refused_without_override(run, tmp_path):
+    result = run("leaflet", "hip-pain", "--flag", "pacemaker", "--flag", "electroacupuncture", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert "pacemaker" in result.output and "Nothing overrides this rule" in result.output
+
+
+@pytest.mark.parametrize("flag", ["anticoagulants", "bleeding-disorder"])
+def test_bleeding_risk_comes_first_in_the_risks_section(leaflet, flag):
+    _, pages = leaflet("hip-pain", "--flag", flag)
+    text = flat(" ".join(pages))
+    risks = text.index("Risks and side effects")
+    bleeding = text.index("press on it firmly for 5 minutes")
+    general = text.index("usually safe")
+    assert risks < bleeding < general
+
+
+@pytest.mark.parametrize("flag, words", [
+    ("pacemaker", "we do not use electroacupuncture"),
+    ("electroacupuncture", "small electric current"),
+    ("needle-phobia", "ask us to stop at any time"),
+    ("diabetes", "heal more slowly"),
+    ("immunocompromised", "infection at a needle spot is more likely"),
+])
+def test_other_flags_add_their_paragraph(leaflet, flag, words):
+    _, pages = leaflet("hip-pain", "--flag", flag)
+    text = flat(" ".join(pages))
+    assert "For you" in text and words in text
+
+
+def test_flags_in_a_visit_file_and_in_spanish(leaflet, tmp_path):
+    visit = tmp_path / "v.yaml"
+    visit.write_text("condition: hip-pain\nlang: es\nflags: [diabetes, anticoagulants]\n", "utf-8")
+    _, pages = leaflet("--visit", visit)
+    text = flat(" ".join(pages))
+    assert "Para usted" in text and "presiónelo con firmeza por 5 minutos" in text
+
+
+def test_unknown_flag_suggests(run, tmp_path):
+    result = run("leaflet", "hip-pain", "--flag", "pregnat", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "did you mean 'pregnant'" in result.output
+
+
+def test_check_validates_rules(tmp_path):
+    from pathlib import Path
+
+    from handouts import check_content, load_library
+
+    bundled = Path(load_library().files["rules.yaml"].root) / "rules.yaml"
+    text = bundled.read_text("utf-8").replace("when: [diabetes]", "when: [diabetic]").replace("  - id: pregnancy-points\n", "  - id: pregnancy-points\n    when_any: []\n")
+    text = text.replace("      regions: [lower-abdomen, lumbosacral]\n", "      regions: [lower-abdomen, lumbosacral]\n      points: [ZZ9]\n")
+    (tmp_path / "rules.yaml").write_text(text, "utf-8")
+    found = [str(e) for e in check_content(tmp_path).errors]
+    assert any("rules.yaml:" in e and "unknown flag 'diabetic'" in e for e in found)
+    assert any("rules.yaml:" in e and "unknown point 'ZZ9'" in e for e in found)
