@@ -17,10 +17,24 @@ from .errors import (
     UnknownPointError,
     VisitError,
 )
-from .content import load_library
-from .compose import compose
-from .visit import Visit, make_visit, read_visit_file
-from .listing import condition_rows, point_rows
+
+__version__ = "0.1.0"
+
+# The rest of the API loads on first use, so `handouts --help` does not pay for pydantic or ReportLab.
+_LAZY = {
+    "load_library": "content", "compose": "compose", "Visit": "visit", "make_visit": "visit",
+    "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'handouts' has no attribute {name!r}")
 
 
 def check_content(content=None, today=None):
@@ -28,8 +42,6 @@ def check_content(content=None, today=None):
     from .checks import check_content as run
 
     return run(content, today)
-
-__version__ = "0.1.0"
 
 
 def render_pdf(handout, options=None) -> bytes:
@@ -44,8 +56,10 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
     from .render import RenderOptions
 
+    from .compose import compose
+    from .content import load_library
     from .fonts import undrawable
-    from .visit import check_drawable
+    from .visit import check_drawable, make_visit
 
     library = load_library(content, clinic=clinic)
     visit = make_visit(fields, where)

@@ -13,6 +13,8 @@ from .model import LANG_NAMES, LANGS
 from .yamlio import Document
 
 _PINYIN_TONES = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", re.I)
+# Spanish writes á é í ó ú itself: there only the marks Spanish never uses identify pinyin.
+_PINYIN_NOT_SPANISH = re.compile(r"[āǎàēěèīǐìōǒòūǔùǖǘǚǜ]", re.I)
 _CODE = re.compile(r"\b(?:EX-)?[A-Z]{1,3}-?\d{1,3}\b")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
@@ -85,14 +87,15 @@ def _phrase_pattern(phrases: list[str], lang: str) -> re.Pattern | None:
     return re.compile(r"(?<![\w%])(?:" + "|".join(parts) + r")(?![\w%])", re.I)
 
 
-def _for_scoring(text: str, known: re.Pattern | None) -> str:
+def _for_scoring(text: str, known: re.Pattern | None, lang: str = "en") -> str:
     """Text as a reader meets it, minus what a formula miscounts: codes, pinyin, template variables,
     and the handful of terms the handout itself teaches (scored as a one-syllable word)."""
     text = _JINJA.sub("", text)
     text = _CODE.sub("", text)
     if known is not None:
         text = known.sub("term", text)
-    return " ".join(w for w in text.split() if not _PINYIN_TONES.search(w))
+    pinyin = _PINYIN_NOT_SPANISH if lang == "es" else _PINYIN_TONES
+    return " ".join(w for w in text.split() if not pinyin.search(w))
 
 
 def _score(text: str, lang: str) -> float:
@@ -156,7 +159,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                         blocks.setdefault(block, {}).setdefault(lang, []).append(text)
         for block, by_lang in blocks.items():
             for lang, parts in by_lang.items():
-                text = _for_scoring(" ".join(p if p.rstrip().endswith((".", "!", "?", ":")) else p + "." for p in parts), known)
+                text = _for_scoring(" ".join(p if p.rstrip().endswith((".", "!", "?", ":")) else p + "." for p in parts), known, lang)
                 if len(text.split()) < min_words:
                     continue
                 value = _score(text, lang)
