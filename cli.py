@@ -32,6 +32,8 @@ def _report(exc: HandoutError) -> _Fail:
 def write_atomically(data: bytes, out: Path) -> None:
     """Write bytes next to `out` in a temp file, then rename over it: never a half-written file."""
     folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise _Fail(f"-o {out}: {folder} is a file, not a folder; choose another path")
     if not folder.is_dir():
         raise _Fail(f"-o {out}: the folder {folder} does not exist; create it or choose another path")
     if out.is_dir():

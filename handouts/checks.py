@@ -168,7 +168,25 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
 
     if result.library is not None:
         _check_library(report, result.library)
+        _check_templates(report, result.documents, result.library)
     return report
+
+
+def _check_templates(report: Report, documents: list[Document], library) -> None:
+    """Fill every template once with the clinic's values: unknown variables and sandbox escapes are errors."""
+    from .errors import ContentError
+    from .text import fill
+
+    context = {"clinic": library.clinic.model_dump(), "condition": "Condition", "practitioner": "Practitioner"}
+    for doc in documents:
+        for path, texts in _texts(doc.data):
+            for lang, text in texts.items():
+                if isinstance(text, str) and "{" in text:
+                    try:
+                        fill(text, context, f"{doc.at(path)}: {_field(path)}.{lang}")
+                    except ContentError as exc:
+                        where, _, message = exc.problems[0].partition(": ")
+                        report.add("error", where, message)
 
 
 def _scored(doc: Document, path: tuple) -> bool:

@@ -96,6 +96,8 @@ def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], 
                 msg = "is required but missing; add it"
             elif err["type"] == "extra_forbidden":
                 msg = "is not a known field; check its spelling or remove it"
+            elif err["type"] == "too_short":
+                msg = f"needs at least {err.get('ctx', {}).get('min_length', 1)} entr{'y' if err.get('ctx', {}).get('min_length', 1) == 1 else 'ies'}; add them"
             elif err["type"] in ("dict_type", "model_type"):
                 found = type(err.get("input")).__name__.replace("NoneType", "nothing")
                 msg = f"must be a mapping of fields or languages (e.g. `en: ...` on its own line), found {found}"
@@ -275,7 +277,11 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
     entry = loader.winner("clinic.yaml")
     doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
     where = doc.at(("logo",)) if doc else "clinic.yaml"
-    path = (entry.path.parent if entry else Path(".")) / clinic.logo
+    folder = (entry.path.parent if entry else Path(".")).resolve()
+    path = (folder / clinic.logo).resolve()
+    if not path.is_relative_to(folder):
+        loader.problems.append(f"{where}: logo: {clinic.logo!r} is outside the folder of clinic.yaml; put the logo file beside clinic.yaml")
+        return None
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -35,6 +35,10 @@ def fill(source: str, context: Mapping[str, Any], where: str) -> str:
         lineno = getattr(exc, "lineno", None)
         at = f" (template line {lineno})" if lineno and lineno > 1 else ""
         raise ContentError([f"{where}: template error{at}: {exc.message or exc}; use only the documented variables, e.g. {{{{ clinic.phone }}}}"]) from None
+    except Exception as exc:  # e.g. {% include %} (no loader: no file access) or {{ 1/0 }}: content, not a crash
+        if "loader" in str(exc):
+            raise ContentError([f"{where}: templates may not include or import other files; write the text here"]) from None
+        raise ContentError([f"{where}: the template cannot be filled ({type(exc).__name__}: {exc}); use only plain text and the documented variables"]) from None
 
 
 def escape(text: str) -> str:

@@ -164,3 +164,20 @@ def test_atlas_has_all_standard_points():
         assert library.points[code].has_caution("pregnancy"), code
     for alias, code in (("LIV3", "LR3"), ("TW5", "TE5"), ("Ren17", "CV17"), ("Du20", "GV20"), ("Yintang", "EX-HN3")):
         assert library.find_point(alias).code == code
+
+
+def test_condition_without_sources(tmp_path):
+    start = HIP.index("sources:\n")
+    end = HIP.index("overview:\n")
+    text = HIP[:start] + "sources: []\n" + HIP[end:]
+    found = errors(check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text})))
+    assert any(f"hip-pain.yaml:{line_of(text, 'sources: []')}: error: sources: needs at least 1 entry" in e for e in found)
+
+
+@pytest.mark.parametrize("template, words", [("{{ clinic.fax }}", "fax"), ("{{ clinic.__class__ }}", "__class__"),
+                                             ("{% include '/etc/passwd' %}", "may not include")])
+def test_check_refuses_bad_templates_with_file_and_line(tmp_path, template, words):
+    section = (BUNDLED / "sections" / "what-to-expect.yaml").read_text("utf-8")
+    text = section.replace("You rest for about 15 to 30 minutes", f"Rest {template} for 15 to 30 minutes", 1)
+    found = errors(check_content(tree(tmp_path, {"sections/what-to-expect.yaml": text})))
+    assert any("what-to-expect.yaml:" in e and words in e for e in found), found

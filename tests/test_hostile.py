@@ -103,3 +103,31 @@ def test_any_text_gives_a_pdf_with_that_text_or_a_clean_error(field, value):
         return
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert _normalised(clean(value)) in _normalised(text)
+
+
+@pytest.mark.parametrize("logo, words", [("../outside.png", "outside the folder"), ("missing.png", "cannot read"),
+                                         ("fake.png", "not a usable"), ("tall.png", "pixels")])
+def test_bad_logos_are_refused_naming_the_field(run, tmp_path, logo, words):
+    from PIL import Image
+
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    (folder / "fake.png").write_text("not an image", "utf-8")
+    Image.new("RGB", (10, 4000), "red").save(folder / "tall.png")
+    Image.new("RGB", (400, 200), "blue").save(tmp_path / "outside.png")
+    (folder / "clinic.yaml").write_text(f"name: Harbor\nphone: 555-0100\naddress: [Harbor Town]\nlogo: {logo}\n", "utf-8")
+    result = run("leaflet", "hip-pain", "--content", folder, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "clinic.yaml:4: logo:" in result.output and words in result.output
+
+
+def test_a_good_logo_is_drawn(leaflet, tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    Image.new("RGB", (400, 200), "blue").save(folder / "logo.png")
+    (folder / "clinic.yaml").write_text("name: Harbor\nphone: 555-0100\naddress: [Harbor Town]\nlogo: logo.png\n", "utf-8")
+    out, pages = leaflet("hip-pain", "--content", folder)
+    page = PdfReader(out).pages[0]
+    assert "Harbor" in pages[0]
+    assert any(obj.get_object().get("/Subtype") == "/Image" for obj in page["/Resources"]["/XObject"].values())
