@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from . import yamlio
-from .errors import ContentError
+from .errors import ContentError, VisitError
 from .model import (
     ChannelFile,
     Clinic,
@@ -27,6 +27,7 @@ from .model import (
     normalise_code,
 )
 from .paths import bundled_content
+from .plan import parse_plan
 
 CONTENT_ENV = "HANDOUTS_CONTENT"
 # Sections every handout prints. An override may add blocks to them, never remove any.
@@ -256,6 +257,11 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
             key = normalise_code(cp.code)
             if key not in points and key not in aliases:
                 problems.append(f"{doc.at(('points', i, 'code'))}: points[{i}].code: unknown point {cp.code!r}; add it under points/ or fix the code")
+        if condition.plan.schedule:
+            try:
+                parse_plan(condition.plan.schedule, "plan.schedule")
+            except VisitError as exc:
+                problems.append(f"{doc.at(('plan', 'schedule'))}: {exc}")
         conditions[cid] = _canonical_points(condition, points, aliases)
     if rules is not None:
         rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)

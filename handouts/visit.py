@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 from . import yamlio
 from .errors import ContentError, VisitError
 from .model import LANG_NAMES, LANGS
+from .plan import parse_plan
 from .text import clean
 
 PAGE_SIZES = ("letter", "a4")
@@ -36,6 +37,7 @@ class Visit:
     note: str = ""  # a personal note from the practitioner, printed on the sheet
     lang: str = "en"
     large_print: bool = False
+    tracker: bool = False  # add the session tracker page
     page_size: str = "letter"
 
 
@@ -141,19 +143,23 @@ def make_visit(data: Mapping[str, Any], where: str = "") -> Visit:
         raise VisitError(f"{at('page_size')}: {page_size!r} is not a page size we print; choose letter or a4")
     raw_date = data.get("date")
     start = data.get("start")
+    plan = _text(data.get("plan"), at("plan"), MAX_PLAN)
+    if plan:
+        parse_plan(plan, at("plan"))  # fail early, naming the option or field
     return Visit(
         condition=condition.lower(),
         patient=_text(data.get("patient"), at("patient"), MAX_NAME),
         practitioner=_text(data.get("practitioner"), at("practitioner"), MAX_NAME),
         date=parse_date(raw_date, at("date")) if raw_date not in (None, "") else date.today(),
         points=_codes(data.get("points"), at("points")),
-        plan=_text(data.get("plan"), at("plan"), MAX_PLAN),
+        plan=plan,
         start=parse_date(start, at("start")) if start not in (None, "") else None,
         flags=_flags(data.get("flags"), at("flags")),
         allow_caution=_codes(data.get("allow_caution"), at("allow_caution")) or (),
         note=_text(data.get("note"), at("note"), MAX_NOTE),
         lang=lang,
         large_print=_bool(data.get("large_print"), at("large_print")),
+        tracker=_bool(data.get("tracker"), at("tracker")),
         page_size=page_size,
     )
 
