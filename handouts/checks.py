@@ -6,10 +6,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .content import read_content
-from .model import LANG_NAMES, LANGS
+from .model import LANG_NAMES, LANGS, Library
 from .yamlio import Document
 
 _PINYIN_TONES = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", re.I)
@@ -236,3 +236,29 @@ def _check_library(report: Report, library) -> None:
             point = library.points[cp.code]
             if point.body.location is None:
                 report.add("error", point.where, f"{point.code} is used by {label} but has no `location:`; patients need to know where it is")
+
+
+# ---- body map -----------------------------------------------------------------
+
+
+class MissingMap(NamedTuple):
+    """A point that a condition uses but that has no body-map coordinates."""
+
+    code: str
+    condition: str
+    message: str  # "points/GB.yaml:12: GB30 (used by conditions/hip-pain.yaml) has no body-map position; ..."
+
+
+def missing_map_points(library: Library) -> list[MissingMap]:
+    """Every (point, condition) pair where a condition's point lacks `map:` coordinates, in a stable order."""
+    out = []
+    for cid, condition in sorted(library.conditions.items()):
+        cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+        for cp in condition.points:
+            point = library.points.get(cp.code)
+            if point is None or point.body.map:
+                continue
+            out.append(MissingMap(point.code, cid, f"{point.where}: {point.code} (used by {cfile}) has no body-map position; "
+                                                   f"add `map: {{front: [x, y]}}` or `map: {{back: [x, y]}}` "
+                                                   f"(fractions of the figure box, patient's left side)"))
+    return out
