@@ -24,6 +24,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "load_library": "content", "compose": "compose", "Visit": "visit", "make_visit": "visit",
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
+    "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
+    "session_dates": "plan",
 }
 
 
@@ -71,7 +73,9 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
 __all__ = [
     "ContentError",
     "HandoutError",
+    "MissingMap",
     "OutputError",
+    "PlanPhase",
     "SafetyError",
     "UnknownConditionError",
     "UnknownPointError",
@@ -83,8 +87,11 @@ __all__ = [
     "load_library",
     "make_leaflet",
     "make_visit",
+    "missing_map_points",
+    "parse_plan",
     "point_rows",
     "read_visit_file",
     "render_pdf",
+    "session_dates",
     "__version__",
 ]

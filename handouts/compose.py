@@ -9,7 +9,11 @@ from typing import Any
 from .errors import ContentError, UnknownConditionError, UnknownPointError
 from .model import (
     LANG_NAMES,
+    BodyMap,
+    BookingCode,
     BulletList,
+    Calendar,
+    CalendarWeek,
     Callout,
     Condition,
     FactsRow,
@@ -17,14 +21,20 @@ from .model import (
     HandoutSection,
     Heading,
     Library,
+    MapMark,
+    MapPoint,
     Masthead,
     Paragraph,
+    Phase,
     Point,
     PointRow,
     PointsTable,
     Texts,
+    Timeline,
+    Tracker,
 )
 from .safety import Safety, apply_rules
+from .plan import PlanPhase, parse_plan, phase_start_weeks, session_count, session_dates
 from .text import fill
 from .visit import Visit
 
@@ -61,6 +71,11 @@ class _Writer:
         if pattern is None or months is None:
             raise ContentError([f"labels.yaml: date_format/months: no {LANG_NAMES[self.lang]} entry; add it"])
         return pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+
+    def weekday_date(self, day: date) -> str:
+        """`Tue, December 1, 2026` (the date alone when labels.yaml has no weekday names for the language)."""
+        names = self.library.labels.weekdays.get(self.lang)  # type: ignore[call-overload]
+        return f"{names[day.weekday()]} {self.date(day)}" if names else self.date(day)
 
 
 def find_condition(library: Library, raw: str) -> Condition:
@@ -113,14 +128,16 @@ def compose(library: Library, visit: Visit) -> Handout:
         points_from = "--points"
     safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
 
+    phases = _phases(condition, cfile, visit)
     sections = [
         _for_whom(w, visit),
         _about(w, library, condition, cfile, title_text),
         _points_today(w, condition, cfile, points, safety),
         _expect(w, library, condition, cfile),
         _risks(w, library, condition, cfile, safety),
-        _plan(w, condition, cfile, visit),
+        _plan(w, condition, cfile, visit, phases),
         _closing(w, library, condition, cfile),
+        _sessions_page(w, visit, phases),
     ]
 
     lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"]
@@ -185,8 +202,27 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
         rows.append(PointRow(number=n, code=point.code, pinyin=body.pinyin, hanzi=body.hanzi,
                              location=w(body.location, f"{point.where}: {point.code}.location"), why=why, note=note))
     headers = (w.label("col_code"), w.label("col_where"), w.label("col_why"))
-    return HandoutSection(id="points", title=w.label("points_today"),
-                          blocks=(Paragraph(w.label("points_intro")), PointsTable(headers, tuple(rows))))
+    figure = body_map(w, points)
+    # The map shows where the needles went, on both sides; the sentence that says so is for a sheet without it.
+    intro = () if figure.points else (Paragraph(w.label("points_intro")),)
+    return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows))))
+
+
+def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
+    """Today's points as numbered marks; a bilateral point off the midline is marked on both sides."""
+    marked, unmapped = [], []
+    for n, point in enumerate(points, start=1):
+        marks = []
+        for view, (x, y) in sorted(point.body.map.items()):
+            marks.append(MapMark(view, x, y))
+            if point.body.bilateral and abs(x - 0.5) > 0.01:
+                marks.append(MapMark(view, round(1 - x, 4), y))
+        if marks:
+            marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
+        else:
+            unmapped.append(point.code)
+    return BodyMap(title=w.label("body_map"), views=(("front", w.label("front")), ("back", w.label("back"))),
+                   points=tuple(marked), unmapped=tuple(unmapped))
 
 
 def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:
@@ -236,13 +272,52 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))
 
 
-def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit) -> HandoutSection:
+def _phases(condition: Condition, cfile: str, visit: Visit) -> tuple[PlanPhase, ...]:
+    """The visit's plan, else the condition's usual schedule, else none."""
+    if visit.plan:
+        return parse_plan(visit.plan, "--plan")
+    if condition.plan.schedule:
+        return parse_plan(condition.plan.schedule, f"{cfile}: plan.schedule")
+    return ()
+
+
+def phase_text(w: _Writer, phase: PlanPhase) -> str:
+    """`2 sessions a week for 4 weeks`, in the handout's language."""
+    one = "_one" if phase.sessions == 1 else ""
+    what = w.label(f"phase_{phase.per}{one}", n=phase.sessions)
+    if phase.length is None:
+        return w.label("phase", what=what, length=w.label("from_then_on"))
+    unit = "weeks" if phase.per == "week" else "months"
+    length = w.label(f"for_{unit}_one" if phase.length == 1 else f"for_{unit}", n=phase.length)
+    return w.label("phase", what=what, length=length)
+
+
+def timeline(w: _Writer, phases: tuple[PlanPhase, ...]) -> Timeline:
+    starts = phase_start_weeks(phases)
+    out = []
+    for i, phase in enumerate(phases):
+        a = starts[i]
+        if phase.per == "week" and phase.length is not None:
+            b = a + phase.length - 1
+            when = w.label("week_n", a=a) if a == b else w.label("weeks_range", a=a, b=b)
+        else:
+            when = w.label("from_week", a=a)
+        out.append(Phase(phase.sessions, phase.per, phase.length, phase_text(w, phase), when))
+    return Timeline(tuple(out))
+
+
+def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection:
     blocks: list[Any] = []
+    if phases:
+        blocks.append(timeline(w, phases))
     if visit.note:
         blocks.append(Paragraph(f"{w.label('note_from_practitioner')} {visit.note}", style="lead"))
     if visit.plan:
         blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
-    blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
+    if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
+        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+    if not phases:  # the timeline says what the summary says, in a picture with words
+        blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))
@@ -264,3 +339,35 @@ def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> 
     sources = "; ".join(s.short or s.cite for s in condition.sources)
     blocks.append(Paragraph(f"{w.label('sources')}: {sources}", style="small"))
     return HandoutSection(id="disclaimer", title="", blocks=tuple(blocks))
+
+
+TRACKER_ROWS = (8, 16)  # fewest and most rows the tracker prints
+
+
+def _sessions_page(w: _Writer, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection | None:
+    """The extra page: suggested dates (with --start) and the session tracker (with --tracker)."""
+    if visit.start is None and not visit.tracker:
+        return None
+    blocks: list[Any] = []
+    dates = session_dates(phases, visit.start) if visit.start else []
+    if visit.start is not None:
+        blocks.append(Heading(w.label("calendar"), level=2))
+        blocks.append(Paragraph(w.label("calendar_intro", start=w.weekday_date(visit.start), phone=w.library.clinic.phone)))
+        weeks: dict[int, list[str]] = {}
+        for day in dates:
+            weeks.setdefault((day - visit.start).days // 7 + 1, []).append(w.weekday_date(day))
+        open_ended = [p for p in phases if p.length is None]
+        after = w.label("calendar_after", phase=phase_text(w, open_ended[0])) if open_ended else ""
+        blocks.append(Calendar(headers=(w.label("col_week"), w.label("col_dates")),
+                               weeks=tuple(CalendarWeek(w.label("week_n", a=k), tuple(v)) for k, v in sorted(weeks.items())),
+                               after=after))
+    if visit.tracker:
+        low, high = TRACKER_ROWS
+        count = min(high, max(low, session_count(phases)))
+        rows = [w.date(d) for d in dates[:count]]
+        rows += [""] * (count - len(rows))
+        blocks.append(Heading(w.label("tracker"), level=2))
+        blocks.append(Paragraph(w.label("tracker_intro")))
+        headers = tuple(w.label(k) for k in ("col_session_date", "col_done", "col_pain_before", "col_pain_after", "col_notes"))
+        blocks.append(Tracker(headers=headers, rows=tuple(rows)))
+    return HandoutSection(id="sessions", title="", blocks=tuple(blocks), new_page=True)

@@ -131,6 +131,7 @@ class Plan(Frozen):
 
     summary: Texts
     details: tuple[Texts, ...] = ()
+    schedule: Str | None = None  # machine-readable, in the --plan grammar (handouts/plan.py), e.g. "2/week x4, monthly"
 
 
 class Condition(Frozen):
@@ -175,6 +176,7 @@ class Labels(Frozen):
     words: dict[Str, Texts]
     months: dict[Lang, tuple[Str, ...]]
     date_format: dict[Lang, Str]
+    weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
     reviewed: Review
 
     @field_validator("months")
@@ -183,6 +185,14 @@ class Labels(Frozen):
         for lang, names in value.items():
             if len(names) != 12:
                 raise ValueError(f"{lang} needs 12 month names, has {len(names)}")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _seven(cls, value: dict) -> dict:
+        for lang, names in value.items():
+            if len(names) != 7:
+                raise ValueError(f"{lang} needs 7 weekday names (Monday first), has {len(names)}")
         return value
 
 
@@ -367,7 +377,80 @@ class FactsRow:
     pairs: tuple[tuple[str, str], ...]
 
 
-HandoutBlock = Heading | Paragraph | BulletList | PointsTable | Callout | FactsRow
+@dataclass(frozen=True)
+class MapMark:
+    """Where one numbered dot goes: a view and fractions of the figure box (x from the left, y from the top)."""
+
+    view: str  # front | back
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    number: int  # the same number as the point's row in the points table
+    code: str
+    marks: tuple[MapMark, ...]  # both sides already placed for a bilateral point
+    bilateral: bool = True
+
+
+@dataclass(frozen=True)
+class BodyMap:
+    """Front and back views of a figure with today's points as numbered dots."""
+
+    title: str
+    views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front")
+    points: tuple[MapPoint, ...]
+    unmapped: tuple[str, ...] = ()  # codes used today that have no coordinates (not drawn)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of the plan, e.g. 2 sessions a week for 4 weeks (weeks None: open-ended)."""
+
+    sessions: int
+    per: str  # week | month
+    length: int | None  # how many weeks or months; None: from then on
+    label: str  # e.g. "2 sessions a week for 4 weeks"
+    when: str  # e.g. "Weeks 1-4"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    phases: tuple[Phase, ...]
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    label: str  # e.g. "Week 1"
+    dates: tuple[str, ...]  # formatted dates in the handout's language
+
+
+@dataclass(frozen=True)
+class Calendar:
+    headers: tuple[str, str]  # week, suggested dates
+    weeks: tuple[CalendarWeek, ...]
+    after: str = ""  # what follows the dated weeks (an open-ended phase), or empty
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """A table the patient fills in: one row per session, dated when the plan has a start date."""
+
+    headers: tuple[str, ...]  # date, done, pain before, pain after, notes
+    rows: tuple[str, ...]  # the date printed in each row ("" for a blank line)
+
+
+@dataclass(frozen=True)
+class BookingCode:
+    """A QR code to the clinic's booking page, with a short caption."""
+
+    url: str
+    caption: str
+
+
+HandoutBlock = (Heading | Paragraph | BulletList | PointsTable | Callout | FactsRow | BodyMap | Timeline | Calendar
+                | Tracker | BookingCode)
 
 
 @dataclass(frozen=True)
@@ -376,6 +459,7 @@ class HandoutSection:
     title: str
     blocks: tuple[HandoutBlock, ...]
     keep_together: bool = False
+    new_page: bool = False  # starts a page of its own (the calendar and tracker page)
 
 
 @dataclass(frozen=True)
@@ -384,6 +468,7 @@ class Masthead:
     lines: tuple[str, ...]  # address, phone, web
     colour: str
     logo: bytes | None = field(default=None, repr=False)
+    booking: BookingCode | None = None
 
 
 @dataclass(frozen=True)
