@@ -468,7 +468,6 @@ class Masthead:
     lines: tuple[str, ...]  # address, phone, web
     colour: str
     logo: bytes | None = field(default=None, repr=False)
-    booking: BookingCode | None = None
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,31 @@ from reportlab.platypus import (
     Flowable,
     HRFlowable,
     KeepTogether,
+    PageBreak,
     Paragraph as RLParagraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from ..model import BulletList, Callout, FactsRow, Handout, HandoutSection, Heading, Paragraph, PointsTable
+from ..model import (
+    BodyMap,
+    BookingCode,
+    BulletList,
+    Calendar,
+    Callout,
+    FactsRow,
+    Handout,
+    HandoutSection,
+    Heading,
+    Paragraph,
+    PointsTable,
+    Timeline,
+    Tracker,
+)
 from ..styles import Style
+from .bodymap import BodyMapFlowable
+from .plan import TimelineFlowable, qr_drawing
 
 
 def keep_headings(flowables: list[Flowable]) -> list[Flowable]:
@@ -43,6 +60,7 @@ class Builder:
     def __init__(self, style: Style, width: float):
         self.s = style
         self.width = width
+        self.one_column = bool(style.data["layout"].get("one_column"))
 
     def para(self, text: str, name: str, **changes) -> RLParagraph:
         return RLParagraph(self.s.markup(text, name), self.s.paragraph(name, **changes))
@@ -65,7 +83,11 @@ class Builder:
                           style=self.table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]
-        table = Table([[left, right]], colWidths=[self.width * 0.66, self.width * 0.34])
+        if self.one_column:  # large print: the contact lines under the name, left-aligned
+            right = [self.para(line, "masthead_line") for line in m.lines]
+            table = Table([[left], [right]], colWidths=[self.width])
+        else:
+            table = Table([[left, right]], colWidths=[self.width * 0.66, self.width * 0.34])
         table.setStyle(self.table_style([
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(m.colour)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -92,18 +114,35 @@ class Builder:
     # ---- sections and blocks -------------------------------------------------------
 
     def section(self, section: HandoutSection) -> list[Flowable]:
-        out: list[Flowable] = []
+        out: list[Flowable] = [PageBreak()] if section.new_page else []
         if section.title:
             heading = self.para(section.title, "h2")
             heading.keepWithNext = True
             rule = HRFlowable(width="100%", thickness=1.2, color=HexColor(self.s.colour("accent")), spaceBefore=1, spaceAfter=5)
             rule.keepWithNext = True
             out += [heading, rule]
-        for block in section.blocks:
-            out += self.block(block)
+        blocks = list(section.blocks)
+        while blocks:
+            block = blocks.pop(0)
+            beside = self.s.data["layout"]["body_map"].get("beside_table") and not self.one_column
+            if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable) and beside:
+                head = []  # the heading rides with the drawing, so the pair can split at a page foot
+                while out and getattr(out[-1], "keepWithNext", False):
+                    head.insert(0, out.pop())
+                out.append(self.map_beside_table(block, blocks.pop(0), head))
+            elif isinstance(block, BookingCode) and not self.one_column:
+                rest = [f for b in blocks for f in self.block(b, self.width - self.qr_width())]
+                blocks = []
+                out.append(self.beside_code(block, rest))
+            else:
+                out += self.block(block)
         return [KeepTogether(out)] if section.keep_together else keep_headings(out)
 
-    def block(self, block) -> list[Flowable]:
+    def block(self, block, width: float | None = None) -> list[Flowable]:
+        if width is not None and width != self.width:
+            return Builder(self.s, width).block(block)
+        if isinstance(block, BookingCode):
+            return self.booking_code(block)
         if isinstance(block, Heading):
             p = self.para(block.text, "h3" if block.level >= 3 else "h2")
             p.keepWithNext = True
@@ -118,6 +157,14 @@ class Builder:
             return [self.callout(block)]
         if isinstance(block, FactsRow):
             return [self.facts(block)]
+        if isinstance(block, BodyMap):
+            return [self.body_map(block)]
+        if isinstance(block, Timeline):
+            return [TimelineFlowable(block, self.s, self.width)]
+        if isinstance(block, Calendar):
+            return self.calendar(block)
+        if isinstance(block, Tracker):
+            return [self.tracker(block)]
         raise TypeError(f"no flowable for {type(block).__name__}")
 
     def bullets(self, items, name: str, width: float | None = None) -> list[Flowable]:
@@ -125,7 +172,7 @@ class Builder:
         width = width or self.width
         indent = self.s.data["layout"]["bullet_indent"]
         half = (len(items) + 1) // 2
-        if len(items) >= 4 and self._lines(items[:half], name, width / 2 - indent - 8) <= self._lines(items, name, width - indent) - 1:
+        if len(items) >= 4 and not self.one_column and self._lines(items[:half], name, width / 2 - indent - 8) <= self._lines(items, name, width - indent) - 1:
             cols = [self._items(items[:half], name), self._items(items[half:], name)]
             table = Table([cols], colWidths=[width / 2, width / 2])
             table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -172,20 +219,29 @@ class Builder:
         ]))
         return table
 
-    def points_table(self, block: PointsTable) -> Flowable:
-        head = [self.para(h, "table_head") for h in block.headers]
-        rows = [head]
+    def points_table(self, block: PointsTable, width: float | None = None, fractions: list[float] | None = None) -> Flowable:
+        """The points, one row each; with two column fractions, where and why share the second column."""
+        width = width or self.width
+        fractions = fractions or self.s.data["layout"]["table_columns"]
+        merged = len(fractions) == 2
+        heads = [block.headers[0], f"{block.headers[1]} · {block.headers[2]}"] if merged else list(block.headers)
+        rows: list[list] = [[self.para(h, "table_head") for h in heads]]
         for row in block.rows:
             point = RLParagraph(
                 self.s.markup(f"{row.number}. {row.code}", "lead") + "<br/>" + self.s.markup(f"{row.pinyin} {row.hanzi}", "table"),
                 self.s.paragraph("table"),
             )
-            why = self.s.markup(row.why, "table")
+            why = self.s.markup(row.why, "table_why" if merged else "table")
+            if merged:
+                why = _colour(why, self.s.colour(self.s.text("table_why")["colour"]))
             if row.note:
                 why += "<br/>" + self.s.markup(row.note, "lead")
-            rows.append([point, self.para(row.location, "table"), RLParagraph(why, self.s.paragraph("table"))])
-        fractions = self.s.data["layout"]["table_columns"]
-        table = Table(rows, colWidths=[self.width * f for f in fractions], repeatRows=1)
+            if merged:
+                text = self.s.markup(row.location, "table") + " " + why
+                rows.append([point, RLParagraph(text, self.s.paragraph("table"))])
+            else:
+                rows.append([point, self.para(row.location, "table"), RLParagraph(why, self.s.paragraph("table"))])
+        table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
         pad = self.s.data["layout"]["padding"]
         table.setStyle(self.table_style([
             ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.s.colour("accent"))),
@@ -202,12 +258,14 @@ class Builder:
     def callout(self, block: Callout) -> Flowable:
         """The boxed when-to-call block: its parts side by side, so the box stays short and whole."""
         pad = self.s.data["layout"]["padding"] + 3
-        col = (self.width - 2 * pad) / max(1, len(block.parts))
+        columns = 1 if self.one_column else max(1, len(block.parts))
+        col = (self.width - 2 * pad) / columns
         cells = []
         for head, items in block.parts:
             cell: list[Flowable] = [self.para(head, "lead")] if head else []
             cells.append(cell + self.bullets(items, "body", col - 8))
-        inner = Table([cells], colWidths=[col] * len(cells))
+        grid = [cells] if columns > 1 else [[c] for c in cells]
+        inner = Table(grid, colWidths=[col] * columns)
         inner.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                          ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
@@ -221,3 +279,146 @@ class Builder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]))
         return KeepTogether([Spacer(1, 6), table])
+
+    # ---- drawings ------------------------------------------------------------------
+
+    def body_map(self, block: BodyMap) -> Flowable:
+        spec = self.s.data["layout"]["body_map"]
+        width = min(self.width, spec["width"])
+        return BodyMapFlowable(block, self.s, width, spec["height"] * width / spec["width"])
+
+    def map_beside_table(self, block: BodyMap, points: PointsTable, head: list[Flowable]) -> Flowable:
+        """The body map on the left, the points table (its legend, same numbers) on the right."""
+        spec = self.s.data["layout"]["body_map"]
+        gap = spec["gap"] + 4
+        drawing = BodyMapFlowable(block, self.s, spec["width"], spec["height"])
+        table = self.points_table(points, self.width - spec["width"] - gap, spec["table_columns"])
+        return _Beside(drawing, table, spec["width"] + gap, head)
+
+    def qr_width(self) -> float:
+        size = self.s.data["layout"]["qr"]["size"]
+        return qr_drawing("x", size).width + 12
+
+    def booking_code(self, block: BookingCode) -> list[Flowable]:
+        """The QR code with its caption above, on white (its quiet zone is part of the drawing)."""
+        return [self.para(block.caption, "qr_caption", alignment=1), qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])]
+
+    def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:
+        """The flowables that follow in the section on the left, the booking code on the right."""
+        side = self.qr_width()
+        table = Table([[rest, self.booking_code(block)]], colWidths=[self.width - side, side])
+        table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return table
+
+    def _grid(self, rows: list[list], widths: list[float], height: float | None = None) -> Table:
+        pad = self.s.data["layout"]["padding"]
+        table = Table(rows, colWidths=widths, rowHeights=[None] + [height] * (len(rows) - 1) if height else None, repeatRows=1)
+        table.setStyle(self.table_style([
+            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.s.colour("accent"))),
+            ("GRID", (0, 0), (-1, -1), 0.6, HexColor(self.s.colour("figure_line"))),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), pad - 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 1),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ]))
+        return table
+
+    def calendar(self, block: Calendar) -> list[Flowable]:
+        rows: list[list] = [[self.para(h, "table_head") for h in block.headers]]
+        for week in block.weeks:
+            rows.append([self.para(week.label, "lead"), self.para("   ·   ".join(week.dates), "table")])
+        first = self.width * (0.22 if self.one_column else 0.16)
+        out: list[Flowable] = [self._grid(rows, [first, self.width - first])]
+        if block.after:
+            out.append(self.para(block.after, "body", spaceBefore=4))
+        return out
+
+    def tracker(self, block: Tracker) -> Flowable:
+        """Date, a box to tick, pain before and after (0-10), notes: one row per session."""
+        fractions = (0.3, 0.1, 0.15, 0.15, 0.3) if not self.one_column else (0.34, 0.12, 0.18, 0.18, 0.18)
+        rows: list[list] = [[self.para(h, "table_head") for h in block.headers]]
+        size = self.s.text("body")["size"]
+        for date in block.rows:
+            rows.append([self.para(date, "table"), _TickBox(size), "", "", ""])
+        return self._grid(rows, [self.width * f for f in fractions], height=size * 2.1)
+
+
+def _colour(markup: str, colour: str) -> str:
+    return f'<font color="{colour}">{markup}</font>'
+
+
+class _TickBox(Flowable):
+    """An empty square to tick."""
+
+    def __init__(self, size: float):
+        super().__init__()
+        self.size = size
+
+    def wrap(self, avail_width, avail_height):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.setLineWidth(1)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class _Beside(Flowable):
+    """A drawing with a table to its right; at a page foot the table's remaining rows go on, aligned, overleaf."""
+
+    def __init__(self, drawing: Flowable, table: Table, offset: float, head: list[Flowable] = ()):
+        super().__init__()
+        self.drawing, self.table, self.offset, self.head = drawing, table, offset, list(head)
+
+    def _head_height(self, avail_width) -> float:
+        total = 0.0
+        for f in self.head:
+            total += f.wrap(avail_width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        return total
+
+    def wrap(self, avail_width, avail_height):
+        self._hh = self._head_height(avail_width)
+        _, self._dh = self.drawing.wrap(self.offset, avail_height)
+        _, self._th = self.table.wrap(avail_width - self.offset, avail_height)
+        self.width, self.height = avail_width, self._hh + max(self._dh, self._th)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        room = avail_height - self._hh
+        if self.height <= avail_height or self._dh > room:
+            return []  # fits (no split needed), or the drawing itself does not: move to the next page
+        parts = self.table.split(avail_width - self.offset, room)
+        if len(parts) < 2:
+            return []
+        return [_Beside(self.drawing, parts[0], self.offset, self.head), _Indented(parts[1], self.offset)]
+
+    def draw(self):
+        y = self.height
+        for f in self.head:
+            y -= f.getSpaceBefore() + f.height
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+        body = self.height - self._hh
+        self.drawing.drawOn(self.canv, 0, body - self._dh)
+        self.table.drawOn(self.canv, self.offset, body - self._th)
+
+
+class _Indented(Flowable):
+    """A flowable set in from the left (the rest of a table that began beside a drawing)."""
+
+    def __init__(self, inner: Flowable, offset: float):
+        super().__init__()
+        self.inner, self.offset = inner, offset
+
+    def wrap(self, avail_width, avail_height):
+        w, h = self.inner.wrap(avail_width - self.offset, avail_height)
+        self.width, self.height = avail_width, h
+        return self.width, h
+
+    def split(self, avail_width, avail_height):
+        return [_Indented(p, self.offset) for p in self.inner.split(avail_width - self.offset, avail_height)]
+
+    def draw(self):
+        self.inner.drawOn(self.canv, self.offset, 0)

@@ -15,6 +15,7 @@ from ..errors import HandoutError
 from ..model import Handout
 from ..styles import Style, load_style
 from .flowables import Builder
+from .text import draw_runs, text_width, wrap_line
 
 
 @dataclass(frozen=True)
@@ -23,22 +24,6 @@ class RenderOptions:
 
     page_size: str = "letter"
     large_print: bool = False
-
-
-def draw_runs(canvas: Canvas, style: Style, x: float, y: float, text: str, name: str, align: str = "left") -> None:
-    """Draw one line of literal text with the font chain (right-aligned at x when align='right')."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    spec = style.text(name)
-    runs = style.chain(spec.get("weight", "regular")).runs(text)
-    size = spec["size"]
-    if align == "right":
-        x -= sum(stringWidth(run, font, size) for font, run in runs)
-    canvas.setFillColor(HexColor(style.colour(spec.get("colour", "text"))))
-    for font, run in runs:
-        canvas.setFont(font, size)
-        canvas.drawString(x, y, run)
-        x += stringWidth(run, font, size)
 
 
 def _numbered_canvas(handout: Handout, style: Style):
@@ -70,12 +55,18 @@ def _numbered_canvas(handout: Handout, style: Style):
             self.setStrokeColor(HexColor(style.colour("rule")))
             self.setLineWidth(0.6)
             self.line(m["left"], line_y, width - m["right"], line_y)
-            first = line_y - 11
-            second = first - style.text("footer")["leading"]
+            leading = style.text("footer")["leading"]
+            first = line_y - style.text("footer")["size"] - 2
             page = handout.page_label.format(page=number, pages=total)
             draw_runs(self, style, width - m["right"], first, page, "footer", align="right")
-            draw_runs(self, style, m["left"], first, handout.footer_contact, "footer")
-            draw_runs(self, style, m["left"], second, handout.footer, "footer")
+            contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
+            y = first
+            for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
+                draw_runs(self, style, m["left"], y, line, "footer")
+                y -= leading
+            for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
+                draw_runs(self, style, m["left"], y, line, "footer")
+                y -= leading
 
     return FooterCanvas
 
@@ -87,7 +78,8 @@ def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -
     """
     layers = ("large-print",) if options.large_print else ()
     pdf, pages = _layout(handout, options, layers)
-    if not options.large_print and pages > MAX_PAGES:
+    budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
+    if not options.large_print and pages > budget:
         tight, tight_pages = _layout(handout, options, (*layers, "tight"))
         if tight_pages < pages:
             pdf = tight
