@@ -76,7 +76,11 @@ def main() -> None:
 @click.option("--practitioner", help="Who treated the patient, e.g. \"John Roe, L.Ac.\".")
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="The visit date [default: today].")
 @click.option("--points", metavar="CODE,CODE,...", help="Points used today, e.g. GB30,GB29,BL40 [default: the condition's usual points].")
-@click.option("--plan", help="The planned sessions in words [default: the condition's usual plan].")
+@click.option("--plan", metavar="PLAN", help="Planned sessions, e.g. \"2/week x4, 1/week x4, monthly\" (N/week xW, N/month xM, weekly, "
+              "monthly) [default: the condition's usual plan].")
+@click.option("--start", metavar="YYYY-MM-DD", help="First session of the plan: adds a page of suggested session dates.")
+@click.option("--tracker", is_flag=True, default=None, help="Add a session tracker page (date, tick, pain before/after, notes).")
+@click.option("--large-print", is_flag=True, default=None, help="Large print: body text 18 pt, one column, for low-vision readers.")
 @click.option("--flag", "flags", multiple=True, metavar="FLAG",
               help="Something about this patient that changes what is safe: pregnant, anticoagulants, bleeding-disorder, "
                    "pacemaker, electroacupuncture, needle-phobia, diabetes, immunocompromised (repeat for more).")
@@ -98,6 +102,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --patient "Jane Doe" --practitioner "John Roe, L.Ac." \\
           --date 2026-12-01 --points GB30,GB29,BL40,ST36 -o jane.pdf
       handouts leaflet period-pain --flag pregnant --points SP8,SP10,LR3 -o ann.pdf
+      handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
     """
     from handouts import make_leaflet, read_visit_file
