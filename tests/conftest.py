@@ -16,6 +16,15 @@ main = load_cli()
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", help="rewrite the golden PNGs under tests/golden/ (then look at them)")
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    return request.config.getoption("--regen-golden")
+
+
 @pytest.fixture
 def run(monkeypatch):
     """Run `handouts ARGS...` in-process; returns click's Result (exit_code, output)."""

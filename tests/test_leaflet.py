@@ -23,7 +23,7 @@ def test_hip_pain_leaflet_has_every_part_in_order(leaflet):
         "What to expect", "15 to 30 minutes",  # 5.
         "Risks and side effects", "blood thinner", "pregnant", "pacemaker",  # 6.
         "When to call us, and when to get urgent care", "call 911", "chest pain",
-        "Your plan", "1 or 2 sessions a week",  # 7.
+        "Your plan", "2 sessions a week for 4 weeks",  # 7.
     ]
     position = 0
     for phrase in expected:
@@ -118,8 +118,10 @@ def test_no_patient_leaves_a_line_to_write_on(leaflet):
 
 
 def test_plan_option_is_printed(leaflet):
-    _, pages = leaflet(*JANE, "--plan", "2 a week for 4 weeks, then weekly")
-    assert "Your practitioner suggests: 2 a week for 4 weeks, then weekly" in flat(" ".join(pages))
+    _, pages = leaflet(*JANE, "--plan", "2/week x4, weekly")
+    text = flat(" ".join(pages))
+    assert "Your practitioner suggests: 2/week x4, weekly" in text
+    assert "2 sessions a week for 4 weeks" in text and "1 session a week from then on" in text
 
 
 def test_visit_file_gives_the_fields_and_options_override_it(leaflet, tmp_path):
