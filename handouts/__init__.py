@@ -24,6 +24,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "load_library": "content", "compose": "compose", "Visit": "visit", "make_visit": "visit",
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
+    "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
+    "RecordLog": "record",
 }
 
 
@@ -54,21 +56,29 @@ def render_pdf(handout, options=None) -> bytes:
 def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
                  where: str = "") -> bytes:
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
-    from .render import RenderOptions
+    return build_leaflet(fields, content, clinic, where).pdf
 
-    from .compose import compose
+
+def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
+                  where: str = "") -> Leaflet:
+    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record."""
     from .content import load_library
-    from .fonts import undrawable
-    from .visit import check_drawable, make_visit
+    from .make import make_handout
+    from .visit import make_visit
 
     library = load_library(content, clinic=clinic)
     visit = make_visit(fields, where)
-    check_drawable(visit, undrawable, where)
-    handout = compose(library, visit)
-    return render_pdf(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print))
+    return make_handout(library, visit, where)
 
 
 __all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "Leaflet",
+    "RecordLog",
+    "RowFailure",
+    "build_leaflet",
+    "run_batch",
     "ContentError",
     "HandoutError",
     "OutputError",
