@@ -109,9 +109,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
 
     fields: dict[str, Any] = {}
     try:
-        log = RecordLog(record) if record else nullcontext()
-        if record:
-            log.open()  # before anything is made: a record that cannot be written stops the run
+        log = RecordLog(record).check() if record else None  # a record we cannot write stops us before printing
         if visit_file is not None:
             fields.update(read_visit_file(visit_file))
         if condition:
@@ -123,13 +121,12 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
     except HandoutError as exc:
         raise _report(exc) from None
-    with log:
-        write_atomically(made.pdf, out)
-        if record:
-            try:
-                log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
-            except HandoutError as exc:
-                raise _Fail(f"wrote {out}, but {exc}") from None
+    write_atomically(made.pdf, out)
+    if log is not None:
+        try:
+            log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
+        except HandoutError as exc:
+            raise _Fail(f"wrote {out}, but {exc}") from None
     click.echo(f"wrote {out}", err=True)
 
 

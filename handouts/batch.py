@@ -17,6 +17,7 @@ from .errors import ContentError, HandoutError, OutputError, UnknownConditionErr
 from .make import Leaflet, make_handout
 from .model import Library
 from .output import write_file
+from .record import RecordLog
 from .visit import FIELDS, Visit, make_visit
 
 MAX_BYTES = 10_000_000
@@ -310,6 +311,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
     library = load_library(options.content, clinic=options.clinic)
+    log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
 
     failures: dict[int, RowFailure] = {}
@@ -333,7 +335,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
 
     jobs = max(1, min(options.jobs or default_jobs(), len(todo)))
     written: dict[int, Path] = {}
-    with (_open_record(options.record) as log, (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar):
+    with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs):
             if isinstance(made, RowFailure):
                 failures[i] = made
@@ -383,17 +385,9 @@ def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pat
     return targets
 
 
-def _open_record(record: Path | None) -> ContextManager[Any]:
-    from .record import RecordLog
-
-    if record is None:
-        return nullcontext(None)
-    log = RecordLog(record)
-    log.open()  # fail now, before anything is made, if the record cannot be written
-    return log
 
 
-def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: Any) -> RowFailure | None:
+def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLog | None) -> RowFailure | None:
     """Write the PDF, then its record line; a problem is that row's failure."""
     from .output import FileExists
     from .record import entry

@@ -50,43 +50,36 @@ def entry(leaflet: Leaflet, out: Path, source: str, command: str) -> dict[str, A
 
 
 class RecordLog:
-    """An append-only JSON Lines file; each line goes down in one write on an O_APPEND descriptor, then fsync."""
+    """An append-only JSON Lines file: each line goes down in one write on an O_APPEND descriptor, then fsync."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self._fd: int | None = None
 
-    def __enter__(self) -> "RecordLog":
-        self.open()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def open(self) -> None:
+    def _open(self) -> int:
         if self.path.is_dir():
             raise OutputError(f"--record {self.path}: is a folder; give a file name such as {self.path / 'handouts-record.jsonl'}")
         try:
             # 0o600: the record holds patient names; only its owner should read it.
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         except OSError as exc:
             raise OutputError(f"--record {self.path}: cannot be opened for appending ({exc.strerror}); "
                               "check that its folder exists and that you can write there") from None
 
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+    def check(self) -> "RecordLog":
+        """Make sure the file can be appended to (creating it if need be), before anything is printed."""
+        os.close(self._open())
+        return self
 
     def append(self, record: Mapping[str, Any]) -> None:
-        """Add one line; raises OutputError if it could not be written in full."""
-        if self._fd is None:
-            self.open()
+        """Add one line; OutputError if it could not be written in full."""
         line = (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+        fd = self._open()
         try:
-            written = os.write(self._fd, line)
+            written = os.write(fd, line)
             while written < len(line):  # a regular file takes it all at once; keep the line whole if not
-                written += os.write(self._fd, line[written:])
-            os.fsync(self._fd)
+                written += os.write(fd, line[written:])
+            os.fsync(fd)
         except OSError as exc:
             raise OutputError(f"--record {self.path}: could not be appended to ({exc.strerror}); check free space") from None
+        finally:
+            os.close(fd)
