@@ -436,10 +436,21 @@ _LIBRARY: Library | None = None
 def _start_worker(library: Library) -> None:
     """Worker start: keep the parent's library (read once, so every row uses the same content)."""
     import signal
+    import threading
 
     global _LIBRARY
     _LIBRARY = library
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; no worker tracebacks
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A parent killed outright (SIGKILL, SIGTERM) cannot stop its pool; the workers notice and go."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _work(where: str, visit: Visit) -> Leaflet | RowFailure:
