@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, ContextManager
 
 from . import names, yamlio
-from .errors import ContentError, HandoutError, OutputError, UnknownConditionError, UnknownPointError, VisitError
+from .errors import (ContentError, HandoutError, OutputError, SafetyError, UnknownConditionError, UnknownPointError,
+                     VisitError)
 from .make import Leaflet, make_handout
 from .model import Library
 from .output import write_file
@@ -199,7 +200,14 @@ class RowFailure:
         return f"{self.where} ({self.field}): {self.message}" if self.field else f"{self.where}: {self.message}"
 
 
-_FIELD_PREFIX = re.compile(r"(?:--)?([a-z][a-z_-]*): ")
+_FIELD_PREFIX = re.compile(r"([a-z][a-z_]*): ")
+_OPTION = re.compile(r"--([a-z][a-z-]*)")
+_OPTION_FIELDS = {"flag": "flags"}  # command-line options whose field name differs
+
+
+def _option_field(option: str) -> str | None:
+    name = _OPTION_FIELDS.get(option, option.replace("-", "_"))
+    return name if name in FIELDS else None
 
 
 def redact(text: str, patient: Any) -> str:
@@ -213,19 +221,24 @@ def redact(text: str, patient: Any) -> str:
 
 
 def failure(where: str, exc: HandoutError, patient: Any) -> RowFailure:
-    """A row's failure from the error a field or the content raised, with the field split out."""
+    """A row's failure from the error a field or the content raised: the field split out, options named as columns."""
     text = str(exc)
     if text.startswith(where + ": "):
         text = text[len(where) + 2:]
     name = None
-    match = _FIELD_PREFIX.match(text)
-    if match and match.group(1).replace("-", "_") in FIELDS:
-        name = match.group(1).replace("-", "_")
-        text = text[match.end():]
+    option = _OPTION.match(text)
+    prefix = _FIELD_PREFIX.match(text)
+    if option and _option_field(option.group(1)):  # a message written for the command line, e.g. "--flag: ..."
+        name = _option_field(option.group(1))
+        text = text[option.end():].lstrip(": ")
+    elif prefix and prefix.group(1) in FIELDS:
+        name = prefix.group(1)
+        text = text[prefix.end():]
     elif isinstance(exc, UnknownConditionError):
         name = "condition"
-    elif isinstance(exc, UnknownPointError):
+    elif isinstance(exc, (UnknownPointError, SafetyError)):
         name = "points"
+    text = _OPTION.sub(lambda m: f"`{_option_field(m.group(1))}`" if _option_field(m.group(1)) else m.group(0), text)
     return RowFailure(where, name, redact(text, patient))
 
 

@@ -42,6 +42,8 @@ def entry(leaflet: Leaflet, out: Path, source: str, command: str) -> dict[str, A
         "plan": visit.plan,
         "start": visit.start.isoformat() if visit.start else None,
         "flags": list(visit.flags),
+        "allow_caution": list(visit.allow_caution),
+        "note": visit.note,
         "large_print": visit.large_print,
         "page_size": visit.page_size,
         "content": {"sha256": content_digest(leaflet.content), "files": dict(sorted(leaflet.content.items()))},

@@ -261,3 +261,18 @@ def test_batch_help_and_readme(run):
     assert result.exit_code == 0 and "handouts batch visits.csv --out-dir" in result.output
     readme = (REPO / "README.md").read_text("utf-8")
     assert "### `handouts batch`" in readme and "{date}-{patient}-{condition}" in readme and "--record" in readme
+
+
+def test_safety_rules_apply_per_row_and_knowing_choices_are_recorded(run, tmp_path):
+    visits = tmp_path / "visits.csv"
+    visits.write_text("condition,patient,points,flags,allow caution,note\n"
+                      "period-pain,Ann Smith,\"SP8,SP6\",pregnant,,\n"
+                      "period-pain,Ann Smith,\"SP8,SP6\",pregnant,SP6,Rest well\n"
+                      "hip-pain,Bob Jones,,bogus-flag,,\n", "utf-8")
+    log = tmp_path / "record.jsonl"
+    message = batch(run, visits, tmp_path / "out", "--record", log, code=1)
+    assert f"{visits} row 2 (points): not printed: SP6" in message and "add `allow_caution` SP6" in message
+    assert f"{visits} row 4 (flags): unknown flag 'bogus-flag'" in message
+    assert "Ann" not in message and "Bob" not in message
+    (record,) = map(json.loads, log.read_text("utf-8").splitlines())
+    assert record["flags"] == ["pregnant"] and record["allow_caution"] == ["SP6"] and record["note"] == "Rest well"
