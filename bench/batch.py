@@ -12,6 +12,7 @@ import argparse
 import csv
 import hashlib
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,15 +40,22 @@ def make_csv(path: Path, rows: int) -> None:
             out.writerow(["2026-12-01", f"Patient {i:03d}", "John Roe, L.Ac.", condition, points, lang])
 
 
-def run(visits: Path, out: Path, jobs: int) -> float:
+def cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run(visits: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (the command and its workers) of one run."""
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    cpu_start = cpu()
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "handouts", "batch", str(visits), "--out-dir", str(out), "--jobs", str(jobs)],
                           env=env, capture_output=True, text=True)
     took = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"--jobs {jobs} failed:\n{done.stderr}")
-    return took
+    return took, cpu() - cpu_start
 
 
 def digest(folder: Path) -> str:
@@ -63,19 +71,24 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to time")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"{args.rows} rows, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, best and median of {args.repeat}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{args.rows} rows, {os.cpu_count()} CPUs, load average {load:.1f}, Python {sys.version.split()[0]}, "
+          f"best and median of {args.repeat}")
     with tempfile.TemporaryDirectory() as tmp:
         visits = Path(tmp) / "visits.csv"
         make_csv(visits, args.rows)
         digests = {}
         for jobs in (int(j) for j in args.jobs.split(",")):
-            times = []
+            times, cpus = [], []
             for r in range(args.repeat):
                 out = Path(tmp) / f"out-{jobs}-{r}"
-                times.append(run(visits, out, jobs))
+                took, used = run(visits, out, jobs)
+                times.append(took)
+                cpus.append(used)
                 digests.setdefault(jobs, digest(out))
             best, median = min(times), statistics.median(times)
-            print(f"--jobs {jobs}: best {best:5.2f} s, median {median:5.2f} s, {best / args.rows * 1000:4.0f} ms per handout")
+            print(f"--jobs {jobs}: wall best {best:5.2f} s, median {median:5.2f} s ({best / args.rows * 1000:4.0f} ms per handout); "
+                  f"CPU median {statistics.median(cpus):5.2f} s")
         same = len(set(digests.values())) == 1
         print("same bytes for every --jobs:", "yes" if same else "NO")
         if not same:

@@ -22,6 +22,9 @@ from .record import RecordLog
 from .visit import FIELDS, Visit, make_visit
 
 MAX_BYTES = 10_000_000
+# Below this many handouts, the default is to make them in-process: a worker takes about 0.8 s to start
+# and a handout about 0.12 s, so two workers only win from about a dozen handouts on (bench/batch.py).
+MIN_PARALLEL = 12
 # Other spellings of the column names that spreadsheets tend to have (after lower-casing, spaces to _).
 ALIASES = {
     "patient_name": "patient",
@@ -347,6 +350,8 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
             todo.append((i, rows[i].where, visit))
 
     jobs = max(1, min(options.jobs or default_jobs(), len(todo)))
+    if options.jobs is None and len(todo) < MIN_PARALLEL:
+        jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs):
