@@ -5,6 +5,8 @@ The package root is the public API: the CLI and the tests use only what is expor
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -27,6 +29,20 @@ _LAZY = {
     "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
 }
+
+
+class _Package(types.ModuleType):
+    """Keep `handouts.compose` the function: importing the submodule handouts.compose (which load, batch
+    and render do) would otherwise set the package attribute to the module, and `from handouts import
+    compose` would then give a module, depending on what ran first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
