@@ -44,7 +44,7 @@ def test_csv_as_a_spreadsheet_exports_it(run, tmp_path):
     ).encode("utf-8"))
     out = tmp_path / "today"
     message = batch(run, visits, out)
-    assert "wrote 2 handouts" in message
+    assert "wrote 2 handouts" in message and "Making handouts" not in message, "no progress bar off a terminal"
     assert pdfs(out) == ["2026-12-01-Ana-Ruiz-low-back-pain.pdf", "2026-12-01-Jane-Doe-hip-pain.pdf"]
     text = flat(" ".join(pdf_text(out / "2026-12-01-Jane-Doe-hip-pain.pdf")))
     assert "Twice a week, then weekly" in text and "Jane Doe" in text and "GB29" in text
