@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,10 @@ def main() -> None:
 @click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
               help="A folder of your own content that overrides the bundled content file by file.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
-def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: Path | None, clinic_file: Path | None, **options: Any) -> None:
+@click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: Path | None, clinic_file: Path | None,
+            record: Path | None, **options: Any) -> None:
     """Print a take-home leaflet for one patient.
 
     \b
@@ -105,10 +109,12 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
     """
-    from handouts import make_leaflet, read_visit_file
+    from handouts import RecordLog, build_leaflet, read_visit_file
+    from handouts.record import entry
 
     fields: dict[str, Any] = {}
     try:
+        log = RecordLog(record).check() if record else None  # a record we cannot write stops us before printing
         if visit_file is not None:
             fields.update(read_visit_file(visit_file))
         if condition:
@@ -117,10 +123,15 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         fields.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items() if v not in (None, ())})
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
-        pdf = make_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
+        made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
     except HandoutError as exc:
         raise _report(exc) from None
-    write_atomically(pdf, out)
+    write_atomically(made.pdf, out)
+    if log is not None:
+        try:
+            log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
+        except HandoutError as exc:
+            raise _Fail(f"wrote {out}, but {exc}") from None
     click.echo(f"wrote {out}", err=True)
 
 
@@ -236,6 +247,65 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
     for row in [tuple(headers), *rows]:
         cells = [cell + " " * (w - width(cell)) for cell, w in zip(row, widths)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from handouts.names import PatternError, check_pattern
+
+    try:
+        return check_pattern(value)
+    except PatternError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--name: "), ctx, param) from None
+
+
+def _progress(total: int):
+    """click's progress bar on a terminal; nothing at all otherwise (logs stay clean)."""
+    if total and sys.stderr.isatty():
+        return click.progressbar(length=total, label="Making handouts", file=sys.stderr, show_pos=True)
+    return nullcontext(_NoBar())
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("visits", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs (created if missing).")
+@click.option("--name", "pattern", default="{date}-{patient}-{condition}", show_default=True, callback=_check_name,
+              help="File name pattern; fields {date} {patient} {condition} {practitioner} {lang} {row}. "
+                   "Made file-name safe; .pdf is added.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Make N handouts at once in separate processes [default: one per CPU].")
+@click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
+              help="A folder of your own content that overrides the bundled content file by file.")
+def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bool, record: Path | None,
+          clinic_file: Path | None, content: Path | None) -> None:
+    """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
+
+    \b
+    Examples:
+      handouts batch visits.csv --out-dir today/
+      handouts batch visits.yaml --out-dir today/ --jobs 4 --record handouts-record.jsonl
+    """
+    from handouts import BatchOptions, run_batch
+
+    options = BatchOptions(out_dir=out_dir, pattern=pattern, jobs=jobs, force=force, record=record,
+                           content=content, clinic=clinic_file)
+    try:
+        result = run_batch(visits, options, progress=_progress)
+    except HandoutError as exc:
+        raise _report(exc) from None
+    if not result.ok:
+        raise _Fail(result.summary())
+    click.echo(result.summary(), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,8 @@ The package root is the public API: the CLI and the tests use only what is expor
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,7 +28,23 @@ _LAZY = {
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
     "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
     "session_dates": "plan",
+    "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
+    "RecordLog": "record",
 }
+
+
+class _Package(types.ModuleType):
+    """Keep `handouts.compose` the function: importing the submodule handouts.compose (which load, batch
+    and render do) would otherwise set the package attribute to the module, and `from handouts import
+    compose` would then give a module, depending on what ran first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
@@ -56,21 +74,29 @@ def render_pdf(handout, options=None) -> bytes:
 def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
                  where: str = "") -> bytes:
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
-    from .render import RenderOptions
+    return build_leaflet(fields, content, clinic, where).pdf
 
-    from .compose import compose
+
+def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
+                  where: str = "") -> Leaflet:
+    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record."""
     from .content import load_library
-    from .fonts import undrawable
-    from .visit import check_drawable, make_visit
+    from .make import make_handout
+    from .visit import make_visit
 
     library = load_library(content, clinic=clinic)
     visit = make_visit(fields, where)
-    check_drawable(visit, undrawable, where)
-    handout = compose(library, visit)
-    return render_pdf(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print))
+    return make_handout(library, visit, where)
 
 
 __all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "Leaflet",
+    "RecordLog",
+    "RowFailure",
+    "build_leaflet",
+    "run_batch",
     "ContentError",
     "HandoutError",
     "MissingMap",

@@ -1,0 +1,63 @@
+"""Write a file atomically: a temp file beside it, fsync, then rename (or link, to never replace)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+class FileExists(OutputError):
+    """The output file is already there and replacing it was not asked for."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -> None:
+    """Write `data` to `out` in one step: readers see the old file or the whole new one, never half.
+
+    Without `replace` an existing file is left alone (FileExists), even one created meanwhile.
+    `label` names the output in messages (default: the path).
+    """
+    label = label or str(out)
+    folder = out.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".handout.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{label}: cannot write in {folder} ({exc.strerror}); choose a folder you can write to") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if replace:
+            os.replace(tmp, out)
+        else:
+            _link_new(tmp, out, label)
+    except OSError as exc:
+        raise OutputError(f"{label}: could not be written ({exc.strerror}); check the folder and free space") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: str, out: Path, label: str) -> None:
+    """Give the temp file its final name only if that name is free (a hard link fails if it exists)."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise FileExists(f"{label}: exists; use --force to replace it") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+            raise
+        # No hard links here (some network or FAT drives): check, then rename.
+        if os.path.lexists(out):
+            raise FileExists(f"{label}: exists; use --force to replace it") from None
+        os.replace(tmp, out)
