@@ -1,6 +1,6 @@
 """The session-plan grammar (`--plan "2/week x4, 1/week x4, monthly"`) and the session dates it gives.
 
-A plan is phases separated by commas (or `then`). Each phase is one of:
+A plan is phases separated by commas, `then` or `, then`. Each phase is one of:
 
     N/week xW     N sessions a week for W weeks    (e.g. 2/week x4)
     N/month xM    N sessions a month for M months  (e.g. 1/month x3)
@@ -44,7 +44,7 @@ def parse_plan(text: str, where: str = "--plan") -> tuple[PlanPhase, ...]:
     raw = text.strip()
     if not raw:
         raise VisitError(f"{where}: is empty; {HELP} (e.g. \"{EXAMPLE}\")")
-    parts = [p.strip() for p in re.split(r",|;|\bthen\b", raw, flags=re.IGNORECASE)]
+    parts = [p.strip() for p in re.split(r"\s*(?:[,;]\s*(?:then\b)?|\bthen\b)\s*", raw, flags=re.IGNORECASE)]
     phases: list[PlanPhase] = []
     for i, part in enumerate(parts):
         if not part:

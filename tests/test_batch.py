@@ -37,7 +37,7 @@ def test_csv_as_a_spreadsheet_exports_it(run, tmp_path):
     visits = tmp_path / "visits.csv"
     visits.write_bytes(b"\xef\xbb\xbf" + (
         "Visit Date,PATIENT NAME,practitioner,Condition,Points Used,Treatment-Plan,Language\r\n"
-        '2026-12-01,Jane Doe,"John Roe, L.Ac.",hip-pain,"GB30, GB29",\"Twice a week,\r\nthen weekly\",en\r\n'
+        '2026-12-01,Jane Doe,"John Roe, L.Ac.",hip-pain,"GB30, GB29",\"2/week x4,\r\nthen weekly\",en\r\n'
         "2026-12-01,Ana Ruiz,,low-back-pain,,,es\r\n"
         ",,,,,,\r\n"
         ",,,,,,\r\n"
@@ -47,7 +47,7 @@ def test_csv_as_a_spreadsheet_exports_it(run, tmp_path):
     assert "wrote 2 handouts" in message and "Making handouts" not in message, "no progress bar off a terminal"
     assert pdfs(out) == ["2026-12-01-Ana-Ruiz-low-back-pain.pdf", "2026-12-01-Jane-Doe-hip-pain.pdf"]
     text = flat(" ".join(pdf_text(out / "2026-12-01-Jane-Doe-hip-pain.pdf")))
-    assert "Twice a week, then weekly" in text and "Jane Doe" in text and "GB29" in text
+    assert "2 sessions a week for 4 weeks" in text and "Jane Doe" in text and "GB29" in text
 
 
 def test_a_bad_row_is_named_by_row_and_field_and_the_others_are_written(run, tmp_path):
