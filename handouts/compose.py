@@ -322,11 +322,14 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))
         blocks.append(BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(condition.self_care))))
+    # The sources close the plan in small print, beside the booking code rather than on a line of their own.
+    sources = "; ".join(s.short or s.cite for s in condition.sources)
+    blocks.append(Paragraph(f"{w.label('sources')}: {sources}", style="small"))
     return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks))
 
 
-def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
-    """The full disclaimer and the condition's sources, in small print at the end."""
+def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection | None:
+    """The disclaimer blocks meant for the leaflet, in small print at the end (the footer has its short form)."""
     disclaimer = library.sections["disclaimer"]
     blocks: list[Any] = []
     for i, block in enumerate(disclaimer.blocks):
@@ -336,9 +339,7 @@ def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> 
         texts = ([w(block.heading, where + ".heading")] if block.heading else []) + ([w(block.text, where + ".text")] if block.text else [])
         texts += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
         blocks.append(Paragraph(" ".join(texts), style="small"))
-    sources = "; ".join(s.short or s.cite for s in condition.sources)
-    blocks.append(Paragraph(f"{w.label('sources')}: {sources}", style="small"))
-    return HandoutSection(id="disclaimer", title="", blocks=tuple(blocks))
+    return HandoutSection(id="disclaimer", title="", blocks=tuple(blocks)) if blocks else None
 
 
 TRACKER_ROWS = (8, 16)  # fewest and most rows the tracker prints

@@ -61,15 +61,53 @@ class BodyMapFlowable(Flowable):
             c.setLineCap(1)
             for line in figure.details(view):
                 c.drawPath(self._path(line, False, x0, y0, scale), stroke=1, fill=0)
-            for point in self.block.points:
-                for mark in point.marks:
-                    if mark.view != view:
-                        continue
-                    cx, cy = x0 + mark.x * fig_w, y0 + (1 - mark.y) * fig_h
+            marks = [(x0 + m.x * fig_w, y0 + (1 - m.y) * fig_h, point.number)
+                     for point in self.block.points for m in point.marks if m.view == view]
+            placed = spread(marks, radius * 2 + 1.5, (i * slot + radius, i * slot + slot - radius))
+            for (tx, ty, _), (cx, cy, number) in zip(marks, placed):
+                if abs(cx - tx) + abs(cy - ty) > 1:  # moved off its spot: a fine line back to the spot
+                    c.setStrokeColor(HexColor(self.s.colour("marker")))
+                    c.setLineWidth(0.8)
+                    c.line(tx, ty, cx, cy)
                     c.setFillColor(HexColor(self.s.colour("marker")))
-                    c.setStrokeColor(HexColor(self.s.colour("page")))
-                    c.setLineWidth(0.9)
-                    c.circle(cx, cy, radius, stroke=1, fill=1)
-                    draw_runs(c, self.s, cx, cy - marker["size"] * 0.36, str(point.number), "marker", align="centre")
+                    c.circle(tx, ty, 1.6, stroke=0, fill=1)
+            for cx, cy, number in placed:
+                c.setFillColor(HexColor(self.s.colour("marker")))
+                c.setStrokeColor(HexColor(self.s.colour("page")))
+                c.setLineWidth(0.9)
+                c.circle(cx, cy, radius, stroke=1, fill=1)
+                draw_runs(c, self.s, cx, cy - marker["size"] * 0.36, str(number), "marker", align="centre")
             c.restoreState()
             draw_runs(c, self.s, i * slot + slot / 2, 3, name, "figure_label", align="centre")
+
+
+def spread(marks: list[tuple[float, float, int]], gap: float, bounds: tuple[float, float]) -> list[tuple[float, float, int]]:
+    """Nudge numbered dots apart until none overlaps (points close together, such as around a knee).
+
+    Each overlapping pair is pushed apart along the line between them (sideways when they coincide,
+    lower number to the left); a dot moves only as far as it must. Deterministic: same input, same places.
+    """
+    placed = [[x, y, n] for x, y, n in marks]
+    for _ in range(80):
+        moved = False
+        for a in range(len(placed)):
+            for b in range(a + 1, len(placed)):
+                pa, pb = placed[a], placed[b]
+                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
+                distance = (dx * dx + dy * dy) ** 0.5
+                if distance >= gap - 0.01:
+                    continue
+                if distance < 0.01:
+                    dx, dy, distance = (1.0, 0.0, 1.0) if pa[2] <= pb[2] else (-1.0, 0.0, 1.0)
+                push = (gap - distance) / 2
+                ux, uy = dx / distance, dy / distance
+                pa[0] -= ux * push
+                pa[1] -= uy * push
+                pb[0] += ux * push
+                pb[1] += uy * push
+                moved = True
+        for p in placed:
+            p[0] = min(max(p[0], bounds[0]), bounds[1])
+        if not moved:
+            break
+    return [(x, y, n) for x, y, n in placed]

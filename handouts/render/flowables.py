@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
@@ -37,21 +39,53 @@ from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 
 
-def keep_headings(flowables: list[Flowable]) -> list[Flowable]:
-    """Bind each run of keep-with-next flowables (headings, rules) to the flowable after it.
+def keep_headings(flowables: list[Flowable], width: float) -> list[Flowable]:
+    """Keep each run of keep-with-next flowables (headings, rules) with what follows it.
 
     ReportLab's own keepWithNext skips list flowables, which left headings orphaned at a page foot.
+    A short follower moves with its heading as one piece; before a long one, the heading only asks
+    for room for itself and the first few lines (a conditional page break), so no hole opens above it.
     """
     out: list[Flowable] = []
     group: list[Flowable] = []
     for flowable in flowables:
         group.append(flowable)
-        if not getattr(flowable, "keepWithNext", False):
-            out.append(KeepTogether(group) if len(group) > 1 else flowable)
-            group = []
+        if getattr(flowable, "keepWithNext", False):
+            continue
+        if len(group) == 1:
+            out.append(flowable)
+        else:
+            head = sum(_height(f, width) for f in group[:-1])
+            if not _splits(group[-1]) or _height(group[-1], width) <= SHORT_FOLLOWER:
+                out.append(KeepTogether(group))
+            else:
+                for f in group[:-1]:
+                    f.keepWithNext = False  # handled here; ReportLab's own grouping would move the whole block
+                out += [CondPageBreak(head + FIRST_LINES), *group]
+        group = []
     if group:
         out.append(KeepTogether(group))
     return out
+
+
+GUTTER = 12  # points between two columns of a list
+SHORT_FOLLOWER = 40  # points: a block this short moves with its heading as one piece
+FIRST_LINES = 30  # points: room a heading needs below it for a long block's first two lines
+
+
+def _splits(flowable: Flowable) -> bool:
+    """Whether a flowable can continue overleaf (else it must move with its heading as one piece)."""
+    if isinstance(flowable, Table):
+        return bool(getattr(flowable, "splitInRow", 0)) or len(flowable._cellvalues) > 1
+    return isinstance(flowable, (RLParagraph, _Beside))
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    try:
+        _, height = flowable.wrap(width, 100_000)
+    except AttributeError:  # flowables that need a canvas to measure: treat as long
+        return 100_000
+    return height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
 class Builder:
@@ -129,14 +163,18 @@ class Builder:
                 head = []  # the heading rides with the drawing, so the pair can split at a page foot
                 while out and getattr(out[-1], "keepWithNext", False):
                     head.insert(0, out.pop())
-                out.append(self.map_beside_table(block, blocks.pop(0), head))
+                out += self.map_beside_table(block, blocks.pop(0), head)
+            elif (isinstance(block, BulletList) and len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], BulletList)
+                  and not self.one_column and (pair := self.side_by_side(block, blocks[0], blocks[1])) is not None):
+                del blocks[:2]
+                out.append(pair)
             elif isinstance(block, BookingCode) and not self.one_column:
                 rest = [f for b in blocks for f in self.block(b, self.width - self.qr_width())]
                 blocks = []
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
-        return [KeepTogether(out)] if section.keep_together else keep_headings(out)
+        return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width)
 
     def block(self, block, width: float | None = None) -> list[Flowable]:
         if width is not None and width != self.width:
@@ -172,11 +210,14 @@ class Builder:
         width = width or self.width
         indent = self.s.data["layout"]["bullet_indent"]
         half = (len(items) + 1) // 2
-        if len(items) >= 4 and not self.one_column and self._lines(items[:half], name, width / 2 - indent - 8) <= self._lines(items, name, width - indent) - 1:
+        column = width / 2 - indent - GUTTER
+        paired = max(self._lines(items[:half], name, column), self._lines(items[half:], name, column))
+        if len(items) >= 4 and not self.one_column and paired <= self._lines(items, name, width - indent) - 1:
             cols = [self._items(items[:half], name), self._items(items[half:], name)]
-            table = Table([cols], colWidths=[width / 2, width / 2])
+            table = Table([cols], colWidths=[width / 2, width / 2], splitInRow=1)
             table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                             ("RIGHTPADDING", (0, 0), (0, 0), GUTTER), ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                                             ("TOPPADDING", (0, 0), (-1, -1), 0),
                                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
             return [table]
         return self._items(items, name)
@@ -203,13 +244,16 @@ class Builder:
         return sum(stringWidth(run, font, size) for font, run in self.s.chain().runs(text))
 
     def facts(self, block: FactsRow) -> Flowable:
-        cells = []
+        cells, natural = [], []
+        pad = self.s.data["layout"]["padding"]
         for label, value in block.pairs:
             text = self.s.markup(label + ": ", "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
             cells.append(RLParagraph(text, self.s.paragraph("facts")))
-        widths = [self.width * f for f in ((0.34, 0.3, 0.36) if len(cells) == 3 else (0.6, 0.4))]
+            natural.append(self._text_width(label + ": ", "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
+        # Each column as wide as its text when they all fit on one line; else shares in proportion.
+        spare = self.width - sum(natural)
+        widths = [w + spare / len(natural) for w in natural] if spare >= 0 else [self.width * w / sum(natural) for w in natural]
         table = Table([cells], colWidths=widths)
-        pad = self.s.data["layout"]["padding"]
         table.setStyle(self.table_style([
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(self.s.colour("tint"))),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -219,13 +263,15 @@ class Builder:
         ]))
         return table
 
-    def points_table(self, block: PointsTable, width: float | None = None, fractions: list[float] | None = None) -> Flowable:
-        """The points, one row each; with two column fractions, where and why share the second column."""
+    def points_table(self, block: PointsTable, width: float | None = None, fractions: list[float] | None = None,
+                     header: bool = True, stripe: int = 0) -> Flowable:
+        """The points, one row each; with two column fractions, where and why share the second column.
+        `header=False` continues a table above it; `stripe` keeps its row shading in step."""
         width = width or self.width
         fractions = fractions or self.s.data["layout"]["table_columns"]
         merged = len(fractions) == 2
         heads = [block.headers[0], f"{block.headers[1]} · {block.headers[2]}"] if merged else list(block.headers)
-        rows: list[list] = [[self.para(h, "table_head") for h in heads]]
+        rows: list[list] = [[self.para(h, "table_head") for h in heads]] if header else []
         for row in block.rows:
             point = RLParagraph(
                 self.s.markup(f"{row.number}. {row.code}", "lead") + "<br/>" + self.s.markup(f"{row.pinyin} {row.hanzi}", "table"),
@@ -241,12 +287,15 @@ class Builder:
                 rows.append([point, RLParagraph(text, self.s.paragraph("table"))])
             else:
                 rows.append([point, self.para(row.location, "table"), RLParagraph(why, self.s.paragraph("table"))])
-        table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
+        # splitInRow: a long row may continue overleaf rather than leave a hole at the page foot
+        table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1 if header else 0, splitInRow=1)
         pad = self.s.data["layout"]["padding"]
+        shades = [HexColor("#FFFFFF"), HexColor(self.s.colour("tint"))]
+        first = 1 if header else 0
         table.setStyle(self.table_style([
-            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.s.colour("accent"))),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor(self.s.colour("tint"))]),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(self.s.colour("rule"))),
+            *([("BACKGROUND", (0, 0), (-1, 0), HexColor(self.s.colour("accent")))] if header else []),
+            ("ROWBACKGROUNDS", (0, first), (-1, -1), shades[stripe % 2:] + shades[:stripe % 2]),
+            ("LINEBELOW", (0, first), (-1, -1), 0.5, HexColor(self.s.colour("rule"))),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), pad - 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 1),
@@ -287,13 +336,46 @@ class Builder:
         width = min(self.width, spec["width"])
         return BodyMapFlowable(block, self.s, width, spec["height"] * width / spec["width"])
 
-    def map_beside_table(self, block: BodyMap, points: PointsTable, head: list[Flowable]) -> Flowable:
-        """The body map on the left, the points table (its legend, same numbers) on the right."""
+    def map_beside_table(self, block: BodyMap, points: PointsTable, head: list[Flowable]) -> list[Flowable]:
+        """The body map on the left with the points table (its legend, same numbers) beside it while the
+        drawing lasts; the rows after that run the full width, like text around a picture."""
         spec = self.s.data["layout"]["body_map"]
         gap = spec["gap"] + 4
         drawing = BodyMapFlowable(block, self.s, spec["width"], spec["height"])
-        table = self.points_table(points, self.width - spec["width"] - gap, spec["table_columns"])
-        return _Beside(drawing, table, spec["width"] + gap, head)
+        _, drawing_height = drawing.wrap(spec["width"], 10_000)
+        narrow = self.width - spec["width"] - gap
+        fractions = spec["table_columns"]
+        rows = points.rows
+        beside = len(rows)
+        for n in range(1, len(rows) + 1):
+            _, height = self.points_table(replace(points, rows=rows[:n]), narrow, fractions).wrap(narrow, 10_000)
+            if height >= drawing_height - 12:
+                beside = n
+                break
+        out: list[Flowable] = [_Beside(drawing, self.points_table(replace(points, rows=rows[:beside]), narrow, fractions),
+                                       spec["width"] + gap, head)]
+        if rows[beside:]:
+            first = narrow * fractions[0] / self.width
+            out.append(self.points_table(replace(points, rows=rows[beside:]), self.width, [first, 1 - first],
+                                         header=False, stripe=beside))
+        return out
+
+    def side_by_side(self, left: BulletList, heading: Heading, right: BulletList) -> Flowable | None:
+        """A list and a headed list in two columns, when that is clearly shorter than one after the other."""
+        gap = 16
+        half = (self.width - gap) / 2
+        indent = self.s.data["layout"]["bullet_indent"]
+        stacked = self._lines(left.items, "body", self.width - indent) + 1 + self._lines(right.items, "body", self.width - indent)
+        paired = max(self._lines(left.items, "body", half - indent), 1 + self._lines(right.items, "body", half - indent))
+        if paired > stacked - 2:
+            return None
+        narrow = Builder(self.s, half)
+        cells = [narrow.bullets(left.items, "body"), narrow.block(heading) + narrow.bullets(right.items, "body")]
+        table = Table([cells], colWidths=[half + gap, half])
+        table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                         ("RIGHTPADDING", (0, 0), (0, 0), gap), ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                                         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return table
 
     def qr_width(self) -> float:
         size = self.s.data["layout"]["qr"]["size"]
