@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -28,34 +26,6 @@ class _Fail(click.ClickException):
 
 def _report(exc: HandoutError) -> _Fail:
     return _Fail(str(exc))
-
-
-def write_atomically(data: bytes, out: Path) -> None:
-    """Write bytes next to `out` in a temp file, then rename over it: never a half-written file."""
-    folder = out.parent if str(out.parent) else Path(".")
-    if folder.exists() and not folder.is_dir():
-        raise _Fail(f"-o {out}: {folder} is a file, not a folder; choose another path")
-    if not folder.is_dir():
-        raise _Fail(f"-o {out}: the folder {folder} does not exist; create it or choose another path")
-    if out.is_dir():
-        raise _Fail(f"-o {out}: is a folder; give a file name such as {out / 'handout.pdf'}")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise _Fail(f"-o {out}: cannot write in {folder} ({exc.strerror}); choose a folder you can write to") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise _Fail(f"-o {out}: could not be written ({exc.strerror}); check the path and free space") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.group(context_settings=CONTEXT)
@@ -110,6 +80,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet --visit visit.yaml -o jane.pdf
     """
     from handouts import RecordLog, build_leaflet, read_visit_file
+    from handouts.output import write_file
     from handouts.record import entry
 
     fields: dict[str, Any] = {}
@@ -124,9 +95,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
+        write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
         raise _report(exc) from None
-    write_atomically(made.pdf, out)
     if log is not None:
         try:
             log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))

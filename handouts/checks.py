@@ -236,6 +236,9 @@ def _check_library(report: Report, library) -> None:
             point = library.points[cp.code]
             if point.body.location is None:
                 report.add("error", point.where, f"{point.code} is used by {label} but has no `location:`; patients need to know where it is")
+    for missing in missing_map_points(library):
+        where, _, message = missing.message.partition(": ")
+        report.add("error", where, message)
 
 
 # ---- body map -----------------------------------------------------------------

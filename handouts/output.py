@@ -27,7 +27,13 @@ def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -
     `label` names the output in messages (default: the path).
     """
     label = label or str(out)
-    folder = out.parent
+    folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{label}: {folder} is a file, not a folder; choose another path")
+    if not folder.is_dir():
+        raise OutputError(f"{label}: the folder {folder} does not exist; create it or choose another path")
+    if out.is_dir():
+        raise OutputError(f"{label}: is a folder; give a file name such as {out / 'handout.pdf'}")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".handout.", suffix=".part", dir=folder)
     except OSError as exc:

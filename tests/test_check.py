@@ -180,3 +180,14 @@ def test_check_refuses_bad_templates_with_file_and_line(tmp_path, template, word
     text = section.replace("You rest for about 15 to 30 minutes", f"Rest {template} for 15 to 30 minutes", 1)
     found = errors(check_content(tree(tmp_path, {"sections/what-to-expect.yaml": text})))
     assert any("what-to-expect.yaml:" in e and words in e for e in found), found
+
+
+def test_check_reports_a_used_point_without_body_map_position(run, tmp_path):
+    import re
+
+    source = (BUNDLED / "points" / "GB.yaml").read_text("utf-8")
+    start = source.index("  GB30:\n")
+    text = source[:start] + re.sub(r"    map: \{[^\n]*\}\n", "", source[start:], count=1)
+    result = run("check", "--content", tree(tmp_path, {"points/GB.yaml": text}))
+    assert result.exit_code == 1
+    assert "GB.yaml:" in result.output and "GB30 (used by conditions/hip-pain.yaml" in result.output and "body-map position" in result.output
