@@ -39,12 +39,12 @@ from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 
 
-def keep_headings(flowables: list[Flowable], width: float) -> list[Flowable]:
+def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30) -> list[Flowable]:
     """Keep each run of keep-with-next flowables (headings, rules) with what follows it.
 
     ReportLab's own keepWithNext skips list flowables, which left headings orphaned at a page foot.
     A short follower moves with its heading as one piece; before a long one, the heading only asks
-    for room for itself and the first few lines (a conditional page break), so no hole opens above it.
+    for room for itself and `first_lines` points (a conditional page break), so no hole opens above it.
     """
     out: list[Flowable] = []
     group: list[Flowable] = []
@@ -61,7 +61,7 @@ def keep_headings(flowables: list[Flowable], width: float) -> list[Flowable]:
             else:
                 for f in group[:-1]:
                     f.keepWithNext = False  # handled here; ReportLab's own grouping would move the whole block
-                out += [CondPageBreak(head + FIRST_LINES), *group]
+                out += [CondPageBreak(head + first_lines), *group]
         group = []
     if group:
         out.append(KeepTogether(group))
@@ -70,7 +70,6 @@ def keep_headings(flowables: list[Flowable], width: float) -> list[Flowable]:
 
 GUTTER = 12  # points between two columns of a list
 SHORT_FOLLOWER = 40  # points: a block this short moves with its heading as one piece
-FIRST_LINES = 30  # points: room a heading needs below it for a long block's first two lines
 
 
 def _splits(flowable: Flowable) -> bool:
@@ -174,7 +173,7 @@ class Builder:
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
-        return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width)
+        return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"])
 
     def block(self, block, width: float | None = None) -> list[Flowable]:
         if width is not None and width != self.width:
@@ -383,7 +382,10 @@ class Builder:
 
     def booking_code(self, block: BookingCode) -> list[Flowable]:
         """The QR code with its caption above, on white (its quiet zone is part of the drawing)."""
-        return [self.para(block.caption, "qr_caption", alignment=1), qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])]
+        code = qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])
+        if self.one_column:  # caption and code together at the left, as the rest of a one-column page
+            return [self.para(block.caption, "qr_caption"), code]
+        return [self.para(block.caption, "qr_caption", alignment=1), code]
 
     def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:
         """The flowables that follow in the section on the left, the booking code on the right."""
