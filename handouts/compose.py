@@ -210,19 +210,16 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
 
 def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
     """Today's points as numbered marks; a bilateral point off the midline is marked on both sides."""
-    marked, unmapped = [], []
+    marked = []
     for n, point in enumerate(points, start=1):
         marks = []
         for view, (x, y) in sorted(point.body.map.items()):
             marks.append(MapMark(view, x, y))
             if point.body.bilateral and abs(x - 0.5) > 0.01:
                 marks.append(MapMark(view, round(1 - x, 4), y))
-        if marks:
+        if marks:  # a point without coordinates is left off the map (`handouts check` reports it)
             marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
-        else:
-            unmapped.append(point.code)
-    return BodyMap(title=w.label("body_map"), views=(("front", w.label("front")), ("back", w.label("back"))),
-                   points=tuple(marked), unmapped=tuple(unmapped))
+    return BodyMap(views=(("front", w.label("front")), ("back", w.label("back"))), points=tuple(marked))
 
 
 def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:

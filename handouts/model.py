@@ -398,10 +398,8 @@ class MapPoint:
 class BodyMap:
     """Front and back views of a figure with today's points as numbered dots."""
 
-    title: str
     views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front")
     points: tuple[MapPoint, ...]
-    unmapped: tuple[str, ...] = ()  # codes used today that have no coordinates (not drawn)
 
 
 @dataclass(frozen=True)
