@@ -264,6 +264,8 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         head = w(block.heading, where + ".heading") if block.heading else ""
         items = [w(block.text, where + ".text")] if block.text else []
         items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
+        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it
+            items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
         parts.append((head, tuple(items)))
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts)))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))

@@ -146,6 +146,7 @@ class Condition(Frozen):
     points: tuple[ConditionPoint, ...] = Field(min_length=1)
     what_to_expect: tuple[Texts, ...] = ()
     risks: tuple[Texts, ...] = ()
+    urgent: tuple[Texts, ...] = ()  # signs that need urgent care: they join the boxed urgent-care list
     plan: Plan
     self_care: tuple[Texts, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)

@@ -94,3 +94,14 @@ def test_check_validates_rules(tmp_path):
     found = [str(e) for e in check_content(tmp_path).errors]
     assert any("rules.yaml:" in e and "unknown flag 'diabetic'" in e for e in found)
     assert any("rules.yaml:" in e and "unknown point 'ZZ9'" in e for e in found)
+
+
+def test_condition_urgent_signs_are_inside_the_urgent_care_box(leaflet):
+    _, pages = leaflet("low-back-pain", "--date", "2026-12-01")
+    text = flat(" ".join(pages))
+    box = text.index("When to call us, and when to get urgent care")
+    sign = text.index("loss of bladder or bowel control")
+    same_day = text.index("Call us the same day")
+    side_effects = text.index("A small bruise")
+    assert side_effects < box < sign, "the emergency sign is in the box, not among the side effects"
+    assert abs(sign - same_day) < 400  # in the box's urgent column, beside the same-day column
