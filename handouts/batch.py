@@ -385,8 +385,7 @@ def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pat
     stems: list[str | None] = [None] * len(rows)
     for i, visit in visits.items():
         try:
-            condition = find_condition(library, visit.condition)
-            cid = next(k for k, v in library.conditions.items() if v is condition)
+            cid, _ = find_condition(library, visit.condition)
         except UnknownConditionError:
             cid = visit.condition
         number = re.search(r"(\d+)$", rows[i].where)

@@ -78,10 +78,11 @@ class _Writer:
         return f"{names[day.weekday()]} {self.date(day)}" if names else self.date(day)
 
 
-def find_condition(library: Library, raw: str) -> Condition:
+def find_condition(library: Library, raw: str) -> tuple[str, Condition]:
+    """The condition a typed id means (`Hip Pain`, `hip_pain` -> hip-pain), with its id."""
     key = raw.strip().lower().replace(" ", "-").replace("_", "-")
     if key in library.conditions:
-        return library.conditions[key]
+        return key, library.conditions[key]
     close = difflib.get_close_matches(key, list(library.conditions), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise UnknownConditionError(f"unknown condition {raw!r}; {hint}run `handouts list conditions` to see them all")
@@ -109,8 +110,7 @@ def resolve_points(library: Library, raw_codes: tuple[str, ...], where: str = "-
 
 def compose(library: Library, visit: Visit) -> Handout:
     """Build the Handout for a visit."""
-    condition = find_condition(library, visit.condition)
-    cid = next(k for k, v in library.conditions.items() if v is condition)
+    cid, condition = find_condition(library, visit.condition)
     cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
     clinic = library.clinic
     context = {"clinic": clinic.model_dump(), "practitioner": visit.practitioner}
@@ -156,6 +156,8 @@ def compose(library: Library, visit: Visit) -> Handout:
         page_label=w.label("page", page="{page}", pages="{pages}"),
         author=clinic.name,
         subject=w(condition.summary, f"{cfile}: summary"),
+        condition_id=cid,
+        point_codes=tuple(p.code for p in points),
         keywords=("acupuncture", cid, *(p.code for p in points)),
     )
 

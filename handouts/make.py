@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .compose import compose, find_condition, resolve_points
+from .compose import compose
 from .model import Library
 from .visit import Visit
 
@@ -33,11 +33,5 @@ def make_handout(library: Library, visit: Visit, where: str = "") -> Leaflet:
     check_drawable(visit, undrawable, where)
     handout = compose(library, visit)
     pdf = render_leaflet(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print))
-    condition = find_condition(library, visit.condition)
-    cid = next(k for k, v in library.conditions.items() if v is condition)
-    if visit.points is None:
-        codes = tuple(cp.code for cp in condition.points if cp.default)
-    else:
-        codes = tuple(p.code for p in resolve_points(library, visit.points))
     files = {rel: f.sha256 for rel, f in library.files.items()}
-    return Leaflet(visit=visit, condition=cid, points=codes, content=files, pdf=pdf)
+    return Leaflet(visit=visit, condition=handout.condition_id, points=handout.point_codes, content=files, pdf=pdf)

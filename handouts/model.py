@@ -483,4 +483,6 @@ class Handout:
     page_label: str  # e.g. "Page {page} of {pages}"
     author: str
     subject: str
+    condition_id: str = ""  # what compose chose, for audit records: the condition…
+    point_codes: tuple[str, ...] = ()  # …and the WHO codes printed, in order
     keywords: tuple[str, ...] = ()

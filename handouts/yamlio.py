@@ -55,7 +55,8 @@ class Document:
         return f"{self.label}:{self.line(where)}"
 
 
-def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[int]) -> Any:
+def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[int],
+          make: yaml.constructor.SafeConstructor) -> Any:
     """Build plain Python values from a composed node, recording lines."""
     lines.setdefault(where, node.start_mark.line + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -73,27 +74,27 @@ def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[
                 raise yaml.constructor.ConstructorError(None, None, "merge keys (<<) are not allowed", key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-            key = _scalar(key_node)
+            key = _scalar(key_node, make)
             if key in out:
                 raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
             lines[where + (key,)] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, where + (key,), lines, seen)
+            out[key] = _walk(value_node, where + (key,), lines, seen, make)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, where + (i,), lines, seen) for i, item in enumerate(node.value)]
-    return _scalar(node)
+        return [_walk(item, where + (i,), lines, seen, make) for i, item in enumerate(node.value)]
+    return _scalar(node, make)
 
 
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(node: yaml.ScalarNode, make: yaml.constructor.SafeConstructor) -> Any:
     if node.tag not in _SCALAR_TAGS:
         raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag!r} is not allowed in content files", node.start_mark)
     if node.tag == "tag:yaml.org,2002:int" and _INT_LEADING_ZERO.match(node.value):
         return node.value
-    return yaml.constructor.SafeConstructor().construct_object(node)
+    return make.construct_object(node)
 
 
 def parse(text: str, label: str, path: Path | None = None) -> Document:
@@ -101,7 +102,7 @@ def parse(text: str, label: str, path: Path | None = None) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
         lines: dict[KeyPath, int] = {}
-        data = _walk(node, (), lines, set()) if node is not None else None
+        data = _walk(node, (), lines, set(), yaml.constructor.SafeConstructor()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
