@@ -28,6 +28,12 @@ def _report(exc: HandoutError) -> _Fail:
     return _Fail(str(exc))
 
 
+def content_option(help_text: str):
+    """--content DIR (or $HANDOUTS_CONTENT): a clinic's own content over the bundled content."""
+    return click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
+                        help=help_text)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="handouts")
 def main() -> None:
@@ -62,8 +68,7 @@ def main() -> None:
 @click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: letter].")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
-@click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
-              help="A folder of your own content that overrides the bundled content file by file.")
+@content_option("A folder of your own content that overrides the bundled content file by file.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
 @click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
@@ -107,8 +112,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
-              help="Check this content folder on top of the bundled content.")
+@content_option("Check this content folder on top of the bundled content.")
 @click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
 def check(content: Path | None, scores: bool) -> None:
     """Validate, cross-reference and lint all content; exit 1 if anything is wrong.
@@ -161,14 +165,9 @@ def list_() -> None:
     """
 
 
-def _content_option(function):
-    return click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
-                        help="Include this content folder on top of the bundled content.")(function)
-
-
 @list_.command(name="conditions", context_settings=CONTEXT)
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the titles.")
-@_content_option
+@content_option("Include this content folder on top of the bundled content.")
 def list_conditions(lang: str, content: Path | None) -> None:
     """List the conditions: id, title and usual points.
 
@@ -189,7 +188,7 @@ def list_conditions(lang: str, content: Path | None) -> None:
 @click.option("--channel", help="Only this channel, e.g. GB, LR, EX.")
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the locations.")
 @click.option("--used", is_flag=True, help="Only points that a condition uses.")
-@_content_option
+@content_option("Include this content folder on top of the bundled content.")
 def list_points(channel: str | None, lang: str, used: bool, content: Path | None) -> None:
     """List points: code, pinyin, characters, English name and where it is.
 
@@ -255,8 +254,7 @@ class _NoBar:
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
-@click.option("--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", show_envvar=True,
-              help="A folder of your own content that overrides the bundled content file by file.")
+@content_option("A folder of your own content that overrides the bundled content file by file.")
 def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bool, record: Path | None,
           clinic_file: Path | None, content: Path | None) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.

@@ -92,7 +92,7 @@ def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], 
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
             field = _fmt_loc(loc)
-            msg = err["msg"]
+            msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
                 msg = "is required but missing; add it"
             elif err["type"] == "extra_forbidden":

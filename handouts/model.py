@@ -180,20 +180,13 @@ class Labels(Frozen):
     weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
     reviewed: Review
 
-    @field_validator("months")
+    @field_validator("months", "weekdays")
     @classmethod
-    def _twelve(cls, value: dict) -> dict:
+    def _complete(cls, value: dict, info) -> dict:
+        wanted = {"months": (12, "month names"), "weekdays": (7, "weekday names (Monday first)")}[info.field_name]
         for lang, names in value.items():
-            if len(names) != 12:
-                raise ValueError(f"{lang} needs 12 month names, has {len(names)}")
-        return value
-
-    @field_validator("weekdays")
-    @classmethod
-    def _seven(cls, value: dict) -> dict:
-        for lang, names in value.items():
-            if len(names) != 7:
-                raise ValueError(f"{lang} needs 7 weekday names (Monday first), has {len(names)}")
+            if len(names) != wanted[0]:
+                raise ValueError(f"{lang} needs {wanted[0]} {wanted[1]}, has {len(names)}")
         return value
 
 
