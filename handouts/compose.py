@@ -140,6 +140,7 @@ def compose(library: Library, visit: Visit) -> Handout:
         _sessions_page(w, visit, phases),
     ]
 
+    draft, reviewed, unapproved = _approval(w, library, cid, tuple(p.code for p in points))
     lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"]
     if clinic.website:
         lines.append(clinic.website)
@@ -151,7 +152,7 @@ def compose(library: Library, visit: Visit) -> Handout:
         subtitle=w(condition.summary, f"{cfile}: summary"),
         masthead=Masthead(name=clinic.name, lines=tuple(lines), colour=clinic.colour, logo=library.logo),
         sections=tuple(s for s in sections if s is not None),
-        footer_contact=f"{clinic.name} · {clinic.phone}",
+        footer_contact=f"{clinic.name} · {clinic.phone}" + (f" · {reviewed}" if reviewed else ""),
         footer=footer_line,
         page_label=w.label("page", page="{page}", pages="{pages}"),
         author=clinic.name,
@@ -159,7 +160,39 @@ def compose(library: Library, visit: Visit) -> Handout:
         condition_id=cid,
         point_codes=tuple(p.code for p in points),
         keywords=("acupuncture", cid, *(p.code for p in points)),
+        draft_notice=draft,
+        reviewed_notice=reviewed,
+        unapproved=unapproved,
     )
+
+
+_APPROVAL_WORDS = {
+    "draft_notice": {"en": "Draft: this text has not yet been approved by {clinic}",
+                     "es": "Borrador: {clinic} aún no ha aprobado este texto",
+                     "zh": "草稿：本文尚未经{clinic}审核批准"},
+    "reviewed_on": {"en": "Reviewed {date}", "es": "Revisado el {date}", "zh": "审核日期：{date}"},
+}
+
+
+def _approval(w: _Writer, library: Library, cid: str, codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
+    """(draft line, "Reviewed <date>", unapproved files) for this sheet; refuses if the clinic requires approval."""
+    from .approval import UnapprovedError, sheet_files
+
+    status = library.approval
+    files = sheet_files(library, cid, codes)
+    unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
+    clinic = library.clinic
+    if unapproved and clinic.require_approval:
+        raise UnapprovedError(status, unapproved, clinic.name)
+
+    def word(key: str, **values: Any) -> str:  # a clinic's labels.yaml may predate these words
+        texts = library.labels.words.get(key) or _APPROVAL_WORDS[key]
+        return w(texts, f"labels.yaml: words.{key}").format(**values)
+
+    if unapproved:
+        return word("draft_notice", clinic=clinic.name), "", unapproved
+    day = status.last_date(files) if status is not None else None
+    return "", (word("reviewed_on", date=w.date(day)) if day else ""), ()
 
 
 def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:

@@ -269,8 +269,15 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
 
+    from .approval import approval_status
+
+    approval = None
+    try:
+        approval = approval_status(loader.roots)
+    except ContentError as exc:
+        problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
-                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo)
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
 

@@ -19,6 +19,7 @@ class Leaflet:
     points: tuple[str, ...]  # the WHO codes printed, in order
     content: Mapping[str, str]  # content file (e.g. conditions/hip-pain.yaml) -> sha256
     pdf: bytes
+    unapproved: tuple[str, ...] = ()  # content files not approved by the clinic as they are now
 
 
 def make_handout(library: Library, visit: Visit, where: str = "") -> Leaflet:
@@ -34,4 +35,5 @@ def make_handout(library: Library, visit: Visit, where: str = "") -> Leaflet:
     handout = compose(library, visit)
     pdf = render_leaflet(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print))
     files = {rel: f.sha256 for rel, f in library.files.items()}
-    return Leaflet(visit=visit, condition=handout.condition_id, points=handout.point_codes, content=files, pdf=pdf)
+    return Leaflet(visit=visit, condition=handout.condition_id, points=handout.point_codes, content=files, pdf=pdf,
+                   unapproved=handout.unapproved)

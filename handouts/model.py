@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -35,6 +35,8 @@ class Source(Frozen):
     cite: Str
     short: Str | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line
     url: Str | None = None
+    withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
+    superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
 
 
 class Caution(Frozen):
@@ -55,6 +57,7 @@ class PointBody(Frozen):
     location: Texts | None = None
     uses: Texts | None = None
     region: Str | None = None
+    regions: tuple[Str, ...] = ()  # further regions the point's location reaches (e.g. EX-B2 runs from T1 to L5)
     bilateral: bool = True
     cautions: tuple[Caution, ...] = ()
     map: dict[Literal["front", "back"], tuple[float, float]] = Field(default_factory=dict)
@@ -93,6 +96,11 @@ class Point:
 
     def has_caution(self, kind: str) -> bool:
         return any(c.kind == kind for c in self.body.cautions)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every body region the point touches: `region` first, then `regions`."""
+        return tuple(dict.fromkeys(r for r in (self.body.region, *self.body.regions) if r))
 
 
 class Block(Frozen):
@@ -167,6 +175,8 @@ class Clinic(Frozen):
     email: Str | None = None
     colour: Annotated[str, StringConstraints(pattern=HEX.pattern)] = "#1D5C63"
     emergency_number: Str = "911"
+    crisis_line: Str | None = None  # suicide and crisis line, e.g. "988" in the US; {{ clinic.crisis_line }} in content
+    require_approval: bool = False  # true: refuse to print from content its clinician has not approved (handouts approve)
     practitioners: tuple[Str, ...] = ()
     logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
 
@@ -262,6 +272,8 @@ class Lint(Frozen):
     readability: Readability = Readability()
     risky_claims: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    hedge_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # an English hedge must survive in es and zh
+    urgent_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # belong in an urgent block
 
 
 @dataclass(frozen=True)
@@ -287,6 +299,7 @@ class Library:
     files: Mapping[str, SourceFile]
     where: Mapping[str, str] = field(default_factory=dict)  # "conditions/hip-pain" -> label
     logo: bytes | None = field(default=None, repr=False)  # the clinic logo's file, checked to be a usable image
+    approval: Any = field(default=None, repr=False)  # handouts.approval.ApprovalStatus: which files the clinic approved
 
     def find_point(self, raw: str) -> Point | None:
         key = normalise_code(raw)
@@ -479,3 +492,6 @@ class Handout:
     condition_id: str = ""  # what compose chose, for audit records: the condition…
     point_codes: tuple[str, ...] = ()  # …and the WHO codes printed, in order
     keywords: tuple[str, ...] = ()
+    draft_notice: str = ""  # "Draft: this text has not yet been approved by <clinic>" (empty when approved)
+    reviewed_notice: str = ""  # "Reviewed <date>" from the clinic's approvals (empty when not approved)
+    unapproved: tuple[str, ...] = ()  # content files of this sheet not approved as they are now (for --record)

@@ -46,6 +46,8 @@ def entry(leaflet: Leaflet, out: Path, source: str, command: str) -> dict[str, A
         "note": visit.note,
         "large_print": visit.large_print,
         "page_size": visit.page_size,
+        "approved": not leaflet.unapproved,
+        "unapproved": list(leaflet.unapproved),
         "content": {"sha256": content_digest(leaflet.content), "files": dict(sorted(leaflet.content.items()))},
         "output": {"path": os.path.abspath(out), "sha256": hashlib.sha256(leaflet.pdf).hexdigest(), "bytes": len(leaflet.pdf)},
     }

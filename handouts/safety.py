@@ -21,7 +21,7 @@ class Safety:
 def _hits(refusal: Refusal, points: tuple[Point, ...]) -> list[Point]:
     wanted = {normalise_code(c) for c in refusal.points}
     return [p for p in points
-            if (refusal.caution and p.has_caution(refusal.caution)) or (p.body.region in refusal.regions) or p.code in wanted]
+            if (refusal.caution and p.has_caution(refusal.caution)) or bool(set(p.regions) & set(refusal.regions)) or p.code in wanted]
 
 
 def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ...], points: tuple[Point, ...],

@@ -107,6 +107,8 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     builder = Builder(style, frame._width)
     story = [builder.masthead(handout), *builder.title(handout)]
+    if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
+        story.append(builder.para(handout.draft_notice, "lead"))
     for section in handout.sections:
         story += builder.section(section)
     canvasmaker = _numbered_canvas(handout, style)
