@@ -149,6 +149,37 @@ def check(content: Path | None, scores: bool) -> None:
         raise SystemExit(1)
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--by", "by", required=True, metavar='"NAME, CREDENTIAL"',
+              help='Who approved the text, with their credential, e.g. "Ana Ruiz, LAc".')
+@content_option("The clinic's content folder: approvals.json is written there (required; never inside the package).")
+def approve(files: tuple[str, ...], by: str, content: Path | None) -> None:
+    """Record that a clinician approved content files as they are now (SHA-256 and date).
+
+    \b
+    FILE is a content file: a path, or a path inside the content tree such as
+    conditions/hip-pain.yaml (bundled files can be approved too). The approvals
+    go to approvals.json in the clinic's content folder, so they survive a
+    reinstall. A file edited after its approval shows as changed in `handouts
+    check`, and sheets built from it say "Draft" (or are refused when clinic.yaml
+    sets `require_approval: true`) until it is approved again.
+
+    \b
+    Examples:
+      handouts approve conditions/hip-pain.yaml --by "Ana Ruiz, LAc" --content ./our-clinic
+      handouts approve sections/*.yaml rules.yaml labels.yaml --by "Ana Ruiz, LAc"
+    """
+    from handouts.approval import approve as record
+
+    try:
+        approvals = record(files, by, content)
+    except HandoutError as exc:
+        raise _report(exc) from None
+    for a in approvals:
+        click.echo(f"approved {a.file} ({a.sha256[:12]}) by {a.by} on {a.on}")
+
+
 def _line(where: str) -> int:
     tail = where.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterator, NamedTuple
 
+from . import guards
 from .content import read_content
 from .model import LANG_NAMES, LANGS, Library
 from .yamlio import Document
@@ -124,6 +125,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     chains = [FontChain([(n, style["fonts"]["files"][n]) for n in names]) for names in style["fonts"]["chains"].values()]
     claims = {lang: _phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
     effects = {lang: _phrase_pattern(list(rules.effect_words.get(lang, ())), lang) for lang in LANGS}
+    hedges = {lang: _phrase_pattern(list(rules.hedge_words.get(lang, ())), lang) for lang in LANGS}
+    urgent = {lang: _phrase_pattern(list(rules.urgent_words.get(lang, ())), lang) for lang in LANGS}
     limits = {lang: (getattr(rules.readability, lang).model_dump(exclude_none=True) if getattr(rules.readability, lang) else {}) for lang in ("en", "es")}
     known = _phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
@@ -135,10 +138,13 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         is_lint = doc.label.endswith("lint.yaml")
         has_sources = bool(doc.data.get("sources"))
         _check_review(report, doc, today, review_months)
+        guards.check_sources(report.add, doc)
         blocks: dict[tuple, dict[str, list[str]]] = {}
         for path, texts in _texts(doc.data):
             where = doc.at(path)
             name = _field(path)
+            if not is_lint:
+                guards.check_hedges(report.add, where, name, texts, hedges)
             for lang in LANGS:
                 if lang not in texts and not is_lint:
                     report.add("error", where, f"{name}: no {LANG_NAMES[lang]} text; add `{lang}:` beside the others")
@@ -150,6 +156,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                     if missing:
                         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
                         report.add("error", where, f"{name}.{lang}: no font in fonts/ can draw {shown}; replace the character(s)")
+                    if not guards.urgent_allowed(doc.label, path):
+                        guards.check_urgent(report.add, where, name, lang, text, urgent[lang])
                     if claims[lang] and (m := claims[lang].search(text)):
                         report.add("error", where, f"{name}.{lang}: risky health claim {m.group(0)!r}; say what may help, not what is promised")
                     if not has_sources and effects[lang] and (m := effects[lang].search(text)):
@@ -169,6 +177,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
+        guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
     return report
 
 

@@ -307,13 +307,24 @@ class Builder:
         """The boxed when-to-call block: its parts side by side, so the box stays short and whole."""
         pad = self.s.data["layout"]["padding"] + 3
         columns = 1 if self.one_column else max(1, len(block.parts))
-        col = (self.width - 2 * pad) / columns
-        cells = []
-        for head, items in block.parts:
-            cell: list[Flowable] = [self.para(head, "lead")] if head else []
-            cells.append(cell + self.bullets(items, "body", col - 8))
+        inner_width = self.width - 2 * pad
+
+        def cell(head: str, items: tuple[str, ...], col: float) -> list[Flowable]:
+            return ([self.para(head, "lead")] if head else []) + self.bullets(items, "body", col - 8)
+
+        def height(flowables: list[Flowable], col: float) -> float:
+            return sum(f.wrap(col - 8, 10_000)[1] + f.getSpaceAfter() for f in flowables)
+
+        if columns == 2:  # side by side: the split (35-65 %) that makes the taller part shortest keeps the box short
+            best = min((max(height(cell(*block.parts[0], inner_width * s), inner_width * s),
+                            height(cell(*block.parts[1], inner_width * (1 - s)), inner_width * (1 - s))), s)
+                       for s in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65))[1]
+            widths = [inner_width * best, inner_width * (1 - best)]
+        else:
+            widths = [inner_width / columns] * columns
+        cells = [cell(head, items, col) for (head, items), col in zip(block.parts, widths if columns > 1 else [inner_width] * len(block.parts))]
         grid = [cells] if columns > 1 else [[c] for c in cells]
-        inner = Table(grid, colWidths=[col] * columns)
+        inner = Table(grid, colWidths=widths if columns > 1 else [inner_width])
         inner.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                          ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
