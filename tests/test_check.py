@@ -191,3 +191,58 @@ def test_check_reports_a_used_point_without_body_map_position(run, tmp_path):
     result = run("check", "--content", tree(tmp_path, {"points/GB.yaml": text}))
     assert result.exit_code == 1
     assert "GB.yaml:" in result.output and "GB30 (used by conditions/hip-pain.yaml" in result.output and "body-map position" in result.output
+
+
+# ---- guards from the content review (issue 12) -----------------------------------------------
+
+
+def test_citing_a_withdrawn_or_superseded_source_is_an_error(tmp_path):
+    text = HIP.replace("    url: https://doi.org/10.1002/14651858.CD001977.pub2\n",
+                       "    url: https://doi.org/10.1002/14651858.CD001977.pub2\n    withdrawn: 2014-11-20\n")
+    text = text.replace("    url: https://www.nice.org.uk/guidance/ng226\n",
+                        "    url: https://www.nice.org.uk/guidance/ng226\n    superseded: 2025-01-31\n")
+    report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}))
+    found = errors(report)
+    assert any(f"hip-pain.yaml:{line_of(text, 'withdrawn: 2014')}:" in e and "withdrawn 2014-11-20" in e
+               and "Manheimer" in e for e in found), found
+    assert any(f"hip-pain.yaml:{line_of(text, 'superseded: 2025')}:" in e and "superseded 2025-01-31" in e for e in found), found
+
+
+def test_shipped_content_cites_no_withdrawn_review():
+    library = load_library()
+    cites = [s.cite for c in library.conditions.values() for s in c.sources]
+    assert not any("CD002285" in c for c in cites), "Cochrane CD002285 (Ezzo 2006) was withdrawn in 2014"
+    assert all(s.withdrawn is None and s.superseded is None for c in library.conditions.values() for s in c.sources)
+
+
+def test_a_hedge_lost_in_translation_is_a_warning_naming_file_and_field(tmp_path):
+    assert HIP.count("y puede que no ayude a todos.") == 1
+    text = HIP.replace("y puede que no ayude a todos.", "y no ayuda a todos.")
+    report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}))
+    hedges = [str(w) for w in report.warnings if "hedge" in w.message]
+    assert any("hip-pain.yaml:" in w and "how_it_may_help[0].es" in w for w in hedges), hedges
+    assert not any("how_it_may_help[0].zh" in w for w in hedges)
+    assert not any("hip-pain" in str(w) and "hedge" in w.message for w in check_content().warnings)
+
+
+def test_urgent_wording_outside_an_urgent_block_is_a_warning(tmp_path):
+    text = HIP.replace("    - en: If you feel no change after 6 to 8 sessions, we will talk about whether to go on.",
+                       "    - en: If you get a fever after a session, tell us.")
+    report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}))
+    urgent = [str(w) for w in report.warnings if "urgent wording" in w.message]
+    assert any("hip-pain.yaml:" in w and "plan.details[0].en" in w and "'fever'" in w for w in urgent), urgent
+    # the same words inside `urgent:` are where they belong
+    assert not any("urgent[" in w for w in urgent)
+
+
+def test_crisis_line_comes_from_the_clinic_profile(tmp_path, leaflet, run):
+    from conftest import flat, pdf_text
+
+    _, pages = leaflet("stress", "--lang", "en")
+    assert "you can also call the crisis line, 988, day or night" in flat(" ".join(pages))
+    clinic = (BUNDLED / "clinic.yaml").read_text("utf-8").replace('crisis_line: "988"', 'crisis_line: "116 123"')
+    folder = tree(tmp_path / "uk", {"clinic.yaml": clinic})
+    out = tmp_path / "uk.pdf"
+    assert run("leaflet", "stress", "--content", folder, "-o", out).exit_code == 0
+    text = flat(" ".join(pdf_text(out)))
+    assert "116 123" in text and "988" not in text

@@ -105,3 +105,51 @@ def test_condition_urgent_signs_are_inside_the_urgent_care_box(leaflet):
     side_effects = text.index("A small bruise")
     assert side_effects < box < sign, "the emergency sign is in the box, not among the side effects"
     assert abs(sign - same_day) < 400  # in the box's urgent column, beside the same-day column
+
+
+# ---- regions (issue 12) ----------------------------------------------------------------------
+
+
+def test_a_point_spanning_regions_is_caught_by_every_region_it_lists(run, tmp_path):
+    # EX-B2 (Jiaji, T1-L5) is filed under upper-back but also reaches the lumbosacral region,
+    # which the pregnancy rule refuses, as it refuses BL23 at the same level.
+    result = run("leaflet", "low-back-pain", "--flag", "pregnant", "--points", "EX-B2", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "EX-B2" in result.output and "--allow-caution EX-B2" in result.output
+    result = run("leaflet", "low-back-pain", "--points", "EX-B2", "-o", tmp_path / "y.pdf")
+    assert result.exit_code == 0, result.output
+
+
+def test_every_listed_region_of_every_point_meets_the_rules():
+    """Whatever regions a point lists, a rule naming any one of them catches the point."""
+    from handouts import load_library
+    from handouts.safety import apply_rules
+
+    library = load_library()
+    region_rules = [r for r in library.rules.rules if r.refuse and r.refuse.regions and r.when]
+    assert region_rules, "rules.yaml has no region rule to test"
+    spanning = [p for p in library.points.values() if len(p.regions) > 1]
+    assert any(p.code == "EX-B2" for p in spanning)
+    for point in spanning:
+        for rule in region_rules:
+            if set(point.regions) & set(rule.refuse.regions):
+                with pytest.raises(Exception) as caught:
+                    apply_rules(library, tuple(rule.when), (), (point,), "test")
+                assert point.code in str(caught.value)
+
+
+def test_pregnancy_refuses_upper_abdomen_points_such_as_cv12(run, tmp_path, leaflet):
+    # WHO 1999: upper abdomen avoided after the third month; the tool cannot know the month, so it asks.
+    out = tmp_path / "x.pdf"
+    result = run("leaflet", "chemotherapy-nausea", "--flag", "pregnant", "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert "CV12" in result.output and "after the third month of pregnancy" in result.output
+    assert "--allow-caution CV12" in result.output
+    _, pages = leaflet("chemotherapy-nausea", "--flag", "pregnant", "--allow-caution", "CV12", name="ok.pdf")
+    text = flat(" ".join(pages))
+    assert "Chosen by your practitioner with the stage of your pregnancy in mind" in text
+    assert "call your midwife or obstetrician at once or get urgent care" in text
+
+
+def test_blood_thinner_sheet_sends_a_fast_growing_tense_swelling_to_urgent_care(leaflet):
+    _, pages = leaflet("hip-pain", "--flag", "anticoagulants")
+    assert "Get urgent care now for a swelling that grows fast or feels tight" in flat(" ".join(pages))
