@@ -264,6 +264,18 @@ def frame(name: str) -> tuple[float, float, float, float]:
     return x0, y0, x1 - x0, y1 - y0
 
 
+@lru_cache(maxsize=None)
+def outlines(name: str) -> tuple[tuple[Pt, ...], ...]:
+    """A view's figure outlines as polygons, in figure units."""
+    return tuple(tuple(poly) for shape in FIGURES[name].shapes for poly in flatten(fill_path(shape, lambda p: p)))
+
+
+def on_figure(name: str, x: float, y: float) -> bool:
+    """Whether a content coordinate (fractions of the view's figure box) is on the drawn figure."""
+    v = FIGURES[name]
+    return any(inside(list(poly), (x * v.width, y * v.height)) for poly in outlines(name))
+
+
 def _w(v: ViewFigure) -> float:
     return frame(v.name)[2]
 
@@ -369,10 +381,18 @@ def layout(marks: list[tuple[int, str, str, float, float]], labels: dict[str, st
     in points (the painter's font), so that labels never overlap.
     """
     names = tuple(view_order(m[2] for m in marks))
+    label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
+    return _layout(tuple(tuple(m) for m in marks), tuple(sorted(labels.items())), float(width), float(height), sizes,
+                   label_widths)
+
+
+@lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages
+def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label_widths) -> MapGeometry:
+    labels = dict(label_items)
+    names = tuple(view_order(m[2] for m in marks))
     if not names:
         return MapGeometry(width, height, sizes.dot, sizes.disc)
     margin = sizes.disc + 2  # room around a figure for the discs
-    label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
     plan, s = _arrangement(names, width, height, margin, sizes, label_widths)
     # place rows top to bottom, cells left to right, centred
     rows = plan.rows
@@ -430,14 +450,65 @@ def _view(v: ViewFigure, label: str, origin: Pt, s: float, marks, area, sz: Size
 
 
 class _Placed:
-    """What a new disc must keep clear of: every figure outline and dot, and the discs and leaders placed so far."""
+    """What a new disc must keep clear of: every figure outline and dot, and the discs and leaders placed so far.
+
+    Outline edges are kept in a grid of buckets so a disc is tested only against the edges near it.
+    """
+
+    CELL = 8.0
 
     def __init__(self, outlines: list, dots: list[Dot]):
-        self.outlines = outlines
-        self.edges = [(poly[i - 1], poly[i]) for poly in outlines for i in range(len(poly))]
+        self.rows: list[tuple[tuple[float, float, float, float], dict[int, list[tuple[Pt, Pt]]]]] = []
+        for poly in outlines:  # each outline's edges by the rows of the grid they span, for quick inside tests
+            rows: dict[int, list[tuple[Pt, Pt]]] = {}
+            for i in range(len(poly)):
+                a, b = poly[i - 1], poly[i]
+                for j in range(int(min(a[1], b[1]) // self.CELL), int(max(a[1], b[1]) // self.CELL) + 1):
+                    rows.setdefault(j, []).append((a, b))
+            self.rows.append((_bbox(poly), rows))
+        self.buckets: dict[tuple[int, int], list[tuple[Pt, Pt]]] = {}
+        for poly in outlines:
+            for i in range(len(poly)):
+                a, b = poly[i - 1], poly[i]
+                for key in self._keys(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
+                    self.buckets.setdefault(key, []).append((a, b))
         self.dots = dots
         self.discs: list[Pt] = []
         self.leaders: list[tuple[Pt, Pt]] = []
+
+    def _keys(self, x0, y0, x1, y1):
+        c = self.CELL
+        return [(i, j) for i in range(int(x0 // c), int(x1 // c) + 1) for j in range(int(y0 // c), int(y1 // c) + 1)]
+
+    def covered(self, p: Pt) -> bool:
+        """Whether p is on a figure (even-odd rule, as `inside`, on the edges in p's row only)."""
+        x, y = p
+        for (x0, y0, x1, y1), rows in self.rows:
+            if not (x0 <= x <= x1 and y0 <= y <= y1):
+                continue
+            result = False
+            for (xj, yj), (xi, yi) in rows.get(int(y // self.CELL), ()):
+                if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+                    result = not result
+            if result:
+                return True
+        return False
+
+    def near_edge(self, p: Pt, distance: float) -> bool:
+        """Whether an outline passes within `distance` of p."""
+        seen = set()
+        for key in self._keys(p[0] - distance, p[1] - distance, p[0] + distance, p[1] + distance):
+            for edge in self.buckets.get(key, ()):
+                if id(edge) in seen:
+                    continue
+                seen.add(id(edge))
+                if _segment_distance(p, *edge) < distance:
+                    return True
+        return False
+
+
+def _bbox(poly) -> tuple[float, float, float, float]:
+    return (min(p[0] for p in poly), min(p[1] for p in poly), max(p[0] for p in poly), max(p[1] for p in poly))
 
 
 def _callouts(dots: tuple[Dot, ...], own: list, area, sz: Sizes, centre: float, placed: _Placed,
@@ -496,9 +567,7 @@ def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float
                 continue
             if any(math.hypot(cx - d.x, cy - d.y) < R + sz.dot + 1.5 for d in placed.dots):
                 continue
-            if any(inside(poly, c) for poly in placed.outlines):
-                continue
-            if any(_segment_distance(c, a, b) < R + 0.8 for a, b in placed.edges):
+            if placed.near_edge(c, R + 0.8) or placed.covered(c):
                 continue
             start, end = _leader(dot, c, R, sz.dot)
             if strict:
@@ -509,9 +578,8 @@ def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float
                 if any(_segment_distance((d.x, d.y), start, end) < sz.dot + 0.6 for d in placed.dots if d is not dot):
                     continue
             # a leader that runs across the body is harder to follow: count the part over the figure
-            over = sum(1 for k in range(1, 8) if any(inside(poly, (start[0] + (end[0] - start[0]) * k / 8,
-                                                                  start[1] + (end[1] - start[1]) * k / 8))
-                                                   for poly in own)) / 7
+            over = sum(1 for k in range(1, 8) if placed.covered((start[0] + (end[0] - start[0]) * k / 8,
+                                                                 start[1] + (end[1] - start[1]) * k / 8))) / 7
             cost += 2.5 * over * math.hypot(end[0] - start[0], end[1] - start[1])
             if best is not None and cost >= best[0]:
                 continue
