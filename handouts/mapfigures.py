@@ -191,7 +191,7 @@ KNEE = ViewFigure("knee", 60, 100, False, False, (Shape((
     _loop(30.5, 42, 8, 9.6, 10),  # kneecap
     Side(((26.6, 52.4), (27, 58), (27.8, 63))),  # tendon under the kneecap
     Side(((34.4, 52.4), (34, 58), (33.2, 63))),
-    Side(((12.8, 58), (16.4, 60.6), (13.2, 64.6))),  # head of the fibula (outer bony knob)
+    _loop(15.2, 60.4, 2.2, 2.6, 8),  # head of the fibula (outer bony knob)
     Side(((30.5, 66), (31, 84), (31.6, 100))),  # shin bone
 ))
 

@@ -311,6 +311,8 @@ class _Plan:
     def __init__(self, rows, zoom: float, margin: float, labels: tuple[float, ...], sz: Sizes, names: tuple[str, ...]):
         self.rows, self.zoom, self.margin, self.sz = rows, zoom, margin, sz
         self.label_w = dict(zip(names, labels))
+        self.fw = {n: frame(n)[2] for n in names}
+        self.fh = {n: frame(n)[3] for n in names}
 
     def k(self, v: ViewFigure) -> float:
         return 1.0 if v.main else self.zoom
@@ -320,10 +322,10 @@ class _Plan:
         return self.margin if v.main else self.margin + self.sz.disc
 
     def cell_w(self, cell, s: float) -> float:
-        return max(max(_w(v) * s * self.k(v) + 2 * self.m(v), self.label_w.get(v.name, 0) + 4) for v in cell)
+        return max(max(self.fw[v.name] * s * self.k(v) + 2 * self.m(v), self.label_w.get(v.name, 0) + 4) for v in cell)
 
     def box_h(self, v: ViewFigure, s: float) -> float:
-        return _h(v) * s * self.k(v) + 2 * self.m(v)
+        return self.fh[v.name] * s * self.k(v) + 2 * self.m(v)
 
     def cell_h(self, cell, s: float) -> float:
         return sum(self.box_h(v, s) + self.sz.label for v in cell)
@@ -341,8 +343,8 @@ class _Plan:
 
     def fit(self, width: float, height: float) -> float:
         """The largest scale (points per figure unit) at which the rows fit the box."""
-        lo, hi = 0.0, 10.0
-        for _ in range(26):
+        lo, hi = 0.0, 8.0
+        for _ in range(18):
             mid = (lo + hi) / 2
             w, h = self.size(mid)
             if w <= width and h <= height:
@@ -365,10 +367,11 @@ def _arrangement(names: tuple[str, ...], width: float, height: float, margin: fl
     for rows in _cells_layouts(views):
         for zoom in ZOOMS if has_main else (1.0,):
             plan = _Plan(rows, zoom, margin, labels, sz, names)
-            found.append((plan.fit(width, height), zoom, -len(rows), plan))
-    # the whole figures as large as they can be; then, among arrangements nearly as good, the largest insets
-    top = max(f[0] for f in found)
-    s, _, _, plan = max((f for f in found if f[0] >= 0.95 * top), key=lambda f: (f[1], f[2], f[0]))
+            s = plan.fit(width, height)
+            # how readable the smallest view is: a whole figure reads well about 150 pt tall, an inset about 70 pt
+            legible = min(plan.fh[v.name] * s * plan.k(v) / (150 if v.main else 70) for v in views)
+            found.append((round(legible, 3), -len(rows), zoom, s, plan))
+    _, _, _, s, plan = max(found, key=lambda f: f[:3])
     return plan, s
 
 

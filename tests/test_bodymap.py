@@ -188,3 +188,12 @@ def test_caption_says_what_the_dots_mean(leaflet):
     assert "Where needles went in today; numbers match the list; dots show both sides." in flat(pages[0])
     _, pages = leaflet("hip-pain", "--lang", "zh", name="zh.pdf")
     assert "编号与列表一致" in "".join(pages[0].split())
+
+
+@pytest.mark.parametrize("width", [40, 60, 75, 90, 110, 140, 200])
+def test_caption_lines_never_start_with_closing_punctuation(width):
+    text = LIBRARY.labels.words["map_caption"]["zh"]
+    lines = bodymap.wrap_caption(text, width, lambda t: 9.0 * len(t))
+    assert "".join(lines) == text
+    assert not any(line[0] in bodymap.NO_LINE_START for line in lines)
+    assert all(9.0 * len(line) <= width or len(line) == 1 for line in lines)

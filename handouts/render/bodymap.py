@@ -7,8 +7,10 @@ Dots and discs are vector circles, so tests can read their centres back from the
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from .. import mapgeometry
 from ..model import BodyMap
@@ -32,16 +34,16 @@ class BodyMapFlowable(Flowable):
 
     # ---- the data -------------------------------------------------------------------
 
-    def caption(self) -> Paragraph | None:
+    def caption_lines(self) -> list[str]:
+        """The caption broken into centred lines no wider than the map (CJK between characters, never
+        before closing punctuation; other scripts at spaces)."""
         if not self.block.caption:
-            return None
-        para = Paragraph(self.s.markup(self.block.caption, "small"), self.s.paragraph("small", alignment=1, spaceBefore=0))
-        para.wrap(self.width, 10_000)
-        return para
+            return []
+        return wrap_caption(self.block.caption, self.width, lambda t: text_width(self.s, t, "small"))
 
     def caption_height(self) -> float:
-        para = self.caption()
-        return 0.0 if para is None else para.height + 3
+        lines = self.caption_lines()
+        return len(lines) * self.s.text("small")["leading"] + 3 if lines else 0.0
 
     def sizes(self) -> mapgeometry.Sizes:
         spec = self.s.data["layout"]["body_map"]
@@ -117,6 +119,51 @@ class BodyMapFlowable(Flowable):
         for view in geo.views:
             x, y = view.label_at
             draw_runs(c, self.s, x, h - y, view.label, "figure_label", align="centre")
-        para = self.caption()
-        if para is not None:
-            para.drawOn(c, 0, 0)
+        leading = self.s.text("small")["leading"]
+        lines = self.caption_lines()
+        for i, line in enumerate(lines):
+            draw_runs(c, self.s, self.width / 2, (len(lines) - 1 - i) * leading + leading * 0.25, line, "small", align="centre")
+
+
+NO_LINE_START = "。，、；：？！）」』】〉》”’.,;:!?)"  # kinsoku: these never begin a line
+NO_LINE_END = "（「『【〈《“‘("  # and these never end one
+
+
+def wrap_caption(text: str, width: float, measure) -> list[str]:
+    """Line breaking: tokens are words (with their space) or single CJK characters, with
+    closing punctuation glued to the token before it and opening punctuation to the token after it."""
+    tokens: list[str] = []
+    for part in re.findall(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+\s*|\s+", text):
+        if tokens and (part[0] in NO_LINE_START or tokens[-1][-1] in NO_LINE_END):
+            tokens[-1] += part
+        else:
+            tokens.append(part)
+    if " " in text.strip():  # words: plain greedy filling
+        lines = [""]
+        for token in tokens:
+            if lines[-1] and measure((lines[-1] + token).rstrip()) > width:
+                lines.append(token.lstrip())
+            else:
+                lines[-1] += token
+        return [line.strip() for line in lines if line.strip()]
+    # CJK: whole clauses (up to "；") on a line where they fit; a clause too long for a line breaks between characters
+    clauses: list[list[str]] = [[]]
+    for token in tokens:
+        clauses[-1].append(token)
+        if token.rstrip()[-1:] in ";；。":
+            clauses.append([])
+    lines = [""]
+    for clause in filter(None, clauses):
+        whole = "".join(clause)
+        if measure((lines[-1] + whole).rstrip()) <= width:
+            lines[-1] += whole
+            continue
+        if lines[-1] and measure(whole.strip()) <= width:
+            lines.append(whole.lstrip())
+            continue
+        for token in clause:
+            if lines[-1] and measure((lines[-1] + token).rstrip()) > width:
+                lines.append(token.lstrip())
+            else:
+                lines[-1] += token
+    return [line.strip() for line in lines if line.strip()]
