@@ -322,7 +322,7 @@ class _Plan:
         return self.margin if v.main else self.margin + self.sz.disc
 
     def cell_w(self, cell, s: float) -> float:
-        return max(max(self.fw[v.name] * s * self.k(v) + 2 * self.m(v), self.label_w.get(v.name, 0) + 4) for v in cell)
+        return max(max(self.fw[v.name] * s * self.k(v) + 2 * self.m(v), self.label_w.get(v.name, 0) + 4 - self.sz.gap) for v in cell)
 
     def box_h(self, v: ViewFigure, s: float) -> float:
         return self.fh[v.name] * s * self.k(v) + 2 * self.m(v)
