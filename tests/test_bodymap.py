@@ -200,3 +200,19 @@ def test_caption_lines_never_start_with_closing_punctuation(width):
     assert "".join(lines) == text
     assert not any(line[0] in bodymap.NO_LINE_START for line in lines)
     assert all(9.0 * len(line) <= width or len(line) == 1 for line in lines)
+
+
+def test_check_reports_a_map_place_off_its_figure_with_file_and_line(run, tmp_path):
+    import re
+    from pathlib import Path
+
+    bundled = Path(LIBRARY.files["points/KI.yaml"].root) / "points" / "KI.yaml"
+    (tmp_path / "points").mkdir()
+    text = bundled.read_text("utf-8")
+    moved = re.sub(r"map: \{foot_inner: \[0\.760, 0\.543\]\}", "map: {foot_inner: [0.200, 0.100]}", text)  # in the air above the toes
+    assert moved != text
+    (tmp_path / "points" / "KI.yaml").write_text(moved, "utf-8")
+    result = run("check", "--content", tmp_path)
+    line = next(i for i, l in enumerate(moved.splitlines(), 1) if l.startswith("  KI3:"))
+    assert result.exit_code == 1
+    assert f"points/KI.yaml:{line}: error: KI3 map.foot_inner [0.2, 0.1] is outside the figure on that view" in result.output
