@@ -216,3 +216,15 @@ def test_check_reports_a_map_place_off_its_figure_with_file_and_line(run, tmp_pa
     line = next(i for i, l in enumerate(moved.splitlines(), 1) if l.startswith("  KI3:"))
     assert result.exit_code == 1
     assert f"points/KI.yaml:{line}: error: KI3 map.foot_inner [0.2, 0.1] is outside the figure on that view" in result.output
+
+
+def test_an_unknown_map_view_is_named_with_the_views_there_are(run, tmp_path):
+    from pathlib import Path
+
+    bundled = Path(LIBRARY.files["points/KI.yaml"].root) / "points" / "KI.yaml"
+    (tmp_path / "points").mkdir()
+    text = bundled.read_text("utf-8").replace("map: {foot_inner: [0.760, 0.543]}", "map: {ankle: [0.760, 0.543]}")
+    (tmp_path / "points" / "KI.yaml").write_text(text, "utf-8")
+    result = run("check", "--content", tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "KI3.map.ankle" in result.output and "'foot_inner' or 'foot_outer': the body-map views are drawn in" in result.output
