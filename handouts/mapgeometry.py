@@ -317,6 +317,10 @@ class _Plan:
     def k(self, v: ViewFigure) -> float:
         return 1.0 if v.main else self.zoom
 
+    def mv(self, v: ViewFigure) -> float:
+        """Room above and below a figure: less, as discs mostly go beside it."""
+        return self.sz.disc * 0.6 + 2
+
     def m(self, v: ViewFigure) -> float:
         """Room around a figure for the discs: an inset fills its box, so it needs a disc's width around it."""
         return self.margin if v.main else self.margin + self.sz.disc
@@ -325,7 +329,7 @@ class _Plan:
         return max(max(self.fw[v.name] * s * self.k(v) + 2 * self.m(v), self.label_w.get(v.name, 0) + 4 - self.sz.gap) for v in cell)
 
     def box_h(self, v: ViewFigure, s: float) -> float:
-        return self.fh[v.name] * s * self.k(v) + 2 * self.m(v)
+        return self.fh[v.name] * s * self.k(v) + 2 * self.mv(v)
 
     def cell_h(self, cell, s: float) -> float:
         return sum(self.box_h(v, s) + self.sz.label for v in cell)
@@ -414,7 +418,7 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
                 vs = s * plan.k(v)
                 x0, y0, w0, _ = frame(v.name)
                 fx = x + (cell_w - w0 * vs) / 2 - x0 * vs  # the figure box's origin, so its frame is centred
-                fy = cy + plan.m(v) - y0 * vs
+                fy = cy + plan.mv(v) - y0 * vs
                 view_marks = [m for m in marks if m[2] == v.name]
                 area = (x, cy, cell_w, box_h)
                 areas.append(area)
