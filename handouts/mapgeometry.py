@@ -239,6 +239,8 @@ class ViewGeometry:
 
 @dataclass(frozen=True)
 class MapGeometry:
+    """The whole map. `height` is the height it uses: no more than the box it was laid out for."""
+
     width: float
     height: float
     dot_radius: float
@@ -404,7 +406,7 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
     # place rows top to bottom, cells left to right, centred
     rows = plan.rows
     total_h = plan.size(s)[1]
-    y = (height - total_h) / 2
+    y = 0.0  # top-aligned: the map uses `total_h` of the box's height and says so (MapGeometry.height)
     out: list[ViewGeometry] = []
     areas: list[tuple[float, float, float, float]] = []
     for row in rows:
@@ -434,9 +436,9 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
         x0, x1 = max(0.0, ax - reach), min(width, ax + aw + reach)
         centre = v.figure_box[0] + v.figure_box[2] / 2
         callouts = _callouts(v.dots, [list(p) for p in v.outlines], (x0, ay, x1 - x0, ah), sizes, centre,
-                             everything, (0.0, 0.0, width, height))
+                             everything, (0.0, 0.0, width, total_h))
         views.append(replace(v, callouts=callouts))
-    return MapGeometry(width, height, sizes.dot, sizes.disc, tuple(views))
+    return MapGeometry(width, round(total_h, 3), sizes.dot, sizes.disc, tuple(views))
 
 
 def _view(v: ViewFigure, label: str, origin: Pt, s: float, marks, area, sz: Sizes) -> ViewGeometry:

@@ -159,7 +159,7 @@ def drawn(monkeypatch):
 
     def draw(self):
         a, b, c, d, e, f = self.canv._currentMatrix
-        seen.append((self.geometry(), e, f, self.height))
+        seen.append((self.geometry(), e, f, self.used_height()))
         original(self)
 
     monkeypatch.setattr(bodymap.BodyMapFlowable, "draw", draw)

@@ -30,7 +30,12 @@ class BodyMapFlowable(Flowable):
         self._geometry: mapgeometry.MapGeometry | None = None
 
     def wrap(self, avail_width, avail_height):
-        return self.width, self.height
+        """The given width, and the height the map uses of the given height (the views keep their
+        proportions, so a wide box may leave some height unused; it is not reserved)."""
+        return self.width, self.used_height()
+
+    def used_height(self) -> float:
+        return min(self.height, self.geometry().height + self.caption_height())
 
     # ---- the data -------------------------------------------------------------------
 
@@ -63,7 +68,7 @@ class BodyMapFlowable(Flowable):
     # ---- painting -------------------------------------------------------------------
 
     def _path(self, commands):
-        h = self.height
+        h = self.used_height()
         path = self.canv.beginPath()
         for cmd in commands:
             op, *v = cmd
@@ -81,7 +86,7 @@ class BodyMapFlowable(Flowable):
         c = self.canv
         spec = self.s.data["layout"]["body_map"]
         geo = self.geometry()
-        h = self.height
+        h = self.used_height()  # the top of the map, from the bottom of what wrap() reported
         marker = self.s.text("marker")
         red = HexColor(self.s.colour("marker"))
         c.saveState()
