@@ -245,7 +245,7 @@ def _check_library(report: Report, library) -> None:
             point = library.points[cp.code]
             if point.body.location is None:
                 report.add("error", point.where, f"{point.code} is used by {label} but has no `location:`; patients need to know where it is")
-    for missing in missing_map_points(library):
+    for missing in missing_map_points(library) + misplaced_map_points(library):
         where, _, message = missing.message.partition(": ")
         report.add("error", where, message)
 
@@ -272,5 +272,22 @@ def missing_map_points(library: Library) -> list[MissingMap]:
                 continue
             out.append(MissingMap(point.code, cid, f"{point.where}: {point.code} (used by {cfile}) has no body-map position; "
                                                    f"add `map: {{front: [x, y]}}` or `map: {{back: [x, y]}}` "
-                                                   f"(fractions of the figure box, patient's left side)"))
+                                                   f"(fractions of the figure box, patient's left side; other views: "
+                                                   f"side, head_front, head_side, hand_palm, hand_back, knee, foot_inner, "
+                                                   f"foot_outer, see handouts/mapfigures.py)"))
+    return out
+
+
+def misplaced_map_points(library: Library) -> list[MissingMap]:
+    """Every point whose `map:` coordinates on a view fall outside the figure drawn on that view
+    (its dot would be off the body). `condition` is empty: the place is wrong whoever uses it."""
+    from .mapgeometry import on_figure
+
+    out = []
+    for code, point in sorted(library.points.items()):
+        for view, (x, y) in sorted(point.body.map.items()):
+            if not on_figure(view, x, y):
+                out.append(MissingMap(code, "", f"{point.where}: {code} map.{view} [{x}, {y}] is outside the figure on "
+                                                f"that view; move it onto the body (fractions of the view's figure box, "
+                                                f"see handouts/mapfigures.py)"))
     return out

@@ -244,17 +244,24 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
 
 
 def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
-    """Today's points as numbered marks; a bilateral point off the midline is marked on both sides."""
+    """Today's points as numbered marks on the views chosen for them (see handouts/mapgeometry.py);
+    a bilateral point off the midline of a symmetric view (front, back, face) is marked on both sides."""
+    from .mapfigures import FIGURES
+    from .mapgeometry import choose_views, view_order
+
+    chosen = choose_views((point.code, point.body.map) for point in points)
     marked = []
     for n, point in enumerate(points, start=1):
-        marks = []
-        for view, (x, y) in sorted(point.body.map.items()):
-            marks.append(MapMark(view, x, y))
-            if point.body.bilateral and abs(x - 0.5) > 0.01:
-                marks.append(MapMark(view, round(1 - x, 4), y))
-        if marks:  # a point without coordinates is left off the map (`handouts check` reports it)
-            marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
-    return BodyMap(views=(("front", w.label("front")), ("back", w.label("back"))), points=tuple(marked))
+        view = chosen.get(point.code)
+        if view is None:  # a point without coordinates is left off the map (`handouts check` reports it)
+            continue
+        x, y = point.body.map[view]  # type: ignore[index]
+        marks = [MapMark(view, x, y)]
+        if FIGURES[view].mirror and point.body.bilateral and abs(x - 0.5) > 0.01:
+            marks.append(MapMark(view, round(1 - x, 4), y))
+        marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
+    views = tuple((v, w.label(v if v in ("front", "back") else f"map_{v}")) for v in view_order(chosen.values()))
+    return BodyMap(views=views, points=tuple(marked), caption=w.label("map_caption") if marked else "")
 
 
 def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:

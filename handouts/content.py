@@ -105,6 +105,8 @@ def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], 
             elif err["type"] in ("tuple_type", "list_type"):
                 found = type(err.get("input")).__name__.replace("NoneType", "nothing")
                 msg = f"must be a list (lines starting with `- `), found {found}"
+            elif err["type"] == "literal_error" and "map" in loc:
+                msg = f"{msg}: the body-map views are drawn in handouts/mapfigures.py"
             elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back"):
                 msg = f"{msg} (a language code must be en, es or zh)"
             problems.append(f"{doc.at(loc)}: {field}: {msg}")

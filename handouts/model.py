@@ -47,6 +47,10 @@ class Caution(Frozen):
     source: Str | None = None
 
 
+MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
+                  "foot_outer"]
+
+
 class PointBody(Frozen):
     """A point as written in a channel file, under its code."""
 
@@ -60,7 +64,8 @@ class PointBody(Frozen):
     regions: tuple[Str, ...] = ()  # further regions the point's location reaches (e.g. EX-B2 runs from T1 to L5)
     bilateral: bool = True
     cautions: tuple[Caution, ...] = ()
-    map: dict[Literal["front", "back"], tuple[float, float]] = Field(default_factory=dict)
+    # where the point is on each body-map view it can be shown on (see handouts/mapfigures.py)
+    map: dict[MapView, tuple[float, float]] = Field(default_factory=dict)
 
     @field_validator("map")
     @classmethod
@@ -388,7 +393,7 @@ class FactsRow:
 class MapMark:
     """Where one numbered dot goes: a view and fractions of the figure box (x from the left, y from the top)."""
 
-    view: str  # front | back
+    view: str  # a MapView: front, back, side, head_front, ..., foot_outer
     x: float
     y: float
 
@@ -403,10 +408,11 @@ class MapPoint:
 
 @dataclass(frozen=True)
 class BodyMap:
-    """Front and back views of a figure with today's points as numbered dots."""
+    """The views of a figure that today's points are on, with the points as numbered dots."""
 
-    views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front")
+    views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front"); only views with a point on them
     points: tuple[MapPoint, ...]
+    caption: str = ""  # what the dots and numbers mean
 
 
 @dataclass(frozen=True)

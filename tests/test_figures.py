@@ -90,8 +90,11 @@ def test_bilateral_points_are_marked_on_both_sides_and_midline_points_once():
     figure = next(b for s in handout.sections for b in s.blocks if isinstance(b, BodyMap))
     marks = {p.code: p.marks for p in figure.points}
     assert [m.view for m in marks["GB30"]] == ["back", "back"] and marks["GB30"][0].x == pytest.approx(1 - marks["GB30"][1].x)
-    assert {m.view for m in marks["GB29"]} == {"front"} and {m.view for m in marks["ST36"]} == {"front"}
-    assert len(marks["GV20"]) == 1 and marks["GV20"][0].x == 0.5
+    assert [m.view for m in marks["ST36"]] == ["front", "front"]
+    # a side view and a head inset show one side only: GB29 (side of the hip) and GV20 (top of the head) once each
+    assert [m.view for m in marks["GB29"]] == ["side"]
+    assert len(marks["GV20"]) == 1 and marks["GV20"][0].view == "head_front" and marks["GV20"][0].x == 0.5
+    assert [v for v, _ in figure.views] == ["front", "back", "side", "head_front"]
     assert [p.number for p in figure.points] == [1, 2, 3, 4, 5]
 
 
@@ -103,7 +106,7 @@ def test_legend_has_number_code_pinyin_and_location_of_each_point(leaflet):
         body = library.points[code].body
         assert f"{n}. {code}" in text and body.pinyin in text
         assert flat(body.location["en"]) in text
-    assert "Front" in text and "Back" in text
+    assert "Front" in text and "Back" in text and "Side" in text  # GB29 is on the side of the hip
 
 
 # ---- page budget --------------------------------------------------------------------------

@@ -1,18 +1,25 @@
-"""The body map: front and back outlines of a figure with today's points as numbered dots."""
+"""The body map painter: paints the geometry from handouts/mapgeometry.py on a ReportLab canvas.
+
+Nothing is placed here: the views, outlines, dots (always at their true spots), numbered discs and
+leader lines all come from `mapgeometry.layout`, so the PDF and any other painter show the same map.
+Dots and discs are vector circles, so tests can read their centres back from the PDF.
+"""
 
 from __future__ import annotations
+
+import re
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from .. import mapgeometry
 from ..model import BodyMap
 from ..styles import Style
-from . import figure
-from .text import draw_runs
+from .text import draw_runs, text_width
 
 
 class BodyMapFlowable(Flowable):
-    """Both views side by side in a box of the given size, each labelled below (Front, Back)."""
+    """The chosen views in a box of the given size, each labelled below, with the caption under them."""
 
     def __init__(self, block: BodyMap, style: Style, width: float, height: float):
         super().__init__()
@@ -20,94 +27,148 @@ class BodyMapFlowable(Flowable):
         self.s = style
         self.width = width
         self.height = height
+        self._geometry: mapgeometry.MapGeometry | None = None
 
     def wrap(self, avail_width, avail_height):
-        return self.width, self.height
+        """The given width, and the height the map uses of the given height (the views keep their
+        proportions, so a wide box may leave some height unused; it is not reserved)."""
+        return self.width, self.used_height()
 
-    def _path(self, points, closed: bool, x0: float, y0: float, scale: float):
-        def at(p):
-            return x0 + p[0] * scale, y0 + (figure.HEIGHT - p[1]) * scale
+    def used_height(self) -> float:
+        return min(self.height, self.geometry().height + self.caption_height())
 
+    # ---- the data -------------------------------------------------------------------
+
+    def caption_lines(self) -> list[str]:
+        """The caption broken into centred lines no wider than the map (CJK between characters, never
+        before closing punctuation; other scripts at spaces)."""
+        if not self.block.caption:
+            return []
+        return wrap_caption(self.block.caption, self.width, lambda t: text_width(self.s, t, "small"))
+
+    def caption_height(self) -> float:
+        lines = self.caption_lines()
+        return len(lines) * self.s.text("small")["leading"] + 3 if lines else 0.0
+
+    def sizes(self) -> mapgeometry.Sizes:
+        spec = self.s.data["layout"]["body_map"]
+        label = self.s.text("figure_label")
+        return mapgeometry.Sizes(disc=spec["dot"], dot=max(1.6, spec["dot"] * 0.3), label=label["leading"] + 2,
+                                 gap=spec["gap"] / 2)
+
+    def geometry(self) -> mapgeometry.MapGeometry:
+        """The map's geometry in this flowable's box above the caption (y down from the top)."""
+        if self._geometry is None:
+            marks = [(p.number, p.code, m.view, m.x, m.y) for p in self.block.points for m in p.marks]
+            self._geometry = mapgeometry.layout(marks, dict(self.block.views), self.width,
+                                                self.height - self.caption_height(), self.sizes(),
+                                                measure=lambda text: text_width(self.s, text, "figure_label"))
+        return self._geometry
+
+    # ---- painting -------------------------------------------------------------------
+
+    def _path(self, commands):
+        h = self.used_height()
         path = self.canv.beginPath()
-        path.moveTo(*at(points[0]))
-        for c1, c2, end in figure.smooth(points, closed):
-            path.curveTo(*at(c1), *at(c2), *at(end))
-        if closed:
-            path.close()
+        for cmd in commands:
+            op, *v = cmd
+            if op == "M":
+                path.moveTo(v[0], h - v[1])
+            elif op == "L":
+                path.lineTo(v[0], h - v[1])
+            elif op == "C":
+                path.curveTo(v[0], h - v[1], v[2], h - v[3], v[4], h - v[5])
+            elif op == "Z":
+                path.close()
         return path
 
     def draw(self):
         c = self.canv
         spec = self.s.data["layout"]["body_map"]
-        label = self.s.text("figure_label")
-        label_h = label["leading"] + 2
-        views = self.block.views
-        slot = self.width / len(views)
-        scale = min((self.height - label_h) / figure.HEIGHT, (slot - spec["gap"]) / figure.WIDTH)
-        fig_w, fig_h = figure.WIDTH * scale, figure.HEIGHT * scale
-        radius = spec["dot"]
+        geo = self.geometry()
+        h = self.used_height()  # the top of the map, from the bottom of what wrap() reported
         marker = self.s.text("marker")
-        for i, (view, name) in enumerate(views):
-            x0 = i * slot + (slot - fig_w) / 2
-            y0 = label_h
-            c.saveState()
-            c.setLineJoin(1)
+        red = HexColor(self.s.colour("marker"))
+        c.saveState()
+        c.setLineJoin(1)
+        c.setLineCap(1)
+        for view in geo.views:
             c.setFillColor(HexColor(self.s.colour("figure_fill")))
+            for fill in view.fills:
+                c.drawPath(self._path(fill), stroke=0, fill=1)
             c.setStrokeColor(HexColor(self.s.colour("figure_line")))
             c.setLineWidth(spec["line"])
-            c.drawPath(self._path(figure.outline(), True, x0, y0, scale), stroke=1, fill=1)
+            for stroke in view.strokes:
+                c.drawPath(self._path(stroke), stroke=1, fill=0)
             c.setStrokeColor(HexColor(self.s.colour("figure_detail")))
             c.setLineWidth(spec["detail"])
-            c.setLineCap(1)
-            for line in figure.details(view):
-                c.drawPath(self._path(line, False, x0, y0, scale), stroke=1, fill=0)
-            marks = [(x0 + m.x * fig_w, y0 + (1 - m.y) * fig_h, point.number)
-                     for point in self.block.points for m in point.marks if m.view == view]
-            placed = spread(marks, radius * 2 + 1.5, (i * slot + radius, i * slot + slot - radius))
-            for (tx, ty, _), (cx, cy, number) in zip(marks, placed):
-                if abs(cx - tx) + abs(cy - ty) > 1:  # moved off its spot: a fine line back to the spot
-                    c.setStrokeColor(HexColor(self.s.colour("marker")))
-                    c.setLineWidth(0.8)
-                    c.line(tx, ty, cx, cy)
-                    c.setFillColor(HexColor(self.s.colour("marker")))
-                    c.circle(tx, ty, 1.6, stroke=0, fill=1)
-            for cx, cy, number in placed:
-                c.setFillColor(HexColor(self.s.colour("marker")))
-                c.setStrokeColor(HexColor(self.s.colour("page")))
-                c.setLineWidth(0.9)
-                c.circle(cx, cy, radius, stroke=1, fill=1)
-                draw_runs(c, self.s, cx, cy - marker["size"] * 0.36, str(number), "marker", align="centre")
-            c.restoreState()
-            draw_runs(c, self.s, i * slot + slot / 2, 3, name, "figure_label", align="centre")
+            for detail in view.details:
+                c.drawPath(self._path(detail), stroke=1, fill=0)
+        for view in geo.views:  # markers over every figure
+            c.setStrokeColor(red)
+            c.setLineWidth(0.8)
+            for co in view.callouts:
+                (x1, y1), (x2, y2) = co.leader
+                c.line(x1, h - y1, x2, h - y2)
+            c.setFillColor(red)
+            c.setStrokeColor(HexColor(self.s.colour("page")))
+            c.setLineWidth(0.6)
+            for dot in view.dots:
+                c.circle(dot.x, h - dot.y, geo.dot_radius, stroke=1, fill=1)
+            c.setLineWidth(0.9)
+            for co in view.callouts:
+                c.setFillColor(red)
+                c.circle(co.x, h - co.y, geo.disc_radius, stroke=1, fill=1)
+                draw_runs(c, self.s, co.x, h - co.y - marker["size"] * 0.36, str(co.number), "marker", align="centre")
+        c.restoreState()
+        for view in geo.views:
+            x, y = view.label_at
+            draw_runs(c, self.s, x, h - y, view.label, "figure_label", align="centre")
+        leading = self.s.text("small")["leading"]
+        lines = self.caption_lines()
+        for i, line in enumerate(lines):
+            draw_runs(c, self.s, self.width / 2, (len(lines) - 1 - i) * leading + leading * 0.25, line, "small", align="centre")
 
 
-def spread(marks: list[tuple[float, float, int]], gap: float, bounds: tuple[float, float]) -> list[tuple[float, float, int]]:
-    """Nudge numbered dots apart until none overlaps (points close together, such as around a knee).
+NO_LINE_START = "。，、；：？！）」』】〉》”’.,;:!?)"  # kinsoku: these never begin a line
+NO_LINE_END = "（「『【〈《“‘("  # and these never end one
 
-    Each overlapping pair is pushed apart along the line between them (sideways when they coincide,
-    lower number to the left); a dot moves only as far as it must. Deterministic: same input, same places.
-    """
-    placed = [[x, y, n] for x, y, n in marks]
-    for _ in range(80):
-        moved = False
-        for a in range(len(placed)):
-            for b in range(a + 1, len(placed)):
-                pa, pb = placed[a], placed[b]
-                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
-                distance = (dx * dx + dy * dy) ** 0.5
-                if distance >= gap - 0.01:
-                    continue
-                if distance < 0.01:
-                    dx, dy, distance = (1.0, 0.0, 1.0) if pa[2] <= pb[2] else (-1.0, 0.0, 1.0)
-                push = (gap - distance) / 2
-                ux, uy = dx / distance, dy / distance
-                pa[0] -= ux * push
-                pa[1] -= uy * push
-                pb[0] += ux * push
-                pb[1] += uy * push
-                moved = True
-        for p in placed:
-            p[0] = min(max(p[0], bounds[0]), bounds[1])
-        if not moved:
-            break
-    return [(x, y, n) for x, y, n in placed]
+
+def wrap_caption(text: str, width: float, measure) -> list[str]:
+    """Line breaking: tokens are words (with their space) or single CJK characters, with
+    closing punctuation glued to the token before it and opening punctuation to the token after it."""
+    tokens: list[str] = []
+    for part in re.findall(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+\s*|\s+", text):
+        if tokens and (part[0] in NO_LINE_START or tokens[-1][-1] in NO_LINE_END):
+            tokens[-1] += part
+        else:
+            tokens.append(part)
+    if " " in text.strip():  # words: plain greedy filling
+        lines = [""]
+        for token in tokens:
+            if lines[-1] and measure((lines[-1] + token).rstrip()) > width:
+                lines.append(token.lstrip())
+            else:
+                lines[-1] += token
+        return [line.strip() for line in lines if line.strip()]
+    # CJK: whole clauses (up to "；") on a line where they fit; a clause too long for a line breaks between characters
+    clauses: list[list[str]] = [[]]
+    for token in tokens:
+        clauses[-1].append(token)
+        if token.rstrip()[-1:] in ";；。":
+            clauses.append([])
+    lines = [""]
+    for clause in filter(None, clauses):
+        whole = "".join(clause)
+        if measure((lines[-1] + whole).rstrip()) <= width:
+            lines[-1] += whole
+            continue
+        if lines[-1] and measure(whole.strip()) <= width:
+            lines.append(whole.lstrip())
+            continue
+        for token in clause:
+            if lines[-1] and measure((lines[-1] + token).rstrip()) > width:
+                lines.append(token.lstrip())
+            else:
+                lines[-1] += token
+    return [line.strip() for line in lines if line.strip()]

@@ -1,0 +1,230 @@
+"""The body map never misleads: every dot on its figure, at the spot the content gives, read back from the PDF."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pdfplumber
+import pytest
+
+from handouts import compose, load_library, make_visit
+from handouts.mapfigures import FIGURES, VIEWS
+from handouts.mapgeometry import Sizes, choose_views, inside, layout, on_figure, to_svg
+from handouts.model import BodyMap, MapView
+from handouts.render import bodymap
+
+SEED = "GB29,GB30,BL54,BL40,ST36,LR3"
+LIBRARY = load_library()
+CASES = [(cid, None) for cid in sorted(LIBRARY.conditions)] + [("hip-pain", SEED)]
+
+
+def block_for(condition: str, points: str | None, lang: str = "en") -> BodyMap:
+    visit = {"condition": condition, "lang": lang, **({"points": points} if points else {})}
+    handout = compose(LIBRARY, make_visit(visit))
+    return next(b for s in handout.sections for b in s.blocks if isinstance(b, BodyMap))
+
+
+def map_errors(geometry, block: BodyMap) -> list[str]:
+    """What is wrong with a laid-out map, checked against the content (not against the layout's own data)."""
+    errors = []
+    expected: dict[str, list[tuple[float, float]]] = {}
+    for p in block.points:
+        view = p.marks[0].view
+        x, y = LIBRARY.points[p.code].body.map[view]
+        spots = [(x, y)]
+        if FIGURES[view].mirror and LIBRARY.points[p.code].body.bilateral and abs(x - 0.5) > 0.01:
+            spots.append((1 - x, y))
+        expected.setdefault(view, []).extend((p.number, p.code, sx, sy) for sx, sy in spots)
+    for v in geometry.views:
+        bx, by, bw, bh = v.figure_box
+        want = sorted((n, code, round(bx + sx * bw, 2), round(by + sy * bh, 2)) for n, code, sx, sy in expected.pop(v.name, []))
+        got = sorted((d.number, d.code, round(d.x, 2), round(d.y, 2)) for d in v.dots)
+        if len(want) != len(got) or any(w[:2] != g[:2] or math.hypot(w[2] - g[2], w[3] - g[3]) > 0.02 for w, g in zip(want, got)):
+            errors.append(f"{v.name}: dots {got} are not at their true spots {want}")
+        for d in v.dots:
+            if not any(inside(list(poly), (d.x, d.y)) for poly in v.outlines):
+                errors.append(f"{v.name}: {d.code} dot at ({d.x:.1f}, {d.y:.1f}) is off the figure")
+        if not v.dots:
+            errors.append(f"{v.name}: an empty view is drawn")
+        numbers = sorted(c.number for c in v.callouts)
+        if numbers != sorted({d.number for d in v.dots}):
+            errors.append(f"{v.name}: numbers {numbers} do not match its points")
+    if expected:
+        errors.append(f"views not drawn: {sorted(expected)}")
+    discs = [c for v in geometry.views for c in v.callouts]
+    polygons = [list(poly) for v in geometry.views for poly in v.outlines]
+    for c in discs:
+        if any(inside(poly, (c.x, c.y)) for poly in polygons):
+            errors.append(f"disc {c.number} at ({c.x:.1f}, {c.y:.1f}) covers a figure")
+    for i, a in enumerate(discs):
+        for b in discs[i + 1:]:
+            if math.hypot(a.x - b.x, a.y - b.y) < 2 * geometry.disc_radius:
+                errors.append(f"discs {a.number} and {b.number} overlap")
+    return errors
+
+
+def render_map(block: BodyMap, width: float = 140, height: float = 184):
+    from handouts.styles import load_style
+
+    flowable = bodymap.BodyMapFlowable(block, load_style("#1F5C66"), width, height)
+    return flowable, flowable.geometry()
+
+
+# ---- content and geometry -------------------------------------------------------------------------------
+
+
+def test_model_views_and_figure_views_are_the_same():
+    assert set(MapView.__args__) == set(VIEWS)
+
+
+def test_every_map_coordinate_in_content_is_on_its_figure():
+    off = [(code, view) for code, p in LIBRARY.points.items() for view, (x, y) in p.body.map.items() if not on_figure(view, x, y)]
+    assert off == []
+
+
+@pytest.mark.parametrize("condition, points", CASES)
+def test_every_dot_is_on_the_figure_at_its_true_spot(condition, points):
+    block = block_for(condition, points)
+    _, geometry = render_map(block)
+    assert block.points and geometry.views
+    assert map_errors(geometry, block) == []
+
+
+@pytest.mark.parametrize("size", [(140, 184), (128, 170), (280, 360), (220, 150)])
+def test_true_spots_hold_at_every_size(size):
+    block = block_for("hip-pain", SEED)
+    _, geometry = render_map(block, *size)
+    assert map_errors(geometry, block) == []
+
+
+def test_a_moved_dot_is_caught():
+    block = block_for("hip-pain", SEED)
+    _, geometry = render_map(block)
+    view = next(v for v in geometry.views if v.name == "back")
+    moved = replace(view, dots=(replace(view.dots[0], x=view.dots[0].x + 2.5),) + view.dots[1:])
+    broken = replace(geometry, views=tuple(moved if v is view else v for v in geometry.views))
+    errors = map_errors(broken, block)
+    assert errors and "not at their true spots" in errors[0]
+    off = replace(view, dots=(replace(view.dots[0], x=view.figure_box[0] + 1),) + view.dots[1:])  # and off the body
+    assert any("off the figure" in e for e in map_errors(replace(geometry, views=(off,)), block))
+
+
+def test_crowded_points_get_an_inset_and_sparse_ones_whole_views():
+    views = set(choose_views((code, LIBRARY.points[code].body.map) for code in ["ST35", "EX-LE4", "SP9", "GB34"]))
+    assert set(choose_views((code, LIBRARY.points[code].body.map) for code in ["ST35", "EX-LE4", "SP9", "GB34"]).values()) == {"knee"}
+    assert views == {"ST35", "EX-LE4", "SP9", "GB34"}
+    hip = choose_views((code, LIBRARY.points[code].body.map) for code in SEED.split(","))
+    assert hip == {"GB29": "side", "GB30": "back", "BL54": "back", "BL40": "back", "ST36": "front", "LR3": "front"}
+    heel = choose_views((code, LIBRARY.points[code].body.map) for code in ["KI3", "KI6", "BL57", "BL62"])
+    assert heel["KI3"] == heel["KI6"] == "foot_inner" and heel["BL57"] == "back"
+    head = choose_views((code, LIBRARY.points[code].body.map) for code in ["EX-HN3", "GV20"])
+    assert set(head.values()) == {"head_front"}
+
+
+def test_known_spots_are_on_the_right_body_part():
+    def where(code: str, view: str):
+        f = FIGURES[view]
+        x, y = LIBRARY.points[code].body.map[view]
+        return x * f.width, y * f.height
+
+    assert where("KI3", "foot_inner")[0] > 70  # behind the inner ankle bone (toes point left)
+    assert "back" not in LIBRARY.points["KI3"].body.map and "front" not in LIBRARY.points["EX-HN3"].body.map
+    assert where("GV20", "head_side")[1] < 10  # top of the head
+    x, y = where("BL23", "back")
+    assert abs(x - 50) < 6 and 85 < y < 95  # beside the spine at the waist, not on the elbows (x about 22 or 78)
+    assert where("GB34", "knee")[0] < 20 and where("EX-LE4", "knee")[0] > 30  # outer side is on the left in the knee view
+    assert "side" in LIBRARY.points["GB29"].body.map
+
+
+def test_svg_has_a_circle_at_every_dot():
+    import re
+
+    _, geometry = render_map(block_for("knee-osteoarthritis", None))
+    svg = to_svg(geometry)
+    circles = sorted((float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="1', svg))
+    dots = sorted((d.x, d.y) for v in geometry.views for d in v.dots)
+    assert len(circles) == len(dots) and all(math.hypot(a - c, b - d) < 0.01 for (a, b), (c, d) in zip(circles, dots))
+    assert svg.startswith("<svg") and svg.count('class="view"') == len(geometry.views)
+
+
+# ---- read back from the PDF -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Each body map drawn while the test runs: (geometry, x, y of its box's bottom-left on the page)."""
+    seen = []
+    original = bodymap.BodyMapFlowable.draw
+
+    def draw(self):
+        a, b, c, d, e, f = self.canv._currentMatrix
+        seen.append((self.geometry(), e, f, self.used_height()))
+        original(self)
+
+    monkeypatch.setattr(bodymap.BodyMapFlowable, "draw", draw)
+    return seen
+
+
+@pytest.mark.parametrize("args", [("hip-pain", "--points", SEED), ("knee-osteoarthritis",), ("plantar-heel-pain", "--lang", "zh"),
+                                  ("insomnia", "--points", "HT7,Anmian,EX-HN3,GV20,KI6"), ("hip-pain", "--large-print")])
+def test_dots_read_back_from_the_pdf_are_where_the_geometry_puts_them(leaflet, drawn, args):
+    path, _ = leaflet(*args)
+    assert drawn  # the leaflet may lay a page out more than once while fitting it; the last drawing is the one saved
+    geometry, ox, oy, h = drawn[-1]
+    with pdfplumber.open(path) as pdf:
+        page = next(p for p in pdf.pages if p.curves)
+        # markers are the filled circles (figure outlines and details are stroked only)
+        circles = [((c["x0"] + c["x1"]) / 2, page.height - (c["top"] + c["bottom"]) / 2, c["x1"] - c["x0"])
+                   for c in page.curves if c["fill"]]
+    dots = sorted((x, y) for x, y, w in circles if abs(w - 2 * geometry.dot_radius) < 0.05)
+    discs = [(x, y) for x, y, w in circles if abs(w - 2 * geometry.disc_radius) < 0.05]
+    want = sorted((ox + d.x, oy + h - d.y) for v in geometry.views for d in v.dots)
+    assert len(dots) == len(want) and all(math.hypot(a - c, b - d) < 0.05 for (a, b), (c, d) in zip(dots, want)), (dots, want)
+    assert len(discs) == sum(len(v.callouts) for v in geometry.views) == len({d.number for v in geometry.views for d in v.dots})
+
+
+def test_caption_says_what_the_dots_mean(leaflet):
+    from conftest import flat
+
+    _, pages = leaflet("hip-pain")
+    assert "Where needles went in today; numbers match the list; dots show both sides." in flat(pages[0])
+    _, pages = leaflet("hip-pain", "--lang", "zh", name="zh.pdf")
+    assert "编号与列表一致" in "".join(pages[0].split())
+
+
+@pytest.mark.parametrize("width", [40, 60, 75, 90, 110, 140, 200])
+def test_caption_lines_never_start_with_closing_punctuation(width):
+    text = LIBRARY.labels.words["map_caption"]["zh"]
+    lines = bodymap.wrap_caption(text, width, lambda t: 9.0 * len(t))
+    assert "".join(lines) == text
+    assert not any(line[0] in bodymap.NO_LINE_START for line in lines)
+    assert all(9.0 * len(line) <= width or len(line) == 1 for line in lines)
+
+
+def test_check_reports_a_map_place_off_its_figure_with_file_and_line(run, tmp_path):
+    import re
+    from pathlib import Path
+
+    bundled = Path(LIBRARY.files["points/KI.yaml"].root) / "points" / "KI.yaml"
+    (tmp_path / "points").mkdir()
+    text = bundled.read_text("utf-8")
+    moved = re.sub(r"map: \{foot_inner: \[0\.760, 0\.543\]\}", "map: {foot_inner: [0.200, 0.100]}", text)  # in the air above the toes
+    assert moved != text
+    (tmp_path / "points" / "KI.yaml").write_text(moved, "utf-8")
+    result = run("check", "--content", tmp_path)
+    line = next(i for i, l in enumerate(moved.splitlines(), 1) if l.startswith("  KI3:"))
+    assert result.exit_code == 1
+    assert f"points/KI.yaml:{line}: error: KI3 map.foot_inner [0.2, 0.1] is outside the figure on that view" in result.output
+
+
+def test_an_unknown_map_view_is_named_with_the_views_there_are(run, tmp_path):
+    from pathlib import Path
+
+    bundled = Path(LIBRARY.files["points/KI.yaml"].root) / "points" / "KI.yaml"
+    (tmp_path / "points").mkdir()
+    text = bundled.read_text("utf-8").replace("map: {foot_inner: [0.760, 0.543]}", "map: {ankle: [0.760, 0.543]}")
+    (tmp_path / "points" / "KI.yaml").write_text(text, "utf-8")
+    result = run("check", "--content", tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "KI3.map.ankle" in result.output and "'foot_inner' or 'foot_outer': the body-map views are drawn in" in result.output
