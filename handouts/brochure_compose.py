@@ -74,12 +74,16 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
     )
 
 
-Piece = list[tuple[Any, bool]]
+Piece = list[tuple[Any, bool | str]]  # (block, optional): False, True, or a group name (left out together)
 
 
 def _panel(name: str, parts: Piece, kind: str, sources: tuple[str, ...], head: int = 0) -> BrochurePanel:
+    groups: dict[str, list[int]] = {}
+    for i, (_, opt) in enumerate(parts):
+        if isinstance(opt, str):
+            groups.setdefault(opt, []).append(i)
     return BrochurePanel(name, tuple(b for b, _ in parts), tuple(i for i, (_, opt) in enumerate(parts) if opt), kind=kind,
-                         sources=sources, head=head)
+                         sources=sources, head=head, together=tuple(tuple(g) for g in groups.values()))
 
 
 class _Pieces:
@@ -118,8 +122,9 @@ class _Pieces:
             return [_panel(face, cover, "cover", back),
                     _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
         # flyer: one panel, the cover's words on top, then the essentials
-        return [_panel("front", cover + about[1:2] + [(b, True) for b, _ in points] + contact, "flyer",
-                       (cfile, *back), head=len(cover))]
+        head = cover[:-2]  # the clinic's name and phone are under "Book a visit"
+        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + contact, "flyer",
+                       (cfile, *back), head=len(head))]
 
     def clinic_panels(self, format: str, title: str) -> list[BrochurePanel]:
         w = self.w
@@ -147,8 +152,9 @@ class _Pieces:
             front = cover[:-1] + [(Paragraph(w.field("intro"), style="cover_text"), True), cover[-1]]
             return [_panel("front", front, "cover", back),
                     _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
-        return [_panel("front", cover + what[1:2] + visit[:2] + contact, "flyer", (*back, "sections/what-is-acupuncture.yaml"),
-                       head=len(cover))]
+        head = cover[:-2]
+        return [_panel("front", head + what[1:2] + visit[:2] + contact, "flyer", (*back, "sections/what-is-acupuncture.yaml"),
+                       head=len(head))]
 
     # ---- pieces ------------------------------------------------------------------------------------
 

@@ -540,6 +540,7 @@ class BrochurePanel:
     optional: tuple[int, ...] = ()  # indices into blocks
     kind: str = "text"  # cover (title on the brand colour) | text | contact
     sources: tuple[str, ...] = ()  # content files its text comes from, for "does not fit" messages
+    together: tuple[tuple[int, ...], ...] = ()  # optional blocks that are left out only together (a map and its legend)
     head: int = 0  # a flyer: its first `head` blocks are the headline, in white on a band of the brand colour
 
 

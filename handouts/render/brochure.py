@@ -166,39 +166,26 @@ def _height(canvas: Canvas, flows: list[Flowable], width: float) -> float:
     return total
 
 
-def _drop_last(blocks: list, optional: list[int]) -> list[int]:
-    """Indices left after dropping the last optional block (with the optional headings just before it)."""
-    keep = list(range(len(blocks)))
-    if not optional:
-        return keep
-    last = optional.pop()
-    gone = {last}
-    i = last - 1
-    while i in optional and isinstance(blocks[i], Heading):
-        gone.add(i)
-        optional.remove(i)
-        i -= 1
-    # a heading whose whole body went goes too
-    return [k for k in keep if k not in gone]
-
-
 def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, int, float]:
-    """The blocks to print: all of them if they fit, else leaving out optional ones from the end."""
-    blocks = list(content.blocks)
+    """The blocks to print: all of them if they fit, else leaving out optional ones from the end (a block's
+    `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
     optional = sorted(content.optional)
-    dropped = 0
+    gone: set[int] = set()
     while True:
+        blocks = [b for i, b in enumerate(content.blocks) if i not in gone]
+        while blocks and isinstance(blocks[-1], Heading):
+            blocks.pop()
         need = _height(canvas, _flowables(builder, blocks, content.kind), width)
         if need <= height or not optional:
-            return blocks, dropped, need
-        keep = _drop_last(blocks, optional)
-        dropped += len(blocks) - len(keep)
-        positions = {old: new for new, old in enumerate(keep)}
-        optional = [positions[i] for i in optional if i in positions]
-        blocks = [blocks[i] for i in keep]
-        while blocks and isinstance(blocks[-1], Heading):  # never end a panel on a heading
-            blocks.pop()
-            optional = [i for i in optional if i < len(blocks)]
+            return blocks, len(gone), need
+        last = optional.pop()
+        drop = {last}.union(*(set(g) for g in content.together if last in g))
+        i = min(drop) - 1
+        while i in optional and isinstance(content.blocks[i], Heading):
+            drop.add(i)
+            i -= 1
+        optional = [k for k in optional if k not in drop]
+        gone |= drop
 
 
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
@@ -211,7 +198,8 @@ def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Brochure
         rect = _headline(canvas, sheet, rect, content, base, brochure, options)
         shift = content.head
         content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
-                                kind="flyer", sources=content.sources)
+                                kind="flyer", sources=content.sources,
+                                together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
     return _fill(canvas, rect, content, base, brochure, options, panel.name)
 
 
