@@ -138,7 +138,7 @@ class _Pieces:
         back = (self.clinic_file, w.where)
         if format == "trifold":
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what, "text", (w.where, "sections/what-is-acupuncture.yaml")),
+                    _panel("inside_left", what + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml")),
                     _panel("inside_middle", seen, "text", (w.where, "conditions/")),
                     _panel("inside_right", visit + (risks if team else []), "text", ("sections/what-to-expect.yaml", "sections/risks.yaml")),
                     _panel("flap", team or risks, "text", (self.clinic_file, "sections/risks.yaml")),
@@ -239,6 +239,16 @@ class _Pieces:
         paras = [Paragraph(w(b.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")) for i, b in enumerate(section.blocks) if b.text]
         return [(Heading(w.word("what_is"), level=2), False), (paras[0], False), *((p, True) for p in paras[1:]),
                 (Paragraph(w.field("intro")), True)]
+
+    def faq(self) -> Piece:
+        w = self.w
+        if not w.text.faq:
+            return []
+        out: Piece = [(Heading(w.word("faq"), level=2), True)]
+        for i, item in enumerate(w.text.faq):
+            out.append((Paragraph(w(item.q, f"{w.where}: faq[{i}].q"), style="lead"), f"faq{i}"))
+            out.append((Paragraph(w(item.a, f"{w.where}: faq[{i}].a")), f"faq{i}"))
+        return out
 
     def we_often_see(self) -> Piece:
         w = self.w

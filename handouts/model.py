@@ -289,6 +289,11 @@ class Lint(Frozen):
     effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
 
 
+class Question(Frozen):
+    q: Texts
+    a: Texts
+
+
 class BrochureText(Frozen):
     """brochures/clinic.yaml: the words of brochures that are not in conditions or sections."""
 
@@ -297,6 +302,7 @@ class BrochureText(Frozen):
     tagline: Texts  # the clinic brochure's cover line
     intro: Texts  # a short paragraph under the clinic brochure's cover title
     conditions_intro: Texts  # before the list of conditions the clinic commonly sees
+    faq: tuple[Question, ...] = ()  # questions people ask before a first visit
     words: dict[Str, Texts]  # headings and short labels
 
 

@@ -74,7 +74,7 @@ def preflight(pdf: bytes | Path, options: PreflightOptions = PreflightOptions(),
         _fonts(doc, report)
         _content(doc, options, report)
     for source, converted in (notes or {}).items():
-        report.add("note", "colour", f"brand colour {source} printed as {converted}")
+        report.add("note", "colour", f"{source} printed as {converted}")
     _text(data, sheet, report)
     return report
 
@@ -130,7 +130,7 @@ def _boxes(doc, options: PreflightOptions, report: Report) -> geo.Sheet | None:
         report.add("ok", "bleed", f"{bleed:.2f} pt ({_inches(bleed)}, {bleed / geo.MM:.1f} mm) on every side")
     report.add("ok" if sheet else "note", "boxes",
                f"{len(doc.pages)} page(s), trim {_inches(size[0])} × {_inches(size[1])}"
-               + (f": a {sheet.page_size} {sheet.format}" if sheet else ""))
+               + (f": {'US Letter' if sheet.page_size == 'letter' else 'A4'} {sheet.format}" if sheet else ""))
     if sheet is not None:
         trim = trims[0]
         sheet = geo.Sheet(sheet.format, sheet.page_size, sheet.trim, bleed, trim[0] - bleed, sheet.faces)

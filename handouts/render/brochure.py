@@ -80,7 +80,8 @@ def _cmyk_enforcer(accent: str, accent_cmyk: tuple[float, ...] | None, record: d
         else:
             cmyk = rgb_to_cmyk(r, g, b)
             how = "converted once from RGB (no ICC profile: ask the print shop for a proof)"
-        record.setdefault(hexval, "C{:.0f} M{:.0f} Y{:.0f} K{:.0f} ".format(*(v * 100 for v in cmyk)) + how)
+        name = f"brand colour {hexval}" if hexval == accent else f"colour {hexval}"
+        record.setdefault(name, "C{:.0f} M{:.0f} Y{:.0f} K{:.0f} ".format(*(v * 100 for v in cmyk)) + how)
         return CMYKColor(*cmyk, alpha=tc.alpha)
 
     return enforce
