@@ -332,9 +332,10 @@ def _text(data: bytes, sheet: geo.Sheet | None, report: Report) -> None:
                 x0, x1 = char["x0"] - sheet.offset, char["x1"] - sheet.offset
                 y0, y1 = height - char["bottom"] - sheet.offset, height - char["top"] - sheet.offset
                 if not any(_within((x0, y0, x1, y1), p.safe) for p in sheet.faces[n].panels):
-                    words.setdefault(f"{x0 / 72:.2f}in,{y0 / 72:.2f}in", []).append(char["text"])
-            for at, chars in list(words.items())[:3]:
-                outside.append(f"page {n + 1} {''.join(chars)!r} at {at}")
+                    line = words.setdefault(f"{y0 / 72:.2f}", [])  # the characters out of place on one line
+                    line.append((x0, char["text"]))
+            for y, chars in list(words.items())[:3]:
+                outside.append(f"page {n + 1} {''.join(c for _, c in chars)!r} at {chars[0][0] / 72:.2f}in,{y}in")
             if len(words) > 3:
                 outside.append(f"page {n + 1}: and {len(words) - 3} more")
     if smallest is math.inf:
