@@ -194,7 +194,8 @@ class _Pieces:
         out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (body_map(w, pts), False)]
         for n, p in enumerate(pts, start=1):
             i, texts = why[p.code]
-            out.append((Paragraph(f"{n}. {p.code} {p.body.pinyin} {p.body.hanzi}: {w(texts, f'{cfile}: points[{i}].why')}"), False))
+            name = f"{p.body.pinyin} {p.body.hanzi}" if w.lang == "zh" else p.body.pinyin  # characters for Chinese readers
+            out.append((Paragraph(f"{n}. {p.code} {name}: {w(texts, f'{cfile}: points[{i}].why')}"), False))
         return out
 
     def first_visit(self, cond: Condition | None, cfile: str) -> Piece:

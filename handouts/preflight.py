@@ -314,30 +314,40 @@ def _stream(owner, resources, ctm, walk: _Walk, where: str, depth: int) -> None:
 # ---- text: size and place -------------------------------------------------------------
 
 
-def _text(data: bytes, sheet: geo.Sheet | None, report: Report) -> None:
-    import pdfplumber
+def _chars(data: bytes):
+    """(page index, character, (x0, y0, x1, y1) of its glyph in page points from the bottom left, font size)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
+    doc = pdfium.PdfDocument(data)
+    try:
+        for n in range(len(doc)):
+            page = doc[n]
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count) if count else ""
+            for i in range(min(count, len(text))):
+                if text[i].strip():
+                    yield n, text[i], textpage.get_charbox(i), raw.FPDFText_GetFontSize(textpage.raw, i)
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+
+
+def _text(data: bytes, sheet: geo.Sheet | None, report: Report) -> None:
     smallest = math.inf
-    outside: list[str] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for n, page in enumerate(pdf.pages):
-            height = float(page.mediabox[3]) if page.mediabox else float(page.height)
-            words: dict[str, list] = {}
-            for char in page.chars:
-                if not char["text"].strip():
-                    continue
-                smallest = min(smallest, float(char["size"]))
-                if sheet is None or n >= len(sheet.faces):
-                    continue
-                x0, x1 = char["x0"] - sheet.offset, char["x1"] - sheet.offset
-                y0, y1 = height - char["bottom"] - sheet.offset, height - char["top"] - sheet.offset
-                if not any(_within((x0, y0, x1, y1), p.safe) for p in sheet.faces[n].panels):
-                    line = words.setdefault(f"{y0 / 72:.2f}", [])  # the characters out of place on one line
-                    line.append((x0, char["text"]))
-            for y, chars in list(words.items())[:3]:
-                outside.append(f"page {n + 1} {''.join(c for _, c in chars)!r} at {chars[0][0] / 72:.2f}in,{y}in")
-            if len(words) > 3:
-                outside.append(f"page {n + 1}: and {len(words) - 3} more")
+    lines: dict[tuple[int, str], list] = {}
+    for n, char, (left, bottom, right, top), size in _chars(data):
+        smallest = min(smallest, size)
+        if sheet is None or n >= len(sheet.faces):
+            continue
+        box = (left - sheet.offset, bottom - sheet.offset, right - sheet.offset, top - sheet.offset)
+        if not any(_within(box, p.safe) for p in sheet.faces[n].panels):
+            lines.setdefault((n, f"{box[1] / 72:.2f}"), []).append((box[0], char))  # out of place, by line
+    outside = [f"page {n + 1} {''.join(c for _, c in chars)!r} at {chars[0][0] / 72:.2f}in,{y}in" for (n, y), chars in list(lines.items())[:4]]
+    if len(lines) > 4:
+        outside.append(f"and {len(lines) - 4} more line(s)")
     if smallest is math.inf:
         report.add("note", "text", "no text found (outlined text cannot be checked)")
         return

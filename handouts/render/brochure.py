@@ -172,11 +172,13 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
     `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
     optional = sorted(content.optional)
     gone: set[int] = set()
+    made = [_flowables(builder, [b], content.kind) for b in content.blocks]  # each block's flowables, built once
     while True:
-        blocks = [b for i, b in enumerate(content.blocks) if i not in gone]
-        while blocks and isinstance(blocks[-1], Heading):
-            blocks.pop()
-        need = _height(canvas, _flowables(builder, blocks, content.kind), width)
+        keep = [i for i in range(len(content.blocks)) if i not in gone]
+        while keep and isinstance(content.blocks[keep[-1]], Heading):
+            keep.pop()
+        blocks = [content.blocks[i] for i in keep]
+        need = _height(canvas, [f for i in keep for f in made[i]], width)
         if need <= height or not optional:
             return blocks, len(gone), need
         last = optional.pop()
