@@ -145,7 +145,7 @@ class _Pieces:
                     _panel("back", contact, "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + seen, "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
+                    _panel("inside_left", what + seen + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
                     _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":

@@ -225,6 +225,32 @@ def test_cmyk_mode_has_no_rgb_anywhere_and_text_is_pure_black():
     assert any("brand colour #1D5C63 printed as C71 M7 Y0 K61" in line for line in lines)
 
 
+def test_cmyk_logo_is_converted_and_sits_on_the_cover(tmp_path):
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((10, 10, 230, 230), fill=(200, 30, 60, 255))
+    logo.save(tmp_path / "logo.png")
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(EXAMPLE_CLINIC.read_text("utf-8").replace("colour_cmyk:", "logo: logo.png\ncolour_cmyk:"), "utf-8")
+    for colour in ("rgb", "cmyk"):
+        made_ = build_brochure(None, BrochureOptions(colour=colour, bleed=9.0), clinic=clinic)
+        spaces = []
+        with pikepdf.open(io.BytesIO(made_.pdf)) as doc:
+            for xobj in doc.pages[0].Resources.XObject.values():
+                if str(xobj.Subtype) == "/Image":
+                    spaces.append(str(xobj.ColorSpace))
+        assert spaces == (["/DeviceCMYK"] if colour == "cmyk" else ["/DeviceRGB"])
+        lines = made_.report.lines()
+        assert not made_.report.failed
+        assert any(line.startswith("OK    images:") and "on page 1" in line for line in lines), lines
+    cover = geo.sheet("trifold", "letter", 9.0).panel("cover")
+    with pdfplumber.open(io.BytesIO(made_.pdf)) as doc:
+        (image,) = doc.pages[0].images
+        x0, x1 = image["x0"] - 9, image["x1"] - 9
+        assert cover.safe[0] <= x0 and x1 <= cover.safe[2]
+
+
 def test_rgb_mode_says_the_shop_will_convert():
     assert any("RGB colour" in line for line in made().report.lines())
 

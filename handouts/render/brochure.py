@@ -191,6 +191,50 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
         gone |= drop
 
 
+def logo_image(data: bytes, cmyk: bool):
+    """The clinic logo as a Pillow image on white; for CMYK, brought to sRGB with ImageCms (from its own ICC
+    profile, if it has one), then separated by Pillow (no CMYK profile ships, so the split is Pillow's own)."""
+    from PIL import Image, ImageCms
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    icc = image.info.get("icc_profile")
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        image = image.convert("RGB")
+    if cmyk:
+        if icc:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        image = image.convert("CMYK")
+    return image
+
+
+class _LogoCard(Flowable):
+    """The clinic logo on a white card (a logo is drawn for white paper, not for the brand colour)."""
+
+    def __init__(self, image, box: tuple[float, float], pad: float = 6):
+        super().__init__()
+        from reportlab.lib.utils import ImageReader
+
+        self.reader = ImageReader(image)
+        w, h = image.size
+        scale = min(box[0] / w, box[1] / h)
+        self.w, self.h, self.pad = w * scale, h * scale, pad
+        self.spaceAfter = 14
+
+    def wrap(self, avail_width, avail_height):
+        return self.w + 2 * self.pad, self.h + 2 * self.pad
+
+    def draw(self):
+        self.canv.setFillColor(toColor("#FFFFFF"))
+        self.canv.roundRect(0, 0, self.w + 2 * self.pad, self.h + 2 * self.pad, 4, stroke=0, fill=1)
+        self.canv.drawImage(self.reader, self.pad, self.pad, self.w, self.h)
+
+
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
            options: BrochureOptions) -> int:
     pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
@@ -203,7 +247,10 @@ def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Brochure
         content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
                                 kind="flyer", sources=content.sources,
                                 together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
-    return _fill(canvas, rect, content, base, brochure, options, panel.name)
+    top = []
+    if content.kind == "cover" and brochure.masthead.logo:
+        top = [_LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"]))]
+    return _fill(canvas, rect, content, base, brochure, options, panel.name, top)
 
 
 def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options) -> tuple:
@@ -229,8 +276,11 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     return (x, y, width, below - y)
 
 
-def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str) -> int:
+def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
+          top: list[Flowable] = ()) -> int:
     x, y, width, height = rect
+    if top:
+        height -= _height(canvas, list(top), width)
     need = 0.0
     for layer in (base.data["brochure"].get(content.kind), _TIGHT):  # full size, leaving out what may go; then set tighter
         merged = Style(_merge(base.data, layer), base.accent, base.page_size) if layer else base
@@ -248,6 +298,8 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
     flows = _flowables(builder, chosen, content.kind)
     if content.kind == "cover":  # the title a third of the way down the spare room, not stuck to the top
         flows.insert(0, Spacer(1, (height - _height(canvas, flows, width)) / 3))
+    flows = [*top, *flows]
+    height += _height(canvas, list(top), width) if top else 0
     frame = Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
     left = list(flows)
     frame.addFromList(left, canvas)
