@@ -315,7 +315,7 @@ def _stream(owner, resources, ctm, walk: _Walk, where: str, depth: int) -> None:
 
 
 def _chars(data: bytes):
-    """(page index, character, (x0, y0, x1, y1) of its glyph in page points from the bottom left, font size)."""
+    """(page index, character, (x0, y0, x1, y1) of its box (the font's full height) in page points from the bottom left, size)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -328,7 +328,7 @@ def _chars(data: bytes):
             text = textpage.get_text_range(0, count) if count else ""
             for i in range(min(count, len(text))):
                 if text[i].strip():
-                    yield n, text[i], textpage.get_charbox(i), raw.FPDFText_GetFontSize(textpage.raw, i)
+                    yield n, text[i], textpage.get_charbox(i, loose=True), raw.FPDFText_GetFontSize(textpage.raw, i)
             textpage.close()
             page.close()
     finally:
