@@ -149,12 +149,12 @@ class _Pieces:
                     _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
-            front = cover[:-1] + [(Paragraph(w.field("intro"), style="cover_text"), True), cover[-1]]
+            front = cover[:2] + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
             return [_panel("front", front, "cover", back),
                     _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
         head = cover[:-2]
-        return [_panel("front", head + what[1:2] + visit[:2] + contact, "flyer", (*back, "sections/what-is-acupuncture.yaml"),
-                       head=len(head))]
+        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + contact, "flyer",
+                       (*back, "sections/what-is-acupuncture.yaml"), head=len(head))]
 
     # ---- pieces ------------------------------------------------------------------------------------
 
