@@ -388,3 +388,14 @@ def test_each_format_matches_its_reviewed_golden_image(format, regen_golden):
     assert reference.size == image.size
     diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
     assert diff < 2.0, f"{format} differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"
+
+
+def test_check_reports_a_medicare_line_that_promises_too_much(run, tmp_path):
+    bundled = (REPO / "content" / "clinic.yaml").read_text("utf-8")
+    wrong = bundled.replace("Medicare Parte B paga la acupuntura solo para el dolor lumbar crónico, hasta 20 visitas al año.",
+                            "Medicare paga su acupuntura.")
+    assert wrong != bundled
+    root = _override(tmp_path, "clinic.yaml", wrong)
+    result = run("check", "--content", root)
+    assert result.exit_code == 1
+    assert f"{root / 'clinic.yaml'}:" in result.output and "payment[1].es: mentions Medicare" in result.output
