@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 
 from .. import __version__
 from ..errors import HandoutError
-from ..model import BodyMap, Brochure, BrochurePanel, Heading, Paragraph
+from ..model import BodyMap, Brochure, BrochurePanel, Heading
 from ..styles import Style, _merge, load_style
 from . import print_geometry as geo
 from .flowables import Builder
@@ -43,8 +43,6 @@ class Rendered:
     dropped: dict[str, int] = field(default_factory=dict)  # panel -> optional blocks left out for room
 
 
-# Paragraph styles a panel kind draws in place of the cover's.
-_KIND_STYLES: dict[str, dict[str, str]] = {}
 # Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt).
 _TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.6, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.6},
                    "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4}}}
@@ -142,11 +140,8 @@ def _panel_style(style: Style, kind: str, accent: str) -> Style:
 
 
 def _flowables(builder: Builder, blocks, kind: str) -> list[Flowable]:
-    swap = _KIND_STYLES.get(kind, {})
     out: list[Flowable] = []
     for block in blocks:
-        if isinstance(block, Paragraph) and block.style in swap:
-            block = Paragraph(block.text, swap[block.style])
         for f in builder.block(block):
             if isinstance(block, BodyMap):
                 f.hAlign = "CENTER"
