@@ -308,5 +308,103 @@ def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bo
     click.echo(result.summary(), err=True)
 
 
+def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from handouts.render.print_geometry import LengthError, parse_length
+
+    if value is None:
+        return None
+    try:
+        return parse_length(value, param.opts[0])
+    except LengthError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx, param) from None
+
+
+FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("condition", required=False)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="trifold", show_default=True,
+              help="trifold: letter-fold, two landscape pages (outside, inside); bifold: folded in half, four panels; "
+                   "rack-card: 4 x 9 in (99 x 210 mm on A4), two sides; flyer: one portrait page.")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the brochure.")
+@click.option("--bleed", default="0", show_default=True, callback=_length, metavar="LENGTH",
+              help="Bleed around the trim: 0 for office printing; print shops want 0.125in (US) or 3mm (A4).")
+@click.option("--marks", type=click.Choice(["none", "crop", "crop,fold"]), default="none", show_default=True,
+              help="Crop (and fold) marks in a slug outside the bleed; many print shops want none.")
+@click.option("--colour", type=click.Choice(["rgb", "cmyk"]), default="rgb", show_default=True,
+              help="cmyk: every colour DeviceCMYK, text 100% K (no PDF/X claim).")
+@click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), metavar="PROOF.png",
+              help="Also write a PNG of both faces side by side with trim, fold and safe lines drawn.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("A folder of your own content that overrides the bundled content file by file.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
+def brochure(condition: str | None, format_: str, page_size: str, lang: str, bleed: float, marks: str, colour: str,
+             proof: Path | None, clinic_file: Path | None, content: Path | None, out: Path) -> None:
+    """Make a folded brochure, rack card or flyer for the waiting room or a print shop, then preflight it.
+
+    \b
+    Without CONDITION: the clinic brochure (what acupuncture is, conditions, first
+    visit, team, payment, hours, booking). With it: a brochure on that condition.
+
+    \b
+    Examples:
+      handouts brochure hip-pain --format trifold --bleed 0.125in -o hip-brochure.pdf
+      handouts brochure --format rack-card --page-size a4 --bleed 3mm --marks crop,fold --colour cmyk -o rack.pdf
+      handouts brochure hip-pain --lang es --proof hip-proof.png -o hip-es.pdf
+    """
+    from handouts.brochure_make import build_brochure
+    from handouts.output import write_file
+    from handouts.render.brochure import BrochureOptions
+
+    options = BrochureOptions(format=format_, page_size=page_size, bleed=bleed or 0.0, marks=marks, colour=colour)
+    try:
+        made = build_brochure(condition, options, lang=lang, content=content, clinic=clinic_file, proof=proof is not None)
+        write_file(made.pdf, out, replace=True, label=f"-o {out}")
+        if proof is not None and made.proof is not None:
+            write_file(made.proof, proof, replace=True, label=f"--proof {proof}")
+    except HandoutError as exc:
+        raise _report(exc) from None
+    for line in made.report.lines():
+        click.echo(line, err=True)
+    click.echo(f"wrote {out}" + (f" and {proof}" if proof else ""), err=True)
+    if made.report.failed:
+        raise SystemExit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
+@click.option("--format", "format_", type=click.Choice(FORMATS),
+              help="Hold the file to this format's trim size, pages and safe zone [default: recognised by trim size].")
+@click.option("--bleed", callback=_length, metavar="LENGTH", help="The bleed the file must have, e.g. 0.125in or 3mm [default: any].")
+@click.option("--colour", type=click.Choice(["rgb", "cmyk"]), default="rgb", show_default=True,
+              help="cmyk: fail on any RGB colour or image.")
+def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) -> None:
+    """Check a PDF as a print shop would; one line per finding, exit 1 on a failure.
+
+    \b
+    Checks page boxes and bleed, embedded fonts, colour spaces, image resolution
+    at printed size (warn under 300 ppi, fail under 150), text size, and for our
+    formats that text keeps 0.125in inside the trim and off the folds.
+
+    \b
+    Examples:
+      handouts preflight hip-brochure.pdf --format trifold --bleed 0.125in
+      handouts preflight canva-export.pdf --colour cmyk
+    """
+    from handouts.preflight import PreflightOptions, preflight as run, read_pdf
+
+    try:
+        report = run(read_pdf(pdf), PreflightOptions(format_, bleed, colour), label=str(pdf))
+    except HandoutError as exc:
+        raise _report(exc) from None
+    for line in report.lines():
+        click.echo(line)
+    if report.failed:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

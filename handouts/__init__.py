@@ -30,6 +30,8 @@ _LAZY = {
     "session_dates": "plan",
     "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
+    "build_brochure": "brochure_make", "compose_brochure": "brochure_compose", "BrochureOptions": "render.brochure",
+    "preflight": "preflight", "PreflightOptions": "preflight",
 }
 
 
@@ -96,6 +98,11 @@ __all__ = [
     "RecordLog",
     "RowFailure",
     "build_leaflet",
+    "BrochureOptions",
+    "PreflightOptions",
+    "build_brochure",
+    "compose_brochure",
+    "preflight",
     "run_batch",
     "ContentError",
     "HandoutError",

@@ -174,6 +174,10 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                 status = _status(value, limits.get(lang, {}))
                 report.scores.append(Score(doc.at(block), _field(block), lang, round(value, 1), status))
 
+    from .brochure_checks import medicare_findings
+
+    for where, message in medicare_findings(result.documents):
+        report.add("error", where, message)
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
@@ -203,6 +207,10 @@ def _scored(doc: Document, path: tuple) -> bool:
     label = doc.label.replace(os.sep, "/")
     if "conditions/" in label or "sections/" in label:
         return bool(path) and path[0] not in ("title", "summary") and "heading" not in path and "why" not in path
+    if "brochures/" in label:  # marketing prose (headings and short labels under `words` are not scored)
+        return bool(path) and path[0] in ("intro", "conditions_intro", "cover", "faq")
+    if label.endswith("clinic.yaml") and path and path[0] in ("team", "testimonials", "payment"):
+        return True
     if "points/" in label:
         return bool(path) and path[-1] in ("location", "uses")
     return False

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from . import yamlio
 from .errors import ContentError, VisitError
 from .model import (
+    BrochureCondition,
+    BrochureText,
     ChannelFile,
     Clinic,
     Condition,
@@ -268,6 +270,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if rules is not None:
         rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
         _check_rules(rules, rules_doc, points, aliases, problems)
+    brochure, brochure_conditions = _brochures(loader, conditions)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
 
@@ -279,9 +282,25 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     except ContentError as exc:
         problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
-                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval)
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
+                                            brochure=brochure, brochure_conditions=brochure_conditions)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
+
+
+def _brochures(loader: _Loader, conditions: dict[str, Condition]) -> tuple[BrochureText | None, dict[str, BrochureCondition]]:
+    """brochures/clinic.yaml and brochures/conditions/ID.yaml (each ID a known condition)."""
+    brochure = loader.one("brochures/clinic.yaml", BrochureText, required=False)
+    out: dict[str, BrochureCondition] = {}
+    for rel in sorted(r for r in loader.entries if r.startswith("brochures/conditions/") and r.count("/") == 2):
+        cid = Path(rel).stem
+        item = loader.one(rel, BrochureCondition)
+        if item is None:
+            continue
+        if cid not in conditions:
+            loader.problems.append(f"{_label(loader.winner(rel))}: no condition {cid!r} under conditions/; name the file after a condition id")
+        out[cid] = item
+    return brochure, out
 
 
 MAX_LOGO_BYTES = 5_000_000

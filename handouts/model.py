@@ -169,6 +169,25 @@ class Condition(Frozen):
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
+class TeamMember(Frozen):
+    """A practitioner as a brochure introduces them: name, credentials, a short bio."""
+
+    name: Str
+    credentials: Str  # e.g. "L.Ac., Dipl. Ac. (NCCAOM)"
+    bio: Texts
+
+
+class Testimonial(Frozen):
+    """A patient's words, printed only with the date they agreed to it, and always with "results vary"."""
+
+    text: Texts
+    by: Str  # as the patient agreed to be named, e.g. "Maria, Clifton"
+    consent_on: date  # the date of the patient's written consent to print it
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
 class Clinic(Frozen):
     """The clinic profile printed in the header and footer."""
 
@@ -184,6 +203,12 @@ class Clinic(Frozen):
     require_approval: bool = False  # true: refuse to print from content its clinician has not approved (handouts approve)
     practitioners: tuple[Str, ...] = ()
     logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
+    # For brochures (handouts brochure); all optional.
+    team: tuple[TeamMember, ...] = ()  # practitioners with credentials and a short bio
+    hours: tuple[Texts, ...] = ()
+    payment: tuple[Texts, ...] = ()  # payment and insurance lines (`check` holds Medicare lines to what it covers)
+    testimonials: tuple[Testimonial, ...] = ()
+    colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
 
 
 class Labels(Frozen):
@@ -281,6 +306,32 @@ class Lint(Frozen):
     urgent_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # belong in an urgent block
 
 
+class Question(Frozen):
+    q: Texts
+    a: Texts
+
+
+class BrochureText(Frozen):
+    """brochures/clinic.yaml: the words of brochures that are not in conditions or sections."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = ()
+    tagline: Texts  # the clinic brochure's cover line
+    intro: Texts  # a short paragraph under the clinic brochure's cover title
+    conditions_intro: Texts  # before the list of conditions the clinic commonly sees
+    faq: tuple[Question, ...] = ()  # questions people ask before a first visit
+    words: dict[Str, Texts]  # headings and short labels
+
+
+class BrochureCondition(Frozen):
+    """brochures/conditions/ID.yaml: a condition brochure's own panel text (else the condition's summary)."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = ()
+    cover: Texts  # the cover line under "Acupuncture for ..."
+    highlights: tuple[Texts, ...] = ()  # two or three short lines for the flyer and rack card
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One content file the library was read from, for audit records."""
@@ -305,6 +356,8 @@ class Library:
     where: Mapping[str, str] = field(default_factory=dict)  # "conditions/hip-pain" -> label
     logo: bytes | None = field(default=None, repr=False)  # the clinic logo's file, checked to be a usable image
     approval: Any = field(default=None, repr=False)  # handouts.approval.ApprovalStatus: which files the clinic approved
+    brochure: "BrochureText | None" = None  # brochures/clinic.yaml
+    brochure_conditions: Mapping[str, "BrochureCondition"] = field(default_factory=dict)  # brochures/conditions/*.yaml
 
     def find_point(self, raw: str) -> Point | None:
         key = normalise_code(raw)
@@ -501,3 +554,41 @@ class Handout:
     draft_notice: str = ""  # "Draft: this text has not yet been approved by <clinic>" (empty when approved)
     reviewed_notice: str = ""  # "Reviewed <date>" from the clinic's approvals (empty when not approved)
     unapproved: tuple[str, ...] = ()  # content files of this sheet not approved as they are now (for --record)
+
+
+# ---- the Brochure document model (output of compose_brochure, input of the brochure renderer) -------------
+
+
+@dataclass(frozen=True)
+class BrochurePanel:
+    """One panel's blocks in reading order; the `optional` ones may be left out (the last first) when it is full."""
+
+    name: str  # cover, back, flap, inside_left, inside_middle, inside_right (bi-fold, rack card, flyer: their own)
+    blocks: tuple[HandoutBlock, ...]
+    optional: tuple[int, ...] = ()  # indices into blocks
+    kind: str = "text"  # cover (title on the brand colour) | text | contact
+    sources: tuple[str, ...] = ()  # content files its text comes from, for "does not fit" messages
+    together: tuple[tuple[int, ...], ...] = ()  # optional blocks that are left out only together (a map and its legend)
+    head: int = 0  # a flyer: its first `head` blocks are the headline, in white on a band of the brand colour
+
+
+@dataclass(frozen=True)
+class Brochure:
+    """A language-resolved brochure: named panels that a renderer places on the sheet."""
+
+    lang: str
+    format: str  # trifold | bifold | rack-card | flyer
+    title: str
+    masthead: Masthead
+    panels: tuple[BrochurePanel, ...]
+    author: str
+    subject: str
+    colour_cmyk: tuple[float, float, float, float] | None = None
+    condition_id: str = ""
+    keywords: tuple[str, ...] = ()
+
+    def panel(self, name: str) -> BrochurePanel:
+        for panel in self.panels:
+            if panel.name == name:
+                return panel
+        raise KeyError(name)

@@ -1,0 +1,401 @@
+"""Brochures: print geometry read back from the PDF, safe zones, CMYK, the QR code, fonts, languages, claims, fitting."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+import pdfplumber
+import pytest
+
+from handouts.brochure_make import build_brochure
+from handouts.render import print_geometry as geo
+from handouts.render.brochure import BrochureOptions
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_CLINIC = REPO / "examples" / "brochure-clinic" / "clinic.yaml"
+GOLDEN = Path(__file__).parent / "golden"
+FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
+LANGS = ["en", "es", "zh"]
+
+
+@lru_cache(maxsize=None)
+def made(condition: str | None = "hip-pain", format: str = "trifold", lang: str = "en", page_size: str = "letter",
+         bleed: float = 0.0, marks: str = "none", colour: str = "rgb", clinic: str | None = None):
+    options = BrochureOptions(format=format, page_size=page_size, bleed=bleed, marks=marks, colour=colour)
+    return build_brochure(condition, options, lang=lang, clinic=clinic)
+
+
+def boxes(pdf: bytes) -> list[dict[str, list[float]]]:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [{name: [float(v) for v in page.obj[name]] for name in ("/MediaBox", "/TrimBox", "/BleedBox")} for page in doc.pages]
+
+
+# ---- lengths and geometry ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, points", [("0.125in", 9.0), ("3mm", 8.5039), ("9pt", 9.0), ("0", 0.0), (".25in", 18.0), ("0.3cm", 8.5039)])
+def test_bleed_lengths(text, points):
+    assert geo.parse_length(text) == pytest.approx(points, abs=1e-3)
+
+
+@pytest.mark.parametrize("text, says", [("3", "has no unit"), ("0.125 inch", "not a length"), ("-3mm", "not a length"), ("2in", "more than 0.5in")])
+def test_bad_bleed_is_a_usage_error_that_says_how_to_write_it(run, tmp_path, text, says):
+    result = run("brochure", "hip-pain", "--bleed", text, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert says in result.output and "--bleed" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_trifold_folds_are_where_print_shops_put_them():
+    letter = geo.sheet("trifold", "letter")
+    assert [p.width / 72 for p in letter.faces[0].panels] == [3.625, 3.6875, 3.6875]
+    assert [p.width / 72 for p in letter.faces[1].panels] == [3.6875, 3.6875, 3.625]
+    assert [x / 72 for x in letter.faces[0].folds] == [3.625, 7.3125]
+    assert [x / 72 for x in letter.faces[1].folds] == [3.6875, 7.375]
+    assert [p.name for p in letter.faces[0].panels] == ["flap", "back", "cover"]
+    assert [p.name for p in letter.faces[1].panels] == ["inside_left", "inside_middle", "inside_right"]
+    a4 = geo.sheet("trifold", "a4")
+    assert [round(p.width / geo.MM, 3) for p in a4.faces[0].panels] == [97, 100, 100]
+    assert [round(x / geo.MM, 3) for x in a4.faces[1].folds] == [100, 200]
+
+
+@pytest.mark.parametrize("format, page_size, bleed, page, trim", [
+    ("trifold", "letter", 9.0, (810, 630), (9, 9, 801, 621)),
+    ("trifold", "letter", 0.0, (792, 612), (0, 0, 792, 612)),
+    ("trifold", "a4", 3 * geo.MM, (297 * geo.MM + 6 * geo.MM, 210 * geo.MM + 6 * geo.MM), None),
+    ("bifold", "letter", 9.0, (810, 630), (9, 9, 801, 621)),
+    ("rack-card", "letter", 9.0, (306, 666), (9, 9, 297, 657)),
+    ("rack-card", "a4", 0.0, (99 * geo.MM, 210 * geo.MM), None),
+    ("flyer", "letter", 9.0, (630, 810), (9, 9, 621, 801)),
+    ("flyer", "a4", 0.0, (595.2756, 841.8898), None),
+])
+def test_page_size_and_boxes_on_every_page(format, page_size, bleed, page, trim):
+    pdf = made("hip-pain", format, "en", page_size, bleed).pdf
+    pages = boxes(pdf)
+    assert len(pages) == {"trifold": 2, "bifold": 2, "rack-card": 2, "flyer": 1}[format]
+    for b in pages:
+        assert b["/MediaBox"][2:] == pytest.approx(list(page), abs=0.01)
+        assert b["/BleedBox"] == pytest.approx(b["/MediaBox"], abs=0.01)  # no marks: the page is trim + bleed exactly
+        tx0, ty0, tx1, ty1 = b["/TrimBox"]
+        assert (tx0, ty0) == pytest.approx((bleed, bleed), abs=0.01)
+        assert (page[0] - tx1, page[1] - ty1) == pytest.approx((bleed, bleed), abs=0.01)
+        if trim:
+            assert b["/TrimBox"] == list(map(float, trim))  # exactly, as a print shop reads it
+
+
+def test_marks_sit_in_a_slug_outside_the_bleed_and_leave_the_trim_box_alone():
+    pdf = made("hip-pain", "trifold", "en", "letter", 9.0, "crop,fold").pdf
+    sheet = geo.sheet("trifold", "letter", 9.0, "crop,fold")
+    b = boxes(pdf)[0]
+    o = sheet.offset
+    assert b["/TrimBox"] == pytest.approx([o, o, o + 792, o + 612])
+    assert b["/BleedBox"] == pytest.approx([o - 9, o - 9, o + 801, o + 621])
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for index, page in enumerate(doc.pages):
+            lines = page.lines
+            assert lines, "no marks drawn"
+            bleed_x0, bleed_x1 = o - 9, o + 801
+            bleed_top, bleed_bottom = page.height - (o + 621), page.height - (o - 9)
+            trim_top, trim_bottom = page.height - (o + 612), page.height - o
+            inside = [l for l in lines if l["x0"] >= o - 0.01 and l["x1"] <= o + 792.01 and l["top"] >= trim_top - 0.01
+                      and l["bottom"] <= trim_bottom + 0.01]
+            lines = [l for l in lines if l not in inside]  # the rest are marks
+            assert len(lines) == 8 + 4  # two crop marks at each corner, a fold mark above and below each fold
+            for line in lines:
+                assert 0.25 <= line["linewidth"] <= 0.5
+                outside = (line["x1"] <= bleed_x0 + 0.01 or line["x0"] >= bleed_x1 - 0.01
+                           or line["bottom"] <= bleed_top + 0.01 or line["top"] >= bleed_bottom - 0.01)
+                assert outside, f"a mark reaches into the bleed: {line['x0']:.1f},{line['top']:.1f}"
+            vertical = {round(line["x0"] - o, 2) for line in lines if abs(line["x0"] - line["x1"]) < 0.01}
+            folds = {round(x, 2) for x in sheet.faces[index].folds}
+            assert folds <= vertical, f"fold marks missing on face {index + 1}"
+            assert {0.0, 792.0} <= vertical  # crop marks at the trim's left and right edges
+
+
+def test_viewer_preferences_for_office_duplex():
+    with pikepdf.open(io.BytesIO(made().pdf)) as doc:
+        prefs = doc.Root.ViewerPreferences
+        assert str(prefs.PrintScaling) == "/None"
+        assert str(prefs.Duplex) == "/DuplexFlipShortEdge"
+
+
+# ---- text: in its panel's safe zone, all of it drawn ---------------------------------------------
+
+
+def _chars_outside_safe_zone(pdf: bytes, sheet: geo.Sheet) -> list[str]:
+    bad = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(doc.pages) == len(sheet.faces)
+        for index, page in enumerate(doc.pages):
+            o = sheet.offset
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                x0, x1 = char["x0"] - o, char["x1"] - o
+                y1, y0 = page.height - char["top"] - o, page.height - char["bottom"] - o
+                middle = (x0 + x1) / 2
+                panel = next(p for p in sheet.faces[index].panels if p.x <= middle <= p.x + p.width)
+                sx0, sy0, sx1, sy1 = panel.safe
+                if not (x0 >= sx0 - 0.01 and x1 <= sx1 + 0.01 and y0 >= sy0 - 0.01 and y1 <= sy1 + 0.01):
+                    bad.append(f"page {index + 1} {panel.name}: {char['text']!r} at {x0:.1f},{y0:.1f}")
+    return bad
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_character_is_inside_its_panels_safe_zone_and_drawn(format, lang):
+    made_ = made("hip-pain", format, lang, "letter", 9.0)
+    sheet = geo.sheet(format, "letter", 9.0)
+    assert _chars_outside_safe_zone(made_.pdf, sheet) == []
+    assert not made_.report.failed, "\n".join(made_.report.lines())
+    from handouts.brochure_compose import compose_brochure
+    from handouts.content import load_library
+    from handouts.model import Paragraph
+
+    brochure = compose_brochure(load_library(), "hip-pain", format, lang)
+    with pdfplumber.open(io.BytesIO(made_.pdf)) as doc:
+        text = "".join("".join(c["text"] for c in page.chars) for page in doc.pages)
+    text = "".join(text.split())
+    # Every glyph drawn: the cover title and each panel's first paragraph are in the text layer whole
+    # (ReportLab silently drops a character its font lacks).
+    assert "".join(brochure.title.split()) in text
+    for panel in brochure.panels:
+        first = next(b for b in panel.blocks if isinstance(b, Paragraph))
+        assert "".join(first.text.split())[:40] in text, f"{panel.name}: {first.text[:40]!r} is not on the page"
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_clinic_brochure_with_a_full_profile_fits_every_format_and_language(format):
+    for lang in LANGS:
+        made_ = made(None, format, lang, "a4", 3 * geo.MM, clinic=str(EXAMPLE_CLINIC))
+        assert _chars_outside_safe_zone(made_.pdf, geo.sheet(format, "a4", 3 * geo.MM)) == []
+        assert not made_.report.failed
+
+
+def test_testimonials_print_with_results_vary_and_the_team_with_credentials():
+    pdf = made(None, "trifold", "en", clinic=str(EXAMPLE_CLINIC)).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = " ".join(" ".join(page.extract_text().split()) for page in doc.pages)
+    assert "The staff took time to explain everything" in text
+    assert "Results vary from person to person." in text
+    assert "Sam Example, L.Ac., Dipl. Ac. (NCCAOM)" in text
+    assert "Monday to Friday: 9 am to 7 pm" in text
+
+
+def test_condition_brochure_has_points_first_visit_risks_phone_and_booking_code():
+    pdf = made().pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "".join(c["text"] for page in doc.pages for c in page.chars if c["text"].strip())
+    for needle in ("Points we often use", "GB30", "Your first visit", "Is it safe?", "Get urgent care now", "(973) 922-9659",
+                   "Scan to book", "Acupuncture for hip pain"):
+        assert needle.replace(" ", "") in text, needle
+
+
+# ---- colour, fonts, QR ---------------------------------------------------------------------------
+
+
+def _operators(pdf: bytes) -> tuple[set[str], list[str]]:
+    ops, images = set(), []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for item in pikepdf.parse_content_stream(page):
+                ops.add(str(item.operator))
+            for xobj in (page.Resources.get("/XObject") or {}).values():
+                if str(xobj.get("/Subtype")) == "/Image":
+                    images.append(str(xobj.get("/ColorSpace")))
+            for cs in (page.Resources.get("/ColorSpace") or {}).values():
+                images.append(str(cs))
+    return ops, images
+
+
+def test_cmyk_mode_has_no_rgb_anywhere_and_text_is_pure_black():
+    pdf = made("hip-pain", "trifold", "en", "letter", 9.0, "crop,fold", "cmyk").pdf
+    ops, spaces = _operators(pdf)
+    assert not ops & {"rg", "RG", "sc", "scn", "SC", "SCN", "cs", "CS"}, ops
+    assert "k" in ops  # CMYK fills are there
+    assert not any("RGB" in s for s in spaces)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        body = [c for c in doc.pages[1].chars if c["size"] < 10.5 and c["text"].strip() and c["non_stroking_color"] != (0, 0, 0, 0)]
+        black = [c for c in body if tuple(c["non_stroking_color"]) == (0, 0, 0, 1)]
+        assert len(black) > 0.8 * len(body)  # body text is 100 % K (the rest: headings and captions in the brand colour)
+    lines = made("hip-pain", "trifold", "en", "letter", 9.0, "crop,fold", "cmyk").report.lines()
+    assert any("brand colour #1D5C63 printed as C71 M7 Y0 K61" in line for line in lines)
+
+
+def test_cmyk_logo_is_converted_and_sits_on_the_cover(tmp_path):
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((10, 10, 230, 230), fill=(200, 30, 60, 255))
+    logo.save(tmp_path / "logo.png")
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(EXAMPLE_CLINIC.read_text("utf-8").replace("colour_cmyk:", "logo: logo.png\ncolour_cmyk:"), "utf-8")
+    for colour in ("rgb", "cmyk"):
+        made_ = build_brochure(None, BrochureOptions(colour=colour, bleed=9.0), clinic=clinic)
+        spaces = []
+        with pikepdf.open(io.BytesIO(made_.pdf)) as doc:
+            for xobj in doc.pages[0].Resources.XObject.values():
+                if str(xobj.Subtype) == "/Image":
+                    spaces.append(str(xobj.ColorSpace))
+        assert spaces == (["/DeviceCMYK"] if colour == "cmyk" else ["/DeviceRGB"])
+        lines = made_.report.lines()
+        assert not made_.report.failed
+        assert any(line.startswith("OK    images:") and "on page 1" in line for line in lines), lines
+    cover = geo.sheet("trifold", "letter", 9.0).panel("cover")
+    with pdfplumber.open(io.BytesIO(made_.pdf)) as doc:
+        (image,) = doc.pages[0].images
+        x0, x1 = image["x0"] - 9, image["x1"] - 9
+        assert cover.safe[0] <= x0 and x1 <= cover.safe[2]
+
+
+def test_rgb_mode_says_the_shop_will_convert():
+    assert any("RGB colour" in line for line in made().report.lines())
+
+
+def test_every_font_is_embedded_and_there_is_no_helvetica():
+    for format in FORMATS:
+        with pikepdf.open(io.BytesIO(made("hip-pain", format, "zh").pdf)) as doc:
+            for page in doc.pages:
+                for font in page.Resources.Font.values():
+                    name = str(font.BaseFont)
+                    assert "Helvetica" not in name
+                    descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+                    assert "/FontFile2" in descriptor, name
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_booking_qr_decodes_is_at_least_2cm_and_inside_one_panel(format):
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    made_ = made("hip-pain", format, "en", "letter", 9.0)
+    sheet = geo.sheet(format, "letter", 9.0)
+    scale = 4
+    doc = pdfium.PdfDocument(made_.pdf)
+    found = None
+    for index in range(len(doc)):
+        image = doc[index].render(scale=scale).to_pil()
+        results = zxingcpp.read_barcodes(image)
+        if results:
+            found = (index, results[0])
+            break
+    doc.close()
+    assert found, "no QR code found"
+    index, result = found
+    assert result.text == "https://clifton-acupuncture.example/book"
+    pos = result.position
+    xs = [p.x / scale - sheet.offset for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)]
+    assert (max(xs) - min(xs)) >= 20 / geo.MM * 0.98  # the symbol at least 2 cm wide (its quiet zone comes on top)
+    panels = [p for p in sheet.faces[index].panels if p.safe[0] <= min(xs) and max(xs) <= p.safe[2]]
+    assert len(panels) == 1, "the QR code crosses a fold or leaves the safe zone"
+
+
+# ---- claims, fitting, errors -------------------------------------------------------------------
+
+
+def _override(tmp_path: Path, rel: str, text: str) -> Path:
+    root = tmp_path / "ours"
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return root
+
+
+def test_risky_claim_in_a_clinics_override_is_refused_naming_words_file_and_line(run, tmp_path):
+    bundled = (REPO / "content" / "brochures" / "conditions" / "hip-pain.yaml").read_text("utf-8")
+    risky = bundled.replace("Acupuncture may ease the pain for some people, alongside exercise.",
+                            "Acupuncture cures hip pain, guaranteed.")
+    assert risky != bundled
+    root = _override(tmp_path, "brochures/conditions/hip-pain.yaml", risky)
+    out = tmp_path / "x.pdf"
+    result = run("brochure", "hip-pain", "--content", root, "-o", out)
+    assert result.exit_code == 1
+    assert str(root / "brochures/conditions/hip-pain.yaml") + ":" in result.output
+    assert "'cures'" in result.output and "'guaranteed'" in result.output and "cover.en" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_medicare_line_that_promises_too_much_is_refused(run, tmp_path):
+    clinic = EXAMPLE_CLINIC.read_text("utf-8").replace(
+        "Medicare Part B pays for acupuncture only for chronic low back pain, for up to 20 visits a year.",
+        "Medicare covers your acupuncture.")
+    path = tmp_path / "clinic.yaml"
+    path.write_text(clinic, "utf-8")
+    result = run("brochure", "--clinic", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and "Medicare" in result.output and "chronic low back pain" in result.output
+
+
+def test_a_testimonial_needs_a_consent_date(run, tmp_path):
+    clinic = EXAMPLE_CLINIC.read_text("utf-8").replace("    consent_on: 2026-11-02\n", "")
+    path = tmp_path / "clinic.yaml"
+    path.write_text(clinic, "utf-8")
+    result = run("brochure", "--clinic", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert "testimonials[0].consent_on" in result.output and "required" in result.output
+
+
+def test_text_that_cannot_fit_fails_naming_the_panel_and_file(run, tmp_path):
+    long_bio = "Sam has treated people with back, neck and joint pain for many years. " * 40
+    clinic = EXAMPLE_CLINIC.read_text("utf-8").replace(
+        "Sam has treated people with back, neck and joint pain for 12 years. Sam speaks English and Spanish.", long_bio.strip())
+    path = tmp_path / "clinic.yaml"
+    path.write_text(clinic, "utf-8")
+    out = tmp_path / "x.pdf"
+    result = run("brochure", "--clinic", path, "-o", out)
+    assert result.exit_code == 1
+    assert "flap panel" in result.output and "cannot hold its text" in result.output and str(path) in result.output
+    assert not out.exists()
+
+
+def test_cli_writes_pdf_and_proof_and_prints_the_preflight(run, tmp_path):
+    out, proof = tmp_path / "hip.pdf", tmp_path / "proof.png"
+    result = run("brochure", "hip-pain", "--format", "trifold", "--bleed", "0.125in", "--proof", proof, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "preflight passed" in result.output and "9.00 pt" in result.output
+    assert boxes(out.read_bytes())[0]["/TrimBox"] == [9.0, 9.0, 801.0, 621.0]
+    from PIL import Image
+
+    with Image.open(proof) as image:
+        assert image.format == "PNG" and image.width > 2 * image.height  # both faces side by side
+
+
+# ---- golden images -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_each_format_matches_its_reviewed_golden_image(format, regen_golden):
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops, ImageStat
+
+    doc = pdfium.PdfDocument(made("hip-pain", format, "en", "letter", 9.0).pdf)
+    faces = [doc[i].render(scale=40 / 72).to_pil().convert("L") for i in range(len(doc))]
+    doc.close()
+    image = Image.new("L", (sum(f.width for f in faces), max(f.height for f in faces)), 255)
+    x = 0
+    for face in faces:
+        image.paste(face, (x, 0))
+        x += face.width
+    golden = GOLDEN / f"brochure-{format}-en.png"
+    if regen_golden or not golden.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        image.save(golden)
+        pytest.skip(f"wrote {golden}; look at it before committing")
+    reference = Image.open(golden).convert("L")
+    assert reference.size == image.size
+    diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
+    assert diff < 2.0, f"{format} differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"
+
+
+def test_check_reports_a_medicare_line_that_promises_too_much(run, tmp_path):
+    bundled = (REPO / "content" / "clinic.yaml").read_text("utf-8")
+    wrong = bundled.replace("Medicare Parte B paga la acupuntura solo para el dolor lumbar crónico, hasta 20 visitas al año.",
+                            "Medicare paga su acupuntura.")
+    assert wrong != bundled
+    root = _override(tmp_path, "clinic.yaml", wrong)
+    result = run("check", "--content", root)
+    assert result.exit_code == 1
+    assert f"{root / 'clinic.yaml'}:" in result.output and "payment[1].es: mentions Medicare" in result.output
