@@ -33,6 +33,7 @@ from .model import (
     Timeline,
     Tracker,
 )
+from . import actions
 from .safety import Safety, apply_rules
 from .plan import PlanPhase, parse_plan, phase_start_weeks, session_count, session_dates
 from .text import fill
@@ -131,8 +132,9 @@ def compose(library: Library, visit: Visit) -> Handout:
     phases = _phases(condition, cfile, visit)
     sections = [
         _for_whom(w, visit),
+        actions.key_section(w, title_text, len(points)),
+        _points_today(w, condition, cfile, points, safety),  # what we did today, right under the key points
         _about(w, library, condition, cfile, title_text),
-        _points_today(w, condition, cfile, points, safety),
         _expect(w, library, condition, cfile),
         _risks(w, library, condition, cfile, safety),
         _plan(w, condition, cfile, visit, phases),
@@ -166,20 +168,22 @@ def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:
     pairs = [(w.label("prepared_for"), visit.patient), (w.label("date"), w.date(visit.date))]
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
-    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)),))
+    note = (actions.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
+    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
 
 
 def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
     blocks: list[Any] = [Paragraph(w(t, f"{cfile}: overview[{i}]")) for i, t in enumerate(condition.overview)]
-    blocks.append(Paragraph(w.label("who_may_benefit"), style="lead"))
-    blocks.append(BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(condition.who_may_benefit))))
+    # who_may_benefit is for someone deciding to try acupuncture (brochures); this patient already has.
     blocks.append(Heading(w.label("how_it_may_help"), level=3))
     what_is = library.sections["what-is-acupuncture"]
     for i, block in enumerate(what_is.blocks):
         if block.text and block.leaflet:
             blocks.append(Paragraph(w(block.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")))
     blocks += [Paragraph(w(t, f"{cfile}: how_it_may_help[{i}]")) for i, t in enumerate(condition.how_it_may_help)]
-    blocks.append(Paragraph(w.label("what_the_research_says") + " " + w(condition.evidence, f"{cfile}: evidence")))
+    evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
+                else w(condition.evidence, f"{cfile}: evidence"))
+    blocks.append(Paragraph(w.label("what_the_research_says") + " " + evidence))
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks))
 
 
@@ -207,7 +211,8 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
     figure = body_map(w, points)
     # The map shows where the needles went, on both sides; the sentence that says so is for a sheet without it.
     intro = () if figure.points else (Paragraph(w.label("points_intro")),)
-    return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows))))
+    use = Paragraph(w.label("map_use"), style="map_use")  # how to use the map: printed under it
+    return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows), (w.label("where_label"), w.label("why_label"))), use))
 
 
 def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
@@ -248,17 +253,24 @@ def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[st
 
 def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
     extra = [w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(condition.what_to_expect)]
+    # Steps in the order they happen: one numbered column, never two columns that could break apart.
+    blocks = [actions.steps(b) if isinstance(b, BulletList) else b for b in _section_blocks(w, library, "what-to-expect", extra)]
     return HandoutSection(id="expect", title=w(library.sections["what-to-expect"].title, "sections/what-to-expect.yaml: title"),
-                          blocks=tuple(_section_blocks(w, library, "what-to-expect", extra)))
+                          blocks=tuple(blocks))
 
 
 def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
     extra = [w(t, f"{cfile}: risks[{i}]") for i, t in enumerate(condition.risks)]
-    first = [Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"), style="lead") for rule_id, texts in safety.risk_first]
+    rules = {r.id: r for r in library.rules.rules}
+    first: list[Any] = []
+    for rule_id, texts in safety.risk_first:  # each flag's paragraph under a heading that names it
+        first += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+                  Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"))]
     blocks = first + _section_blocks(w, library, "risks", extra)
-    if safety.notes:
-        blocks.append(Heading(w.label("for_you"), level=3))
-        blocks += [Paragraph(w(texts, f"rules.yaml: {rule_id}.note")) for rule_id, texts in safety.notes]
+    for rule_id, texts in safety.notes:
+        blocks += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+                   Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
+    applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
     parts = []
     for i, block in enumerate(call.blocks):
@@ -266,10 +278,13 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         head = w(block.heading, where + ".heading") if block.heading else ""
         items = [w(block.text, where + ".text")] if block.text else []
         items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
-        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it
+        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
             items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
+            items += actions.rule_urgent(w, applied)
+            items.append(w.label("urgent_any", emergency=w.library.clinic.emergency_number))
         parts.append((head, tuple(items)))
-    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts)))
+    icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
+    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))
 
 
@@ -309,23 +324,29 @@ def timeline(w: _Writer, phases: tuple[PlanPhase, ...]) -> Timeline:
 
 def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection:
     blocks: list[Any] = []
+    ticks = None
     if phases:
-        blocks.append(timeline(w, phases))
-    if visit.note:
-        blocks.append(Paragraph(f"{w.label('note_from_practitioner')} {visit.note}", style="lead"))
-    if visit.plan:
-        blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
+        line = timeline(w, phases)
+        blocks.append(line)
+        ticks = actions.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
         blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+    if phases:  # how to use the timeline, and a box to tick per session
+        blocks.append(Paragraph(w.label("timeline_use", phone=w.library.clinic.phone), style="lead"))
+        if ticks:
+            blocks.append(ticks)
+    if visit.plan:
+        blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
     if not phases:  # the timeline says what the summary says, in a picture with words
         blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))
-        blocks.append(BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(condition.self_care))))
-    # The sources close the plan in small print, beside the booking code rather than on a line of their own.
-    sources = "; ".join(s.short or s.cite for s in condition.sources)
-    blocks.append(Paragraph(f"{w.label('sources')}: {sources}", style="small"))
+        blocks.append(actions.self_care(w, condition, cfile))
+    # The sources close the plan in small print, in the reader's language where translated, with the review date.
+    sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    current = w.label("current_as_of", date=w.date(condition.reviewed.on))
+    blocks.append(Paragraph(f"{w.label('sources')}: {sources}. {current}", style="small"))
     return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks))
 
 

@@ -35,6 +35,7 @@ from ..model import (
     Tracker,
 )
 from ..styles import Style
+from .blocks import draw_block, map_and_table
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 
@@ -157,19 +158,21 @@ class Builder:
         blocks = list(section.blocks)
         while blocks:
             block = blocks.pop(0)
-            beside = self.s.data["layout"]["body_map"].get("beside_table") and not self.one_column
-            if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable) and beside:
+            if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable):
                 head = []  # the heading rides with the drawing, so the pair can split at a page foot
                 while out and getattr(out[-1], "keepWithNext", False):
                     head.insert(0, out.pop())
-                out += self.map_beside_table(block, blocks.pop(0), head)
+                table = blocks.pop(0)
+                use = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) and blocks[0].style == "map_use" else None
+                out += map_and_table(self, block, table, use, head)
             elif (isinstance(block, BulletList) and len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], BulletList)
                   and not self.one_column and (pair := self.side_by_side(block, blocks[0], blocks[1])) is not None):
                 del blocks[:2]
                 out.append(pair)
             elif isinstance(block, BookingCode) and not self.one_column:
-                rest = [f for b in blocks for f in self.block(b, self.width - self.qr_width())]
-                blocks = []
+                upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))  # up to the next heading
+                rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
+                blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
@@ -178,6 +181,9 @@ class Builder:
     def block(self, block, width: float | None = None) -> list[Flowable]:
         if width is not None and width != self.width:
             return Builder(self.s, width).block(block)
+        drawn = draw_block(self, block)  # the leaflet's action blocks (render/blocks.py)
+        if drawn is not None:
+            return drawn
         if isinstance(block, BookingCode):
             return self.booking_code(block)
         if isinstance(block, Heading):
@@ -213,7 +219,7 @@ class Builder:
         paired = max(self._lines(items[:half], name, column), self._lines(items[half:], name, column))
         if len(items) >= 4 and not self.one_column and paired <= self._lines(items, name, width - indent) - 1:
             cols = [self._items(items[:half], name), self._items(items[half:], name)]
-            table = Table([cols], colWidths=[width / 2, width / 2], splitInRow=1)
+            table = Table([cols], colWidths=[width / 2, width / 2])  # moves whole: two columns never break apart
             table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                              ("RIGHTPADDING", (0, 0), (0, 0), GUTTER), ("RIGHTPADDING", (1, 0), (1, 0), 0),
                                              ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -383,9 +389,10 @@ class Builder:
     def booking_code(self, block: BookingCode) -> list[Flowable]:
         """The QR code with its caption above, on white (its quiet zone is part of the drawing)."""
         code = qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])
+        address = block.url.split("://", 1)[-1].replace("/", "/\u200b")  # printed beside the code, for those who type it
         if self.one_column:  # caption and code together at the left, as the rest of a one-column page
-            return [self.para(block.caption, "qr_caption"), code]
-        return [self.para(block.caption, "qr_caption", alignment=1), code]
+            return [KeepTogether([self.para(block.caption, "qr_caption"), code, self.para(address, "small", spaceBefore=0)])]
+        return [self.para(block.caption, "qr_caption", alignment=1), code, self.para(address, "small", alignment=1, spaceBefore=0)]
 
     def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:
         """The flowables that follow in the section on the left, the booking code on the right."""

@@ -74,15 +74,10 @@ def _numbered_canvas(handout: Handout, style: Style):
 def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
     """Lay out a Handout as a leaflet and return the PDF bytes (same input, same bytes).
 
-    A leaflet that runs past its page budget is set again with tighter spacing (never smaller type).
+    One pass, one type scale: a sheet fits by what compose puts on it, never by a second, smaller style.
     """
     layers = ("large-print",) if options.large_print else ()
-    pdf, pages = _layout(handout, options, layers)
-    budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
-    if not options.large_print and pages > budget:
-        tight, tight_pages = _layout(handout, options, (*layers, "tight"))
-        if tight_pages < pages:
-            pdf = tight
+    pdf, _ = _layout(handout, options, layers)
     return pdf
 
 
