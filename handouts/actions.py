@@ -81,9 +81,15 @@ def rule_urgent(w: Any, rules: list[Rule]) -> list[str]:
     return [w(t, f"rules.yaml: {r.id}.urgent[{i}]") for r in rules for i, t in enumerate(r.urgent)]
 
 
-def steps(block: Any) -> IconList:
-    """A list of steps, numbered in order (drawn one column, so it never reads out of order)."""
-    return IconList(tuple(("", item) for item in block.items), numbered=True)
+def steps(block: Any, split: int = 0) -> list[IconList]:
+    """A list of steps, numbered in order (drawn one column, so it never reads out of order).
+
+    With `split`, the first `split` steps are a list of their own (the leaflet may leave them out to fit;
+    the rest are then numbered from 1)."""
+    items = tuple(("", item) for item in block.items)
+    if 0 < split < len(items):
+        return [IconList(items[:split], numbered=True), IconList(items[split:], numbered=True, continues=True)]
+    return [IconList(items, numbered=True)]
 
 
 def source_name(w: Any, source: Any, where: str) -> str:

@@ -175,16 +175,23 @@ def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:
 def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
     blocks: list[Any] = [Paragraph(w(t, f"{cfile}: overview[{i}]")) for i, t in enumerate(condition.overview)]
     # who_may_benefit is for someone deciding to try acupuncture (brochures); this patient already has.
+    first = len(blocks)
     blocks.append(Heading(w.label("how_it_may_help"), level=3))
     what_is = library.sections["what-is-acupuncture"]
     for i, block in enumerate(what_is.blocks):
         if block.text and block.leaflet:
             blocks.append(Paragraph(w(block.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")))
     blocks += [Paragraph(w(t, f"{cfile}: how_it_may_help[{i}]")) for i, t in enumerate(condition.how_it_may_help)]
+    optional = tuple((i, 1) for i in range(first, len(blocks)))  # the first to go when a sheet runs long
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
+    optional += tuple((i, 2) for i in range(len(condition.overview)))  # then the overview: this patient knows the condition
     blocks.append(Paragraph(w.label("what_the_research_says") + " " + evidence))
-    return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks))
+    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    current = w.label("current_as_of", date=w.date(condition.reviewed.on))
+    blocks.append(Paragraph(f"{w.label('sources')}: {sources}. {current}", style="small"))
+    return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 
 
 def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
@@ -254,9 +261,23 @@ def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[st
 def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
     extra = [w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(condition.what_to_expect)]
     # Steps in the order they happen: one numbered column, never two columns that could break apart.
-    blocks = [actions.steps(b) if isinstance(b, BulletList) else b for b in _section_blocks(w, library, "what-to-expect", extra)]
+    # The steps of the session itself (before "afterwards") are the last thing a long sheet leaves out: the patient had one.
+    blocks: list[Any] = []
+    optional: list[tuple[int, int]] = []
+    for b in _section_blocks(w, library, "what-to-expect", extra):
+        if isinstance(b, BulletList):
+            lists = actions.steps(b, split=SESSION_STEPS if not optional else 0)
+            if len(lists) == 2:
+                optional.append((len(blocks), 3))
+            optional.append((len(blocks) + len(lists) - 1, 5))  # the steps after the session: the key points say the gist
+            blocks += lists
+        else:
+            blocks.append(b)
     return HandoutSection(id="expect", title=w(library.sections["what-to-expect"].title, "sections/what-to-expect.yaml: title"),
-                          blocks=tuple(blocks))
+                          blocks=tuple(blocks), optional=tuple(optional))
+
+
+SESSION_STEPS = 3  # what-to-expect's first steps: during the session (we ask, needles go in, you rest)
 
 
 def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
@@ -281,10 +302,10 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
             items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
             items += actions.rule_urgent(w, applied)
-            items.append(w.label("urgent_any", emergency=w.library.clinic.emergency_number))
         parts.append((head, tuple(items)))
     icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
-    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons))
+    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
+                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number)))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))
 
 
@@ -332,22 +353,22 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
         blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
     if phases:  # how to use the timeline, and a box to tick per session
-        blocks.append(Paragraph(w.label("timeline_use", phone=w.library.clinic.phone), style="lead"))
+        url = w.library.clinic.booking_url
+        use = (w.label("timeline_use", phone=w.library.clinic.phone, address=url.split("://", 1)[-1]) if url
+               else w.label("timeline_use_phone", phone=w.library.clinic.phone))
+        blocks.append(Paragraph(use, style="lead"))
         if ticks:
             blocks.append(ticks)
     if visit.plan:
         blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
     if not phases:  # the timeline says what the summary says, in a picture with words
         blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
+    optional = tuple((len(blocks) + i, 4) for i in range(len(condition.plan.details)))  # a long sheet's fourth cut
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))
         blocks.append(actions.self_care(w, condition, cfile))
-    # The sources close the plan in small print, in the reader's language where translated, with the review date.
-    sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
-    current = w.label("current_as_of", date=w.date(condition.reviewed.on))
-    blocks.append(Paragraph(f"{w.label('sources')}: {sources}. {current}", style="small"))
-    return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks))
+    return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks), optional=optional)
 
 
 def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection | None:

@@ -367,6 +367,7 @@ class Callout:
     parts: tuple[tuple[str, tuple[str, ...]], ...]  # (subheading, items)
     kind: str = "urgent"
     icons: tuple[str, ...] = ()  # one pictogram per part (render/icons.py), or none
+    closing: str = ""  # a line across the foot of the box (call 911 any time…)
 
 
 @dataclass(frozen=True)
@@ -457,6 +458,7 @@ class HandoutSection:
     blocks: tuple[HandoutBlock, ...]
     keep_together: bool = False
     new_page: bool = False  # starts a page of its own (the calendar and tracker page)
+    optional: tuple[tuple[int, int], ...] = ()  # (block index, rank): what a leaflet may leave out to fit, lowest rank first
 
 
 @dataclass(frozen=True)
@@ -521,3 +523,4 @@ class IconList:
 
     items: tuple[tuple[str, str], ...]  # (icon, text)
     numbered: bool = False  # steps in order: numbered, never split into columns
+    continues: bool = False  # numbered on from the numbered list drawn just before it (if that one was printed)

@@ -7,6 +7,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph 
 
 from ..model import BodyMap, Callout, Checklist, IconList, KeyPoints, Note, Paragraph, PointsTable
 from .icons import Icon
+from .text import text_width
 
 _FLAT = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
          ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
@@ -61,7 +62,7 @@ def key_points(b, block: KeyPoints) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), pad + 4), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
-    return [Spacer(1, 6), table]
+    return [Spacer(1, 4), table]
 
 
 def note(b, block: Note) -> list[Flowable]:
@@ -123,11 +124,14 @@ def icon_list(b, block: IconList) -> list[Flowable]:
     size = b.s.text("body")["size"]
     first = size * 2.0
     rows = []
-    for i, (icon, text) in enumerate(block.items, start=1):
+    start = getattr(b, "last_step", 0) + 1 if block.continues else 1
+    if block.numbered:
+        b.last_step = start + len(block.items) - 1
+    for i, (icon, text) in enumerate(block.items, start=start):
         mark = b.para(f"{i}.", "lead") if block.numbered else Icon(icon, size * 1.15, b.s.colour("accent"))
         rows.append([mark, b.para(text, "body", spaceAfter=0)])
     table = Table(rows, colWidths=[first, b.width - first])
-    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                                   ("TOPPADDING", (0, 0), (0, -1), 0 if block.numbered else 1)]))
     return [table]
 
@@ -137,15 +141,15 @@ def points_grid(b, block: PointsTable, width: float | None = None) -> Table:
     width = width or b.width
     r = b.s.data["layout"]["body_map"]["dot"]
     pad = b.s.data["layout"]["padding"]
-    point = max(width * (0.24 if b.one_column else 0.16), 60, 2 * r + 2 * pad)
+    longest = max((text_width(b.s, t, "point_meta") for row in block.rows for t in (row.code, row.pinyin, row.hanzi)), default=0)
+    point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name: a name never breaks
     head = [b.para(block.headers[0], "table_head"), b.para(f"{block.headers[1]} · {block.headers[2]}", "table_head")]
     rows: list[list] = [head]
     where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
     for row in block.rows:
         meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
                 b.para(row.hanzi, "point_meta")]
-        text = [RLParagraph(_run_in(b, where, row.location, "table"), b.s.paragraph("table", spaceAfter=2)),
-                RLParagraph(_run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
+        text = [RLParagraph(_run_in(b, where, row.location, "table") + " " + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
         if row.note:
             text.append(b.para(row.note, "lead"))
         rows.append([meta, text])
@@ -207,7 +211,8 @@ def callout(b, block: Callout) -> list[Flowable]:
     inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-    table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner]]], colWidths=[b.width])
+    closing = [b.para(block.closing, "lead", spaceBefore=2)] if block.closing else []
+    table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
         ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),

@@ -71,6 +71,7 @@ def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 
 
 GUTTER = 12  # points between two columns of a list
 SHORT_FOLLOWER = 40  # points: a block this short moves with its heading as one piece
+BESIDE_CODE_MAX = 180  # points: the most that goes beside the booking code as one piece
 
 
 def _splits(flowable: Flowable) -> bool:
@@ -143,7 +144,7 @@ class Builder:
         return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
     def title(self, handout: Handout) -> list[Flowable]:
-        return [Spacer(1, 12), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
+        return [Spacer(1, 8), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
 
     # ---- sections and blocks -------------------------------------------------------
 
@@ -152,7 +153,7 @@ class Builder:
         if section.title:
             heading = self.para(section.title, "h2")
             heading.keepWithNext = True
-            rule = HRFlowable(width="100%", thickness=1.2, color=HexColor(self.s.colour("accent")), spaceBefore=1, spaceAfter=5)
+            rule = HRFlowable(width="100%", thickness=1.2, color=HexColor(self.s.colour("accent")), spaceBefore=1, spaceAfter=3)
             rule.keepWithNext = True
             out += [heading, rule]
         blocks = list(section.blocks)
@@ -170,9 +171,15 @@ class Builder:
                 del blocks[:2]
                 out.append(pair)
             elif isinstance(block, BookingCode) and not self.one_column:
-                upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))  # up to the next heading
-                rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
-                blocks = blocks[upto:]
+                # beside the code: what follows, up to the next heading unless all of it is short (a row never splits)
+                narrow = self.width - self.qr_width()
+                rest = [f for b in blocks for f in self.block(b, narrow)]
+                if sum(_height(f, narrow) for f in rest) > BESIDE_CODE_MAX:
+                    upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
+                    rest = [f for b in blocks[:upto] for f in self.block(b, narrow)]
+                    blocks = blocks[upto:]
+                else:
+                    blocks = []
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
@@ -214,10 +221,11 @@ class Builder:
         """Bulleted paragraphs; short items go in two columns to save paper."""
         width = width or self.width
         indent = self.s.data["layout"]["bullet_indent"]
-        half = (len(items) + 1) // 2
         column = width / 2 - indent - GUTTER
+        half = min(range(1, len(items)), key=lambda k: max(self._lines(items[:k], name, column), self._lines(items[k:], name, column)),
+                   default=1)  # the split that balances the two columns' lines
         paired = max(self._lines(items[:half], name, column), self._lines(items[half:], name, column))
-        if len(items) >= 4 and not self.one_column and paired <= self._lines(items, name, width - indent) - 1:
+        if len(items) >= 4 and not self.one_column and paired < self._lines(items, name, width - indent):
             cols = [self._items(items[:half], name), self._items(items[half:], name)]
             table = Table([cols], colWidths=[width / 2, width / 2])  # moves whole: two columns never break apart
             table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -389,10 +397,9 @@ class Builder:
     def booking_code(self, block: BookingCode) -> list[Flowable]:
         """The QR code with its caption above, on white (its quiet zone is part of the drawing)."""
         code = qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])
-        address = block.url.split("://", 1)[-1].replace("/", "/\u200b")  # printed beside the code, for those who type it
         if self.one_column:  # caption and code together at the left, as the rest of a one-column page
-            return [KeepTogether([self.para(block.caption, "qr_caption"), code, self.para(address, "small", spaceBefore=0)])]
-        return [self.para(block.caption, "qr_caption", alignment=1), code, self.para(address, "small", alignment=1, spaceBefore=0)]
+            return [KeepTogether([self.para(block.caption, "qr_caption"), code])]
+        return [self.para(block.caption, "qr_caption", alignment=1), code]
 
     def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:
         """The flowables that follow in the section on the left, the booking code on the right."""
