@@ -104,3 +104,37 @@ def key_section(w: Any, condition_title: str, count: int):
     from .model import HandoutSection
 
     return HandoutSection(id="key-points", title="", blocks=(key_points(w, condition_title, count),))
+
+
+_CODE = r"(?:EX-[A-Z]{2}\d{1,2}|(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2})"
+_BRACKETED = re.compile(r"\s*[（(]" + _CODE + r"[）)]|[，,]\s*" + _CODE + r"(?=[）)])")
+_BARE = re.compile(r"\b" + _CODE + r"\b")
+
+
+def lay_words(w: Any, text: str, numbers: dict[str, int], library: Any) -> str:
+    """No point codes inside a lay sentence: "(PC6)" after a name goes; a bare code becomes "point 2" (today's
+    points, by their number on the map) or the point's pinyin name."""
+    text = _BRACKETED.sub("", text)
+
+    def name(match: re.Match) -> str:
+        code = match.group(0)
+        if code in numbers:
+            return w.label("point_ref", n=numbers[code])
+        point = library.points.get(code)
+        return point.body.pinyin if point else code
+
+    return _BARE.sub(name, text)
+
+
+_PREGNANCY = {"en": "pregnan", "es": "embaraz", "zh": "孕"}
+
+
+def without_pregnancy_sentence(lang: str, text: str) -> str:
+    """The "why" of a point chosen on purpose in pregnancy, without its "not used in pregnancy" sentence
+    (the note beside it says it once, plainly)."""
+    word = _PREGNANCY.get(lang)
+    if not word:
+        return text
+    parts = [p for p in re.split(r"(?<=。)" if lang == "zh" else r"(?<=\.)\s+", text) if p]
+    kept = [p for p in parts if word not in p.lower()]
+    return ("" if lang == "zh" else " ").join(kept) if kept else text

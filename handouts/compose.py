@@ -47,6 +47,7 @@ class _Writer:
         self.library = library
         self.lang = lang
         self.context = context
+        self.numbers: dict[str, int] | None = None  # today's points by number: codes in lay text become "point 2"
 
     def __call__(self, texts: Texts | None, where: str) -> str:
         if not texts:
@@ -55,7 +56,8 @@ class _Writer:
         if text is None:
             name = LANG_NAMES[self.lang]
             raise ContentError([f"{where}: has no {name} text ({self.lang}:); add the translation, or print in another language with --lang"])
-        return fill(text, self.context, where)
+        text = fill(text, self.context, where)
+        return actions.lay_words(self, text, self.numbers, self.library) if self.numbers is not None else text
 
     def label(self, key: str, **values: Any) -> str:
         where = f"labels.yaml: words.{key}"
@@ -128,6 +130,7 @@ def compose(library: Library, visit: Visit) -> Handout:
         points = resolve_points(library, visit.points)
         points_from = "--points"
     safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
+    w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 
     phases = _phases(condition, cfile, visit)
     sections = [
@@ -142,7 +145,7 @@ def compose(library: Library, visit: Visit) -> Handout:
         _sessions_page(w, visit, phases),
     ]
 
-    lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"]
+    lines = [*clinic.address, f"{w.label('phone')}{'：' if visit.lang == 'zh' else ': '}{clinic.phone}"]
     if clinic.website:
         lines.append(clinic.website)
     disclaimer = library.sections["disclaimer"]
@@ -186,11 +189,12 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
     optional += tuple((i, 2) for i in range(len(condition.overview)))  # then the overview: this patient knows the condition
-    blocks.append(Paragraph(w.label("what_the_research_says") + " " + evidence))
+    blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
     sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
-    blocks.append(Paragraph(f"{w.label('sources')}: {sources}. {current}", style="small"))
+    colon = "：" if w.lang == "zh" else ": "
+    blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}. {current}", style="small"))
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 
 
@@ -212,6 +216,9 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
         if point.code in safety.point_notes:
             rule_id, texts = safety.point_notes[point.code]
             note = w(texts, f"rules.yaml: {rule_id}.refuse.allowed_note")
+            if rule_id == "pregnancy-points":  # said once, in the note: not also "not used in pregnancy" in the why
+                why = actions.without_pregnancy_sentence(w.lang, why)
+
         rows.append(PointRow(number=n, code=point.code, pinyin=body.pinyin, hanzi=body.hanzi,
                              location=w(body.location, f"{point.where}: {point.code}.location"), why=why, note=note))
     headers = (w.label("col_code"), w.label("col_where"), w.label("col_why"))
@@ -287,7 +294,9 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
     for rule_id, texts in safety.risk_first:  # each flag's paragraph under a heading that names it
         first += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
                   Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"))]
-    blocks = first + _section_blocks(w, library, "risks", extra)
+    shared = _section_blocks(w, library, "risks", extra)
+    optional = tuple((len(first), 6) for b in shared[:1] if isinstance(b, Paragraph))  # "usually safe": a long sheet's sixth cut
+    blocks = first + shared
     for rule_id, texts in safety.notes:
         blocks += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
                    Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
@@ -306,7 +315,8 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
     icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
                           closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number)))
-    return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))
+    return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks),
+                          optional=optional)
 
 
 def _phases(condition: Condition, cfile: str, visit: Visit) -> tuple[PlanPhase, ...]:

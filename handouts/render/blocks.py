@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph as RLParagraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from ..model import BodyMap, Callout, Checklist, IconList, KeyPoints, Note, Paragraph, PointsTable
 from .icons import Icon
+from .kinsoku import Paragraph as RLParagraph
 from .text import text_width
 
 _FLAT = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -20,8 +21,8 @@ def draw_block(b, block) -> list[Flowable] | None:
 
 
 def _run_in(b, label: str, text: str, name: str = "body") -> str:
-    """Markup: a bold label, then the text, on one line."""
-    return b.s.markup(label + " ", "lead") + b.s.markup(text, name)
+    """Markup: a bold label, then the text, on one line (no space after a full-width colon)."""
+    return b.s.markup(label if label[-1:] >= "\u2e80" else label + " ", "lead") + b.s.markup(text, name)
 
 
 class Disc(Flowable):
@@ -66,9 +67,8 @@ def key_points(b, block: KeyPoints) -> list[Flowable]:
 
 
 def note(b, block: Note) -> list[Flowable]:
-    parts = [RLParagraph(_run_in(b, block.heading, block.text), b.s.paragraph("body", spaceAfter=1))]
-    if block.signature:
-        parts.append(b.para(block.signature, "lead", alignment=2))
+    signed = ("\u2003" + b.s.markup(block.signature, "lead")) if block.signature else ""  # signed at the end of the note
+    parts = [RLParagraph(_run_in(b, block.heading, block.text) + signed, b.s.paragraph("body", spaceAfter=1))]
     table = Table([[parts]], colWidths=[b.width])
     pad = b.s.data["layout"]["padding"]
     table.setStyle(b.table_style([("BOX", (0, 0), (-1, -1), 1, HexColor(b.s.colour("accent"))),
@@ -149,7 +149,8 @@ def points_grid(b, block: PointsTable, width: float | None = None) -> Table:
     for row in block.rows:
         meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
                 b.para(row.hanzi, "point_meta")]
-        text = [RLParagraph(_run_in(b, where, row.location, "table") + " " + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
+        sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
+        text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
         if row.note:
             text.append(b.para(row.note, "lead"))
         rows.append([meta, text])

@@ -13,7 +13,6 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph as RLParagraph,
     Spacer,
     Table,
     TableStyle,
@@ -36,6 +35,7 @@ from ..model import (
 )
 from ..styles import Style
 from .blocks import draw_block, map_and_table
+from .kinsoku import Paragraph as RLParagraph
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 
@@ -260,9 +260,10 @@ class Builder:
         cells, natural = [], []
         pad = self.s.data["layout"]["padding"]
         for label, value in block.pairs:
-            text = self.s.markup(label + ": ", "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
+            label = label + ("：" if label[-1:] >= "\u2e80" else ": ")  # full-width after a Chinese label
+            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
             cells.append(RLParagraph(text, self.s.paragraph("facts")))
-            natural.append(self._text_width(label + ": ", "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
+            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
         # Each column as wide as its text when they all fit on one line; else shares in proportion.
         spare = self.width - sum(natural)
         widths = [w + spare / len(natural) for w in natural] if spare >= 0 else [self.width * w / sum(natural) for w in natural]

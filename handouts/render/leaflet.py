@@ -81,7 +81,7 @@ def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -
 
 def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> tuple[Handout, bytes]:
     """The handout as printed (optional blocks left out, lowest rank first, only while over the page budget) and its PDF."""
-    layers = ("large-print",) if options.large_print else ()
+    layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
     pdf, pages = _layout(handout, options, layers)
     budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
     if options.large_print:  # large print has no page budget: it prints everything
