@@ -49,12 +49,12 @@ class Disc(Flowable):
 
 def key_points(b, block: KeyPoints) -> list[Flowable]:
     style = b.s.paragraph("body", spaceAfter=2)
-    rows: list[Flowable] = [b.para(block.title, "key_title", spaceAfter=3)]
+    rows: list[Flowable] = [b.para(block.title, "key_title", spaceAfter=1)]
     rows += [RLParagraph(_run_in(b, label, text), style) for label, text in block.lines]
     visit, time = block.next_visit
     blank = "_" * (14 if b.one_column else 24)
     rows.append(RLParagraph(b.s.markup(visit + " ", "lead") + b.s.markup(blank + "    ", "body") + b.s.markup(time + " ", "lead")
-                            + b.s.markup("_" * (8 if b.one_column else 12), "body"), b.s.paragraph("body", spaceBefore=4)))
+                            + b.s.markup("_" * (8 if b.one_column else 12), "body"), b.s.paragraph("body", spaceBefore=2)))
     pad = b.s.data["layout"]["padding"] + 2
     table = Table([[rows]], colWidths=[b.width])
     table.setStyle(b.table_style([
@@ -63,7 +63,7 @@ def key_points(b, block: KeyPoints) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), pad + 4), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
-    return [Spacer(1, 4), table]
+    return [Spacer(1, 2), table]
 
 
 def note(b, block: Note) -> list[Flowable]:
@@ -83,7 +83,7 @@ class _Boxes(Flowable):
     def __init__(self, count: int, size: float):
         super().__init__()
         self.count, self.size = count, size
-        self.gap = size * 0.5
+        self.gap = size * 0.35
 
     def wrap(self, avail_width, avail_height):
         self.width = self.count * (self.size + self.gap)
@@ -107,7 +107,12 @@ def checklist(b, block: Checklist) -> list[Flowable]:
         return [table]
     widths = []
     for label, count in block.groups:
-        widths += [b._text_width(label, "lead") + 8, count * size * 1.5 + 10]
+        widths += [text_width(b.s, label, "lead") + 5, count * size * 1.35 + 4]
+    title = text_width(b.s, block.title, "lead") + 5
+    if title + sum(widths) <= b.width:  # all on one line: the title, then each phase's boxes
+        row = Table([[b.para(block.title, "lead"), *[c for pair in cells for c in pair]]], colWidths=[title, *widths], hAlign="LEFT")
+        row.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        return [row]
     if sum(widths) > b.width:  # one phase a line
         table = Table([[b.para(block.title, "lead")]] + [[[c[0], c[1]]] for c in cells], colWidths=[b.width], hAlign="LEFT")
         table.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
@@ -131,7 +136,7 @@ def icon_list(b, block: IconList) -> list[Flowable]:
         mark = b.para(f"{i}.", "lead") if block.numbered else Icon(icon, size * 1.15, b.s.colour("accent"))
         rows.append([mark, b.para(text, "body", spaceAfter=0)])
     table = Table(rows, colWidths=[first, b.width - first])
-    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                                   ("TOPPADDING", (0, 0), (0, -1), 0 if block.numbered else 1)]))
     return [table]
 
@@ -212,7 +217,7 @@ def callout(b, block: Callout) -> list[Flowable]:
     inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-    closing = [b.para(block.closing, "lead", spaceBefore=2)] if block.closing else []
+    closing = [b.para(block.closing, "lead")] if block.closing else []
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
         ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),

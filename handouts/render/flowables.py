@@ -71,7 +71,6 @@ def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 
 
 GUTTER = 12  # points between two columns of a list
 SHORT_FOLLOWER = 40  # points: a block this short moves with its heading as one piece
-BESIDE_CODE_MAX = 180  # points: the most that goes beside the booking code as one piece
 
 
 def _splits(flowable: Flowable) -> bool:
@@ -110,7 +109,7 @@ class Builder:
         m = handout.masthead
         left: list[Flowable] = [self.para(m.name, "masthead_name")]
         right = [self.para(line, "masthead_line", alignment=2) for line in m.lines]
-        pad = self.s.data["layout"]["padding"] + 4
+        pad = self.s.data["layout"]["padding"] + 2
         if m.logo:
             mark = self.logo(m.logo)
             room = self.width * 0.66 - 2 * pad
@@ -144,7 +143,7 @@ class Builder:
         return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
     def title(self, handout: Handout) -> list[Flowable]:
-        return [Spacer(1, 8), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
+        return [Spacer(1, 6), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
 
     # ---- sections and blocks -------------------------------------------------------
 
@@ -171,15 +170,10 @@ class Builder:
                 del blocks[:2]
                 out.append(pair)
             elif isinstance(block, BookingCode) and not self.one_column:
-                # beside the code: what follows, up to the next heading unless all of it is short (a row never splits)
-                narrow = self.width - self.qr_width()
-                rest = [f for b in blocks for f in self.block(b, narrow)]
-                if sum(_height(f, narrow) for f in rest) > BESIDE_CODE_MAX:
-                    upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
-                    rest = [f for b in blocks[:upto] for f in self.block(b, narrow)]
-                    blocks = blocks[upto:]
-                else:
-                    blocks = []
+                # beside the code: what follows, up to the next heading (one piece that never splits, so kept short)
+                upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
+                rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
+                blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
