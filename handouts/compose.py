@@ -195,6 +195,7 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
     colon = "：" if w.lang == "zh" else ": "
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}. {current}", style="small"))
+    optional += ((len(blocks) - 2, 7), (len(blocks) - 1, 7))  # the last cut, for the longest sheets (flags, a note, Spanish)
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 
 
