@@ -11,6 +11,7 @@ from reportlab.platypus.paragraph import Paragraph as _RLParagraph, ParaLines, c
 
 CANNOT_START = set("。，、；：）」』】》〉！？．，、…—～”’・·%％)]}!?,.;:")
 CANNOT_END = set("（「『【《〈“‘([{")
+NUMERALS = set("零一二两三四五六七八九十百千万几半")
 UNITS = ("分钟", "小时", "毫升", "厘米", "公分", "公里", "公斤", "个月", "星期", "周岁")
 
 
@@ -32,8 +33,8 @@ def break_allowed(text: str, k: int) -> bool:
         return False
     if _word_char(a) and _word_char(b):
         return False  # inside a Latin word or a number
-    if a.isdigit() and _cjk(b):
-        return False  # a number stays with its unit: 15分钟, 1/3处, 3次
+    if (a.isdigit() or a in NUMERALS) and _cjk(b):
+        return False  # a number stays with its unit: 15分钟, 1/3处, 3次, 几分钟, 两天
     for unit in UNITS:
         i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
         if i != -1 and i < k < i + len(unit):
