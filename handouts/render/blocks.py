@@ -22,6 +22,7 @@ def draw_block(b, block) -> list[Flowable] | None:
 
 def _run_in(b, label: str, text: str, name: str = "body") -> str:
     """Markup: a bold label, then the text, on one line (no space after a full-width colon)."""
+    label = label.replace(" ", "\u00a0")  # a label never breaks across lines ("Por qué:")
     return b.s.markup(label if label[-1:] >= "\u2e80" else label + " ", "lead") + b.s.markup(text, name)
 
 
