@@ -101,7 +101,7 @@ def test_legend_has_number_code_pinyin_and_location_of_each_point(leaflet):
     library = load_library()
     for n, code in enumerate(["GB30", "GB29", "BL40", "ST36"], start=1):
         body = library.points[code].body
-        assert f"{n}. {code}" in text and body.pinyin in text
+        assert f"{n} {code}" in text and body.pinyin in text  # the number in its disc (as on the map), then the code
         assert flat(body.location["en"]) in text
     assert "Front" in text and "Back" in text
 

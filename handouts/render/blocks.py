@@ -53,9 +53,9 @@ def key_points(b, block: KeyPoints) -> list[Flowable]:
     rows: list[Flowable] = [b.para(block.title, "key_title", spaceAfter=1)]
     rows += [RLParagraph(_run_in(b, label, text), style) for label, text in block.lines]
     visit, time = block.next_visit
-    blank = "_" * (14 if b.one_column else 24)
+    blank = "_" * 18  # the same blank in large print, where it is wider anyway
     rows.append(RLParagraph(b.s.markup(visit + " ", "lead") + b.s.markup(blank + "    ", "body") + b.s.markup(time + " ", "lead")
-                            + b.s.markup("_" * (8 if b.one_column else 12), "body"), b.s.paragraph("body", spaceBefore=2)))
+                            + b.s.markup("_" * 10, "body"), b.s.paragraph("body", spaceBefore=2)))
     pad = b.s.data["layout"]["padding"] + 2
     table = Table([[rows]], colWidths=[b.width])
     table.setStyle(b.table_style([
