@@ -33,6 +33,7 @@ from .model import (
     Timeline,
     Tracker,
 )
+from . import actions
 from .safety import Safety, apply_rules
 from .plan import PlanPhase, parse_plan, phase_start_weeks, session_count, session_dates
 from .text import fill
@@ -46,6 +47,7 @@ class _Writer:
         self.library = library
         self.lang = lang
         self.context = context
+        self.numbers: dict[str, int] | None = None  # today's points by number: codes in lay text become "point 2"
 
     def __call__(self, texts: Texts | None, where: str) -> str:
         if not texts:
@@ -54,7 +56,8 @@ class _Writer:
         if text is None:
             name = LANG_NAMES[self.lang]
             raise ContentError([f"{where}: has no {name} text ({self.lang}:); add the translation, or print in another language with --lang"])
-        return fill(text, self.context, where)
+        text = fill(text, self.context, where)
+        return actions.lay_words(self, text, self.numbers, self.library) if self.numbers is not None else text
 
     def label(self, key: str, **values: Any) -> str:
         where = f"labels.yaml: words.{key}"
@@ -127,12 +130,14 @@ def compose(library: Library, visit: Visit) -> Handout:
         points = resolve_points(library, visit.points)
         points_from = "--points"
     safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
+    w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 
     phases = _phases(condition, cfile, visit)
     sections = [
         _for_whom(w, visit),
+        actions.key_section(w, title_text, len(points)),
+        _points_today(w, condition, cfile, points, safety),  # what we did today, right under the key points
         _about(w, library, condition, cfile, title_text),
-        _points_today(w, condition, cfile, points, safety),
         _expect(w, library, condition, cfile),
         _risks(w, library, condition, cfile, safety),
         _plan(w, condition, cfile, visit, phases),
@@ -141,7 +146,7 @@ def compose(library: Library, visit: Visit) -> Handout:
     ]
 
     draft, reviewed, unapproved = _approval(w, library, cid, tuple(p.code for p in points))
-    lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"]
+    lines = [*clinic.address, f"{w.label('phone')}{'：' if visit.lang == 'zh' else ': '}{clinic.phone}"]
     if clinic.website:
         lines.append(clinic.website)
     disclaimer = library.sections["disclaimer"]
@@ -199,21 +204,32 @@ def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:
     pairs = [(w.label("prepared_for"), visit.patient), (w.label("date"), w.date(visit.date))]
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
-    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)),))
+    note = (actions.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
+    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
 
 
 def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
     blocks: list[Any] = [Paragraph(w(t, f"{cfile}: overview[{i}]")) for i, t in enumerate(condition.overview)]
-    blocks.append(Paragraph(w.label("who_may_benefit"), style="lead"))
-    blocks.append(BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(condition.who_may_benefit))))
+    # who_may_benefit is for someone deciding to try acupuncture (brochures); this patient already has.
+    first = len(blocks)
     blocks.append(Heading(w.label("how_it_may_help"), level=3))
     what_is = library.sections["what-is-acupuncture"]
     for i, block in enumerate(what_is.blocks):
         if block.text and block.leaflet:
             blocks.append(Paragraph(w(block.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")))
     blocks += [Paragraph(w(t, f"{cfile}: how_it_may_help[{i}]")) for i, t in enumerate(condition.how_it_may_help)]
-    blocks.append(Paragraph(w.label("what_the_research_says") + " " + w(condition.evidence, f"{cfile}: evidence")))
-    return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks))
+    optional = tuple((i, 1) for i in range(first, len(blocks)))  # the first to go when a sheet runs long
+    evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
+                else w(condition.evidence, f"{cfile}: evidence"))
+    optional += tuple((i, 2) for i in range(len(condition.overview)))  # then the overview: this patient knows the condition
+    blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
+    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    current = w.label("current_as_of", date=w.date(condition.reviewed.on))
+    colon = "：" if w.lang == "zh" else ": "
+    blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}. {current}", style="small"))
+    optional += ((len(blocks) - 2, 7), (len(blocks) - 1, 7))  # the last cut, for the longest sheets (flags, a note, Spanish)
+    return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 
 
 def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
@@ -234,13 +250,17 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
         if point.code in safety.point_notes:
             rule_id, texts = safety.point_notes[point.code]
             note = w(texts, f"rules.yaml: {rule_id}.refuse.allowed_note")
+            if rule_id == "pregnancy-points":  # said once, in the note: not also "not used in pregnancy" in the why
+                why = actions.without_pregnancy_sentence(w.lang, why)
+
         rows.append(PointRow(number=n, code=point.code, pinyin=body.pinyin, hanzi=body.hanzi,
                              location=w(body.location, f"{point.where}: {point.code}.location"), why=why, note=note))
     headers = (w.label("col_code"), w.label("col_where"), w.label("col_why"))
     figure = body_map(w, points)
     # The map shows where the needles went, on both sides; the sentence that says so is for a sheet without it.
     intro = () if figure.points else (Paragraph(w.label("points_intro")),)
-    return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows))))
+    use = Paragraph(w.label("map_use"), style="map_use")  # how to use the map: printed under it
+    return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows), (w.label("where_label"), w.label("why_label"))), use))
 
 
 def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
@@ -288,17 +308,40 @@ def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[st
 
 def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
     extra = [w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(condition.what_to_expect)]
+    # Steps in the order they happen: one numbered column, never two columns that could break apart.
+    # The steps of the session itself (before "afterwards") are the last thing a long sheet leaves out: the patient had one.
+    blocks: list[Any] = []
+    optional: list[tuple[int, int]] = []
+    for b in _section_blocks(w, library, "what-to-expect", extra):
+        if isinstance(b, BulletList):
+            lists = actions.steps(b, split=SESSION_STEPS if not optional else 0)
+            if len(lists) == 2:
+                optional.append((len(blocks), 3))
+            optional.append((len(blocks) + len(lists) - 1, 5))  # the steps after the session: the key points say the gist
+            blocks += lists
+        else:
+            blocks.append(b)
     return HandoutSection(id="expect", title=w(library.sections["what-to-expect"].title, "sections/what-to-expect.yaml: title"),
-                          blocks=tuple(_section_blocks(w, library, "what-to-expect", extra)))
+                          blocks=tuple(blocks), optional=tuple(optional))
+
+
+SESSION_STEPS = 3  # what-to-expect's first steps: during the session (we ask, needles go in, you rest)
 
 
 def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
     extra = [w(t, f"{cfile}: risks[{i}]") for i, t in enumerate(condition.risks)]
-    first = [Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"), style="lead") for rule_id, texts in safety.risk_first]
-    blocks = first + _section_blocks(w, library, "risks", extra)
-    if safety.notes:
-        blocks.append(Heading(w.label("for_you"), level=3))
-        blocks += [Paragraph(w(texts, f"rules.yaml: {rule_id}.note")) for rule_id, texts in safety.notes]
+    rules = {r.id: r for r in library.rules.rules}
+    first: list[Any] = []
+    for rule_id, texts in safety.risk_first:  # each flag's paragraph under a heading that names it
+        first += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+                  Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"))]
+    shared = _section_blocks(w, library, "risks", extra)
+    optional = tuple((len(first), 6) for b in shared[:1] if isinstance(b, Paragraph))  # "usually safe": a long sheet's sixth cut
+    blocks = first + shared
+    for rule_id, texts in safety.notes:
+        blocks += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+                   Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
+    applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
     parts = []
     for i, block in enumerate(call.blocks):
@@ -306,11 +349,15 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         head = w(block.heading, where + ".heading") if block.heading else ""
         items = [w(block.text, where + ".text")] if block.text else []
         items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
-        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it
+        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
             items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
+            items += actions.rule_urgent(w, applied)
         parts.append((head, tuple(items)))
-    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts)))
-    return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks))
+    icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
+    blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
+                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number)))
+    return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks),
+                          optional=optional)
 
 
 def _phases(condition: Condition, cfile: str, visit: Visit) -> tuple[PlanPhase, ...]:
@@ -349,24 +396,30 @@ def timeline(w: _Writer, phases: tuple[PlanPhase, ...]) -> Timeline:
 
 def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection:
     blocks: list[Any] = []
+    ticks = None
     if phases:
-        blocks.append(timeline(w, phases))
-    if visit.note:
-        blocks.append(Paragraph(f"{w.label('note_from_practitioner')} {visit.note}", style="lead"))
-    if visit.plan:
-        blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
+        line = timeline(w, phases)
+        blocks.append(line)
+        ticks = actions.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
         blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+    if phases:  # how to use the timeline, and a box to tick per session
+        url = w.library.clinic.booking_url
+        use = (w.label("timeline_use", phone=w.library.clinic.phone, address=url.split("://", 1)[-1]) if url
+               else w.label("timeline_use_phone", phone=w.library.clinic.phone))
+        blocks.append(Paragraph(use, style="lead"))
+        if ticks:
+            blocks.append(ticks)
+    if visit.plan:
+        blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
     if not phases:  # the timeline says what the summary says, in a picture with words
         blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
+    optional = tuple((len(blocks) + i, 4) for i in range(len(condition.plan.details)))  # a long sheet's fourth cut
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))
-        blocks.append(BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(condition.self_care))))
-    # The sources close the plan in small print, beside the booking code rather than on a line of their own.
-    sources = "; ".join(s.short or s.cite for s in condition.sources)
-    blocks.append(Paragraph(f"{w.label('sources')}: {sources}", style="small"))
-    return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks))
+        blocks.append(actions.self_care(w, condition, cfile))
+    return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks), optional=optional)
 
 
 def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection | None:

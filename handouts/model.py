@@ -33,7 +33,7 @@ class Source(Frozen):
     """A reference that backs what a content file says."""
 
     cite: Str
-    short: Str | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line
+    short: Str | Texts | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line (per language, or one for all)
     url: Str | None = None
     withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
     superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
@@ -164,6 +164,7 @@ class Condition(Frozen):
     self_care: tuple[Texts, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     reviewed: Review
+    evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
 
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -257,6 +258,8 @@ class Rule(Frozen):
     refuse: Refusal | None = None
     risk_first: Texts | None = None
     note: Texts | None = None
+    heading: Texts | None = None  # what the note is about, as its heading ("Because you take a blood thinner")
+    urgent: tuple[Texts, ...] = ()  # warning signs for this patient: they join the urgent-care box
 
     @model_validator(mode="after")
     def _complete(self) -> "Rule":
@@ -424,6 +427,7 @@ class PointRow:
 class PointsTable:
     headers: tuple[str, str, str]  # point, where it is, why it is used
     rows: tuple[PointRow, ...]
+    run_in: tuple[str, ...] = ()  # "Where:", "Why:": the bold labels inside each row
 
 
 @dataclass(frozen=True)
@@ -433,6 +437,8 @@ class Callout:
     title: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]  # (subheading, items)
     kind: str = "urgent"
+    icons: tuple[str, ...] = ()  # one pictogram per part (render/icons.py), or none
+    closing: str = ""  # a line across the foot of the box (call 911 any time…)
 
 
 @dataclass(frozen=True)
@@ -524,6 +530,7 @@ class HandoutSection:
     blocks: tuple[HandoutBlock, ...]
     keep_together: bool = False
     new_page: bool = False  # starts a page of its own (the calendar and tracker page)
+    optional: tuple[tuple[int, int], ...] = ()  # (block index, rank): what a leaflet may leave out to fit, lowest rank first
 
 
 @dataclass(frozen=True)
@@ -592,3 +599,41 @@ class Brochure:
             if panel.name == name:
                 return panel
         raise KeyError(name)
+
+
+# ---- blocks of the patient-action layout (PEMAT-P): key points, next visit, checklist, note, icons ----
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """The boxed summary on page 1: (bold label, text) lines, then a line to write the next visit on."""
+
+    title: str
+    lines: tuple[tuple[str, str], ...]
+    next_visit: tuple[str, str]  # "Your next visit:", "Time:"
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Boxes to tick, one per planned session of a phase: (label, how many boxes)."""
+
+    title: str
+    groups: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """The practitioner's own words for this patient, signed."""
+
+    heading: str
+    text: str
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class IconList:
+    """A list whose items each have a small drawn pictogram (icons: the names in render/icons.py)."""
+
+    items: tuple[tuple[str, str], ...]  # (icon, text)
+    numbered: bool = False  # steps in order: numbered, never split into columns
+    continues: bool = False  # numbered on from the numbered list drawn just before it (if that one was printed)

@@ -78,6 +78,7 @@ class Style:
             textColor=HexColor(self.colour(spec.get("colour", "text"))),
             spaceBefore=spec.get("space_before", 0),
             spaceAfter=spec.get("space_after", 0),
+            wordWrap="CJK" if self.data.get("wrap") == "cjk" else None,  # render/kinsoku.py breaks CJK lines
         )
         return ParagraphStyle(name, **{**values, **changes})
 

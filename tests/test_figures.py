@@ -104,7 +104,7 @@ def test_legend_has_number_code_pinyin_and_location_of_each_point(leaflet):
     library = load_library()
     for n, code in enumerate(["GB30", "GB29", "BL40", "ST36"], start=1):
         body = library.points[code].body
-        assert f"{n}. {code}" in text and body.pinyin in text
+        assert f"{n} {code}" in text and body.pinyin in text  # the number in its disc (as on the map), then the code
         assert flat(body.location["en"]) in text
     assert "Front" in text and "Back" in text and "Side" in text  # GB29 is on the side of the hip
 
@@ -191,7 +191,7 @@ def test_qr_code_decodes_to_the_booking_url_and_is_big_enough(leaflet):
     found = [r.text for i in range(len(pages)) for r in zxingcpp.read_barcodes(_page_image(out, i, 150))]
     assert found == [url]
     assert "Scan to book" in flat(" ".join(pages))
-    for layers in ((), ("tight",), ("large-print",)):
+    for layers in ((), ("large-print",)):  # one type scale: no "tight" style any more (issue 9)
         size = sheet(*layers)["layout"]["qr"]["size"]
         assert size >= 72 * 2 / 2.54, "the symbol is at least 2 cm wide"
         code = qr_drawing(url, size)
@@ -220,11 +220,9 @@ def test_default_leaflet_body_text_is_12pt_or_more(leaflet):
     from handouts.styles import sheet
 
     text = sheet()["text"]
-    # Not body text; a sheet that needs the tight layer (as the hip-pain sheet does since the issue 12 safety
-    # text) sets these in that layer's sizes, so both layers' sizes of these styles are allowed.
-    allowed = {float(layer[n]["size"]) for layer in (text, sheet("tight")["text"])
-               for n in ("small", "footer", "marker", "masthead_line")}
-    assert all(spec["size"] >= 12 for name, spec in text.items() if name not in ("small", "footer", "marker", "masthead_line"))
+    small = ("small", "footer", "marker", "masthead_line", "point_meta")  # not body text (point_meta: codes, pinyin, characters)
+    allowed = {float(text[n]["size"]) for n in small}
+    assert all(spec["size"] >= 12 for name, spec in text.items() if name not in small)
     out, _ = leaflet(*JANE)
     with pdfplumber.open(out) as doc:
         sizes = {round(ch["size"], 1) for page in doc.pages for ch in page.chars if ch["text"].strip()}
@@ -248,7 +246,7 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-@pytest.mark.parametrize("layers", [(), ("tight",), ("large-print",)])
+@pytest.mark.parametrize("layers", [(), ("large-print",)])
 def test_every_text_colour_has_contrast_4_5_against_its_backgrounds(layers):
     from handouts.styles import Style, sheet
 

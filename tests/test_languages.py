@@ -9,7 +9,11 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from handouts import compose, load_library, make_visit, render_pdf
+import pdfplumber
+
+from handouts import compose, load_library, make_visit
+from handouts.render.leaflet import RenderOptions, fit_leaflet
+from handouts.styles import sheet
 from handouts.model import LANGS, BulletList, Callout, FactsRow, Heading, Paragraph, PointsTable
 
 LIBRARY = load_library()
@@ -47,8 +51,7 @@ def _chars(text: str) -> Counter:
 @pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
 def test_condition_renders_with_every_character(condition, lang):
     visit = make_visit({"condition": condition, "lang": lang, "patient": "Zoë Núñez 张伟", "date": "2026-12-01"})
-    handout = compose(LIBRARY, visit)
-    pdf = render_pdf(handout)
+    handout, pdf = fit_leaflet(compose(LIBRARY, visit), RenderOptions())  # the handout as printed (optional blocks may go)
     pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
     text = "\n".join(pages)
     squashed = "".join(text.split())
@@ -67,3 +70,10 @@ def test_condition_renders_with_every_character(condition, lang):
     short = {c: (n, got[c]) for c, n in wanted.items() if got[c] < n}
     assert not short, f"characters missing from the PDF text (wanted, found): {short}"
     assert len(pages) <= 2, "the leaflet must stay on one sheet (two pages) with the body map and plan"
+    # one type scale on every default sheet (no "tight" fallback): the title and the section headings in their sizes
+    text_styles = sheet()["text"]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        sizes = {round(c["size"], 1) for c in doc.pages[0].chars if c["text"] in title and c["top"] < 160}
+        h2 = {round(c["size"], 1) for page in doc.pages for c in page.chars if c["fontname"].endswith("Bold") and c["size"] > 14}
+    assert max(sizes) == text_styles["title"]["size"]
+    assert h2 <= {text_styles["title"]["size"], text_styles["h2"]["size"], text_styles["masthead_name"]["size"]}

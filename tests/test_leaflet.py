@@ -18,12 +18,13 @@ def test_hip_pain_leaflet_has_every_part_in_order(leaflet):
     expected = [
         "Clifton Physical Therapy & Acupuncture", "Clifton, NJ", "(973) 922-9659", "clifton-acupuncture.example",  # 1. header
         "Jane Doe", "December 1, 2026", "John Roe, L.Ac.",  # 2. for whom
-        "About Hip pain", "How acupuncture may help", "may",  # 3. condition, hedged
-        "Points used today",  # 4.
-        "What to expect", "15 to 30 minutes",  # 5.
-        "Risks and side effects", "blood thinner", "pregnant", "pacemaker",  # 6.
-        "When to call us, and when to get urgent care", "call 911", "chest pain",
-        "Your plan", "2 sessions a week for 4 weeks",  # 7.
+        "Key points", "Today:", "You may feel:", "Call us:", "Your next visit:",  # 3. the summary (issue 9: PEMAT-P)
+        "Points used today",  # 4. what we did today, right under it
+        "About Hip pain", "How acupuncture may help", "may",  # 5. condition, hedged
+        "What to expect", "15 to 30 minutes",  # 6.
+        "Risks and side effects", "bruise", "lung injury",  # 7. (the screening paragraph is for brochures now)
+        "When to call us, and when to get urgent care", "call 911", "chest pain", "Call 911 any time",
+        "Your plan", "2 sessions a week for 4 weeks", "Tick each session",  # 8.
     ]
     position = 0
     for phrase in expected:

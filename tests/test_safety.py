@@ -6,6 +6,8 @@ import pytest
 
 from conftest import flat
 
+from handouts import load_library
+
 
 def test_pregnant_with_cautioned_points_is_refused_listing_points_and_fix(run, tmp_path):
     out = tmp_path / "x.pdf"
@@ -29,8 +31,11 @@ def test_lower_abdomen_region_is_cautioned_by_region(run, tmp_path):
 def test_allowed_caution_is_printed_beside_the_point(leaflet):
     _, pages = leaflet("hip-pain", "--flag", "pregnant", "--points", "GB30,GB21", "--allow-caution", "gb-21")
     text = flat(" ".join(pages))
-    assert "Chosen by your practitioner with the pregnancy caution in mind" in text
-    assert "You told us you are or may be pregnant" in text
+    # said once, plainly (issue 9): the note beside the point, and a paragraph headed by the flag that does not contradict it
+    assert "your practitioner chose it on purpose, with your pregnancy in mind. Ask us why." in text
+    assert "Because you are or may be pregnant" in text and "unless your practitioner chose one on purpose" in text
+    assert "We avoid points" not in text and "Not used in pregnancy" not in text
+    assert "if you are pregnant: bleeding, cramps" in text  # the flag's warning signs are inside the urgent box
 
 
 def test_allow_caution_must_name_a_cautioned_point_of_today(run, tmp_path):
@@ -66,7 +71,8 @@ def test_bleeding_risk_comes_first_in_the_risks_section(leaflet, flag):
 def test_other_flags_add_their_paragraph(leaflet, flag, words):
     _, pages = leaflet("hip-pain", "--flag", flag)
     text = flat(" ".join(pages))
-    assert "For you" in text and words in text
+    heading = next(r.heading["en"] for r in load_library().rules.rules if r.id == flag)  # a heading that names the flag
+    assert heading.startswith("Because ") and heading in text and words in text and "For you" not in text
 
 
 def test_flags_in_a_visit_file_and_in_spanish(leaflet, tmp_path):
@@ -74,7 +80,8 @@ def test_flags_in_a_visit_file_and_in_spanish(leaflet, tmp_path):
     visit.write_text("condition: hip-pain\nlang: es\nflags: [diabetes, anticoagulants]\n", "utf-8")
     _, pages = leaflet("--visit", visit)
     text = flat(" ".join(pages))
-    assert "Para usted" in text and "presiónelo con firmeza por 5 minutos" in text
+    assert "Porque tiene diabetes" in text and "Porque toma un anticoagulante" in text
+    assert "presiónelo con firmeza por 5 minutos" in text
 
 
 def test_unknown_flag_suggests(run, tmp_path):

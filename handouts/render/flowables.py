@@ -13,7 +13,6 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph as RLParagraph,
     Spacer,
     Table,
     TableStyle,
@@ -35,6 +34,8 @@ from ..model import (
     Tracker,
 )
 from ..styles import Style
+from .blocks import draw_block, map_and_table
+from .kinsoku import Paragraph as RLParagraph
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 
@@ -108,7 +109,7 @@ class Builder:
         m = handout.masthead
         left: list[Flowable] = [self.para(m.name, "masthead_name")]
         right = [self.para(line, "masthead_line", alignment=2) for line in m.lines]
-        pad = self.s.data["layout"]["padding"] + 4
+        pad = self.s.data["layout"]["padding"] + 2
         if m.logo:
             mark = self.logo(m.logo)
             room = self.width * 0.66 - 2 * pad
@@ -142,7 +143,7 @@ class Builder:
         return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
     def title(self, handout: Handout) -> list[Flowable]:
-        return [Spacer(1, 12), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
+        return [Spacer(1, 6), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
 
     # ---- sections and blocks -------------------------------------------------------
 
@@ -151,25 +152,28 @@ class Builder:
         if section.title:
             heading = self.para(section.title, "h2")
             heading.keepWithNext = True
-            rule = HRFlowable(width="100%", thickness=1.2, color=HexColor(self.s.colour("accent")), spaceBefore=1, spaceAfter=5)
+            rule = HRFlowable(width="100%", thickness=1.2, color=HexColor(self.s.colour("accent")), spaceBefore=1, spaceAfter=3)
             rule.keepWithNext = True
             out += [heading, rule]
         blocks = list(section.blocks)
         while blocks:
             block = blocks.pop(0)
-            beside = self.s.data["layout"]["body_map"].get("beside_table") and not self.one_column
-            if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable) and beside:
+            if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable):
                 head = []  # the heading rides with the drawing, so the pair can split at a page foot
                 while out and getattr(out[-1], "keepWithNext", False):
                     head.insert(0, out.pop())
-                out += self.map_beside_table(block, blocks.pop(0), head)
+                table = blocks.pop(0)
+                use = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) and blocks[0].style == "map_use" else None
+                out += map_and_table(self, block, table, use, head)
             elif (isinstance(block, BulletList) and len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], BulletList)
                   and not self.one_column and (pair := self.side_by_side(block, blocks[0], blocks[1])) is not None):
                 del blocks[:2]
                 out.append(pair)
             elif isinstance(block, BookingCode) and not self.one_column:
-                rest = [f for b in blocks for f in self.block(b, self.width - self.qr_width())]
-                blocks = []
+                # beside the code: what follows, up to the next heading (one piece that never splits, so kept short)
+                upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
+                rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
+                blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
@@ -178,6 +182,9 @@ class Builder:
     def block(self, block, width: float | None = None) -> list[Flowable]:
         if width is not None and width != self.width:
             return Builder(self.s, width).block(block)
+        drawn = draw_block(self, block)  # the leaflet's action blocks (render/blocks.py)
+        if drawn is not None:
+            return drawn
         if isinstance(block, BookingCode):
             return self.booking_code(block)
         if isinstance(block, Heading):
@@ -208,12 +215,13 @@ class Builder:
         """Bulleted paragraphs; short items go in two columns to save paper."""
         width = width or self.width
         indent = self.s.data["layout"]["bullet_indent"]
-        half = (len(items) + 1) // 2
         column = width / 2 - indent - GUTTER
+        half = min(range(1, len(items)), key=lambda k: max(self._lines(items[:k], name, column), self._lines(items[k:], name, column)),
+                   default=1)  # the split that balances the two columns' lines
         paired = max(self._lines(items[:half], name, column), self._lines(items[half:], name, column))
-        if len(items) >= 4 and not self.one_column and paired <= self._lines(items, name, width - indent) - 1:
+        if len(items) >= 4 and not self.one_column and paired < self._lines(items, name, width - indent):
             cols = [self._items(items[:half], name), self._items(items[half:], name)]
-            table = Table([cols], colWidths=[width / 2, width / 2], splitInRow=1)
+            table = Table([cols], colWidths=[width / 2, width / 2])  # moves whole: two columns never break apart
             table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                              ("RIGHTPADDING", (0, 0), (0, 0), GUTTER), ("RIGHTPADDING", (1, 0), (1, 0), 0),
                                              ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -246,9 +254,10 @@ class Builder:
         cells, natural = [], []
         pad = self.s.data["layout"]["padding"]
         for label, value in block.pairs:
-            text = self.s.markup(label + ": ", "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
+            label = label + ("：" if label[-1:] >= "\u2e80" else ": ")  # full-width after a Chinese label
+            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
             cells.append(RLParagraph(text, self.s.paragraph("facts")))
-            natural.append(self._text_width(label + ": ", "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
+            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
         # Each column as wide as its text when they all fit on one line; else shares in proportion.
         spare = self.width - sum(natural)
         widths = [w + spare / len(natural) for w in natural] if spare >= 0 else [self.width * w / sum(natural) for w in natural]
@@ -395,7 +404,7 @@ class Builder:
         """The QR code with its caption above, on white (its quiet zone is part of the drawing)."""
         code = qr_drawing(block.url, self.s.data["layout"]["qr"]["size"])
         if self.one_column:  # caption and code together at the left, as the rest of a one-column page
-            return [self.para(block.caption, "qr_caption"), code]
+            return [KeepTogether([self.para(block.caption, "qr_caption"), code])]
         return [self.para(block.caption, "qr_caption", alignment=1), code]
 
     def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
@@ -12,7 +12,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..errors import HandoutError
-from ..model import Handout
+from ..model import Handout, Heading
 from ..styles import Style, load_style
 from .flowables import Builder
 from .text import draw_runs, text_width, wrap_line
@@ -74,16 +74,38 @@ def _numbered_canvas(handout: Handout, style: Style):
 def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
     """Lay out a Handout as a leaflet and return the PDF bytes (same input, same bytes).
 
-    A leaflet that runs past its page budget is set again with tighter spacing (never smaller type).
+    One pass, one type scale: a sheet fits by what compose puts on it, never by a second, smaller style.
     """
-    layers = ("large-print",) if options.large_print else ()
+    return fit_leaflet(handout, options)[1]
+
+
+def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> tuple[Handout, bytes]:
+    """The handout as printed (optional blocks left out, lowest rank first, only while over the page budget) and its PDF."""
+    layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
     pdf, pages = _layout(handout, options, layers)
     budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
-    if not options.large_print and pages > budget:
-        tight, tight_pages = _layout(handout, options, (*layers, "tight"))
-        if tight_pages < pages:
-            pdf = tight
-    return pdf
+    if options.large_print:  # large print has no page budget: it prints everything
+        return handout, pdf
+    printed = handout
+    for rank in sorted({r for s in handout.sections for _, r in s.optional}):
+        if pages <= budget:
+            break
+        printed = without_optional(handout, rank)
+        pdf, pages = _layout(printed, options, layers)
+    return printed, pdf
+
+
+def without_optional(handout: Handout, rank: int) -> Handout:
+    """The handout without its optional blocks of this rank or lower."""
+    sections = []
+    for s in handout.sections:
+        gone = {i for i, r in s.optional if r <= rank}
+        if gone:
+            s = replace(s, blocks=tuple(b for i, b in enumerate(s.blocks) if i not in gone), optional=())
+            if not any(not isinstance(b, Heading) for b in s.blocks):
+                continue  # nothing left but headings: the section goes
+        sections.append(s)
+    return replace(handout, sections=tuple(sections))
 
 
 MAX_PAGES = 2

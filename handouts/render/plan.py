@@ -6,7 +6,9 @@ import itertools
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import HexColor, black, white
-from reportlab.platypus import Flowable, Paragraph as RLParagraph
+from reportlab.platypus import Flowable
+
+from .kinsoku import Paragraph as RLParagraph
 
 from ..model import Timeline
 from ..styles import Style

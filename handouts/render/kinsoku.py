@@ -1,0 +1,95 @@
+"""Chinese line breaking (kinsoku): where a line of mixed CJK and Latin text may break.
+
+ReportLab's own CJK mode breaks anywhere and only hangs one closing mark; here a line never starts
+with closing punctuation, never ends with an opening bracket, and never breaks inside a Latin word,
+a number, a number and its unit ("1/3处", "15分钟") or a two-character unit ("分钟").
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus.paragraph import Paragraph as _RLParagraph, ParaLines, cjkU, makeCJKParaLine
+
+CANNOT_START = set("。，、；：）」』】》〉！？．，、…—～”’・·%％)]}!?,.;:")
+CANNOT_END = set("（「『【《〈“‘([{")
+NUMERALS = set("零一二两三四五六七八九十百千万几半")
+UNITS = ("分钟", "小时", "毫升", "厘米", "公分", "公里", "公斤", "个月", "星期", "周岁")
+
+
+def _cjk(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
+def _word_char(ch: str) -> bool:
+    """Part of a Latin word or a number (which never breaks inside)."""
+    return not ch.isspace() and not _cjk(ch)
+
+
+def break_allowed(text: str, k: int) -> bool:
+    """Whether a line may break between text[k-1] and text[k]."""
+    a, b = text[k - 1], text[k]
+    if b.isspace():
+        return False  # break after the space, not before it
+    if b in CANNOT_START or a in CANNOT_END:
+        return False
+    if _word_char(a) and _word_char(b):
+        return False  # inside a Latin word or a number
+    if (a.isdigit() or a in NUMERALS) and _cjk(b):
+        return False  # a number stays with its unit: 15分钟, 1/3处, 3次, 几分钟, 两天
+    for unit in UNITS:
+        i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
+        if i != -1 and i < k < i + len(unit):
+            return False
+    return True
+
+
+def kinsoku_split(frags, max_widths, calc_bounds, encoding="utf8") -> ParaLines:
+    """ReportLab's cjkFragSplit with the line-break rules above."""
+    units = []
+    for f in frags:
+        text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+        units.extend([cjkU(t, f, encoding) for t in text] if text else [cjkU(text, f, encoding)])
+    text = "".join(str(u) or "\ufffc" for u in units)  # an image or empty frag holds one place
+    lines = []
+    start = 0
+    n = len(units)
+    while start < n:
+        width = max_widths[min(len(lines), len(max_widths) - 1)]
+        used = 0.0
+        i = start
+        breaker = None
+        overflow = hard = False
+        while i < n:
+            unit = units[i]
+            hard = hasattr(unit.frag, "lineBreak")
+            if not hard and used + unit.width > width + 1e-6 and i > start:
+                overflow = True
+                break
+            used += unit.width
+            i += 1
+            if hard:
+                break
+            if i < n and break_allowed(text, i):
+                breaker = i
+        end = breaker if overflow and breaker is not None and breaker > start else i  # back to the last allowed break
+        line = units[start:end]
+        used = sum(u.width for u in line)
+        lines.append(makeCJKParaLine(line, width, used, width - used, hard and end == i, calc_bounds))
+        start = end
+        while start < n and str(units[start]).isspace():  # a new line does not start with a space
+            start += 1
+    return ParaLines(kind=1, lines=lines)
+
+
+class Paragraph(_RLParagraph):
+    """A ReportLab Paragraph that, in CJK wrap mode, breaks lines by the kinsoku rules."""
+
+    def breakLinesCJK(self, maxWidths):
+        if not self.frags:
+            return super().breakLinesCJK(maxWidths)
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        from reportlab.platypus.paragraph import _handleBulletWidth
+
+        _handleBulletWidth(self.bulletText, self.style, maxWidths)
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return kinsoku_split(self.frags, maxWidths, auto not in ("", "off"))
