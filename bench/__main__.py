@@ -103,18 +103,20 @@ def ratio(a: list[float], b: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--warm", type=int, default=20, help="warm renders per peer and language [20]")
-    parser.add_argument("--cold", type=int, default=5, help="cold runs per peer [5]")
-    parser.add_argument("--batch", type=int, default=200, help="leaflets in the batch [200]")
-    parser.add_argument("--batch-runs", type=int, default=3, help="batch runs per peer [3]")
+    parser.add_argument("--warm", type=int, help="warm renders per peer and language [20]")
+    parser.add_argument("--cold", type=int, help="cold runs per peer [5]")
+    parser.add_argument("--batch", type=int, help="leaflets in the batch [200]")
+    parser.add_argument("--batch-runs", type=int, help="batch runs per peer [3]")
     parser.add_argument("--langs", default="en,es,zh", help="languages for the warm and size figures [en,es,zh]")
     parser.add_argument("--scale", default="", help="also batch these sizes with --jobs 1 for memory growth, e.g. 100,1000")
     parser.add_argument("--no-typst", action="store_true", help="leave Typst out even if it is installed")
-    parser.add_argument("--tiny", action="store_true", help="smoke run: --warm 1 --cold 1 --batch 3 --batch-runs 1")
+    parser.add_argument("--tiny", action="store_true", help="smoke run: defaults --warm 1 --cold 1 --batch 3 --batch-runs 1")
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
-    if args.tiny:
-        args.warm, args.cold, args.batch, args.batch_runs = 1, 1, 3, 1
+    defaults = dict(warm=1, cold=1, batch=3, batch_runs=1) if args.tiny else dict(warm=20, cold=5, batch=200, batch_runs=3)
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     langs = [lang for lang in args.langs.split(",") if lang]
     peers = [p for p in PEERS if p != "typst" or (not args.no_typst and importlib.util.find_spec("typst"))]
 
