@@ -8,7 +8,8 @@ file stamps, web addresses and style names, never a visit.
 - the content library per (content folder, clinic file), checked against every file's stamp on each use
   (see `library`); editing, adding or removing a content file reads the tree again;
 - fonts are registered once per process (handouts.fonts.register), styles once per overlay list
-  (handouts.styles.sheet), the QR code once per address (handouts.render.plan.qr_widget).
+  (handouts.styles.sheet), the QR code once per address (handouts.render.plan.qr_widget), paragraph
+  parses and line breaks per (markup, style, width) (handouts.render.paragraphs).
 
 `clear()` empties them all (tests, and anyone who wants a fresh start).
 """
@@ -96,6 +97,9 @@ def clear() -> None:
         _LIBRARIES.clear()
     import sys
 
+    paragraphs = sys.modules.get("handouts.render.paragraphs")
+    if paragraphs is not None:
+        paragraphs.clear()
     plan = sys.modules.get("handouts.render.plan")
     if plan is not None and hasattr(plan, "qr_widget"):
         plan.qr_widget.cache_clear()

@@ -13,7 +13,6 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph as RLParagraph,
     Spacer,
     Table,
     TableStyle,
@@ -36,6 +35,7 @@ from ..model import (
 )
 from ..styles import Style
 from .bodymap import BodyMapFlowable
+from .paragraphs import Paragraph as RLParagraph  # ReportLab's, with parse and line breaks remembered
 from .plan import TimelineFlowable, qr_drawing
 
 

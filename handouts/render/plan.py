@@ -7,7 +7,9 @@ from functools import lru_cache
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import HexColor, black, white
-from reportlab.platypus import Flowable, Paragraph as RLParagraph
+from reportlab.platypus import Flowable
+
+from .paragraphs import Paragraph as RLParagraph  # ReportLab's, with parse and line breaks remembered
 
 from ..model import Timeline
 from ..styles import Style
