@@ -20,8 +20,16 @@ _PARSED: dict[tuple, tuple] = {}  # (markup, style, bullet) -> (text, style, fra
 _LINES: dict[tuple, tuple] = {}  # (parse key, width) -> (lines, height)
 
 
+_STYLE_KEYS: dict[int, tuple] = {}  # id(style) -> (style, key): styles are shared and read-only (handouts.styles)
+
+
 def _style_key(style) -> tuple:
-    return tuple(sorted((k, repr(v)) for k, v in style.__dict__.items() if k != "parent"))
+    hit = _STYLE_KEYS.get(id(style))
+    if hit is not None and hit[0] is style:
+        return hit[1]
+    key = tuple(sorted((k, repr(v)) for k, v in style.__dict__.items() if k != "parent"))
+    _remember(_STYLE_KEYS, id(style), (style, key))
+    return key
 
 
 def _remember(memo: dict, key: tuple, value: tuple) -> None:
@@ -31,6 +39,7 @@ def _remember(memo: dict, key: tuple, value: tuple) -> None:
 
 
 def clear() -> None:
+    _STYLE_KEYS.clear()
     _PARSED.clear()
     _LINES.clear()
 
@@ -81,7 +90,7 @@ def key_style(paragraph: Paragraph, key: tuple):
     if getattr(paragraph, "_key_style_id", None) != id(style):
         if _style_key(style) != key[1]:
             return None  # the style was replaced after the paragraph was made (e.g. a list's last item)
-        paragraph._key_style_id = id(style)
+        paragraph._key_style_id = id(style)  # (an attribute of the paragraph, not of the shared style)
     return style
 
 
