@@ -18,8 +18,30 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
+
+
+class LRU(OrderedDict):
+    """A bounded memo that forgets the least recently used entry first: text shared by every leaflet is used
+    again each time and stays; a name or a date used once ages out, so a long batch does not grow."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def hit(self, key):
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def keep(self, key, value):
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
 
 _LOCK = threading.Lock()
 _LIBRARIES: dict[tuple, tuple[tuple, Any]] = {}

@@ -31,7 +31,7 @@ def register(name: str, filename: str):
     return font
 
 
-RUNS_MEMO = 4096  # texts whose runs a chain remembers (a leaflet has a few hundred)
+RUNS_MEMO = 2048  # texts whose runs a chain remembers (a leaflet has a few hundred), least recently used out first
 
 
 class FontChain:
@@ -65,12 +65,14 @@ class FontChain:
     def runs(self, text: str) -> list[tuple[str, str]]:
         """Split text into (font name, text) runs, whole words at a time (remembered per text: the shared
         blocks of every leaflet are the same strings; a bounded memo, so nothing accumulates per patient)."""
-        memo = self.__dict__.setdefault("_memo", {})
-        hit = memo.get(text)
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            from .cache import LRU
+
+            memo = self.__dict__["_memo"] = LRU(RUNS_MEMO)
+        hit = memo.hit(text)
         if hit is None:
-            if len(memo) >= RUNS_MEMO:
-                memo.clear()
-            hit = memo[text] = tuple(self._runs(text))
+            hit = memo.keep(text, tuple(self._runs(text)))
         return list(hit)
 
     def _runs(self, text: str) -> list[tuple[str, str]]:

@@ -7,35 +7,31 @@ the same fragments and lines, so we keep the first result and hand out copies (t
 change; tests/test_cache.py checks them against a fresh process).
 
 Keys are values, not objects: the markup, every attribute of the style (repr), the bullet and the width.
-Both memos are bounded and cleared when full, so a long batch does not grow (a name or a date is one
-entry among thousands, dropped with the rest).
+The memos are bounded, least recently used out first (handouts.cache.LRU): text every leaflet shares
+stays, a name or a date ages out, so a long batch does not grow.
 """
 
 from __future__ import annotations
 
 from reportlab.platypus import Paragraph as _Paragraph
 
-MAX_ENTRIES = 4096
-_PARSED: dict[tuple, tuple] = {}  # (markup, style, bullet) -> (text, style, frags, bullet, style was the input)
-_LINES: dict[tuple, tuple] = {}  # (parse key, width) -> (lines, height)
+from ..cache import LRU
+
+MAX_ENTRIES = 2048  # a leaflet has a few hundred paragraphs; three languages and two layouts fit
+_PARSED = LRU(MAX_ENTRIES)  # (markup, style, bullet) -> (text, style, frags, bullet, style was the input)
+_LINES = LRU(MAX_ENTRIES)  # (parse key, width) -> (lines, height, widths)
 
 
-_STYLE_KEYS: dict[int, tuple] = {}  # id(style) -> (style, key): styles are shared and read-only (handouts.styles)
+_STYLE_KEYS = LRU(MAX_ENTRIES)  # id(style) -> (style, key): styles are shared and read-only (handouts.styles)
 
 
 def _style_key(style) -> tuple:
-    hit = _STYLE_KEYS.get(id(style))
+    hit = _STYLE_KEYS.hit(id(style))
     if hit is not None and hit[0] is style:
         return hit[1]
     key = tuple(sorted((k, repr(v)) for k, v in style.__dict__.items() if k != "parent"))
-    _remember(_STYLE_KEYS, id(style), (style, key))
+    _STYLE_KEYS.keep(id(style), (style, key))
     return key
-
-
-def _remember(memo: dict, key: tuple, value: tuple) -> None:
-    if len(memo) >= MAX_ENTRIES:
-        memo.clear()
-    memo[key] = value
 
 
 def clear() -> None:
@@ -54,10 +50,10 @@ class Paragraph(_Paragraph):
             self._key = None  # a split-off part (frags given) or unusual input: ReportLab's own path, no memo
             return super()._setup(text, style, bulletText, frags, cleaner)
         key = (text, _style_key(style), bulletText)
-        hit = _PARSED.get(key)
+        hit = _PARSED.hit(key)
         if hit is None:
             super()._setup(text, style, bulletText, None, cleaner)
-            _remember(_PARSED, key, (self.text, self.style, [f.clone() for f in self.frags],
+            _PARSED.keep(key, (self.text, self.style, [f.clone() for f in self.frags],
                                      _copy_bullet(self.bulletText), self.style is style))
         else:
             parsed_text, parsed_style, parsed_frags, bullet, same = hit
@@ -73,10 +69,10 @@ class Paragraph(_Paragraph):
         if key is None or self.style is not key_style(self, key) or availWidth < 1:
             return super().wrap(availWidth, availHeight)
         memo_key = (key, availWidth)
-        hit = _LINES.get(memo_key)
+        hit = _LINES.hit(memo_key)
         if hit is None:
             result = super().wrap(availWidth, availHeight)
-            _remember(_LINES, memo_key, (self.blPara, self.height, self._wrapWidths))
+            _LINES.keep(memo_key, (self.blPara, self.height, self._wrapWidths))
             return result
         self.blPara, self.height, widths = hit
         self._wrapWidths = list(widths)
