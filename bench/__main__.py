@@ -5,7 +5,8 @@
     python -m bench --tiny        # a smoke run (seconds): every figure once, on a batch of 3
 
 Every figure is measured interleaved, A B C A B C ..., so a busy machine slows all three alike:
-warm ms per leaflet (en, es, zh; one long-running process per peer, rendering to memory), cold
+warm ms per leaflet (en, es, zh; one long-running process per peer, rendering to memory, a new
+patient name each time), cold
 seconds (one process, one leaflet written), batch seconds (`handouts batch` with --jobs 1 and 2 vs
 each peer's single-process loop), bytes, and peak RSS (each process's own, from wait4). Prints a
 markdown table (medians, min-max) with the ratios to each peer; --out also writes it to a file.
@@ -58,8 +59,8 @@ class Worker:
         if self.proc.stdout.readline().strip() != "ready":
             sys.exit(f"the {peer} worker did not start")
 
-    def render(self, lang: str) -> tuple[float, int]:
-        self.proc.stdin.write(lang + "\n")
+    def render(self, lang: str, n: int) -> tuple[float, int]:
+        self.proc.stdin.write(f"{lang} {n}\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline().split()
         if len(line) != 2:
@@ -131,11 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for lang in langs:  # first render of each: fonts, caches (not counted)
                 for p in peers:
-                    _, size[p, lang] = workers[p].render(lang)
-            for _ in range(args.warm):
+                    _, size[p, lang] = workers[p].render(lang, 0)
+            for n in range(1, args.warm + 1):  # a new patient each time
                 for lang in langs:
                     for p in peers:
-                        warm.setdefault((p, lang), []).append(workers[p].render(lang)[0])
+                        warm.setdefault((p, lang), []).append(workers[p].render(lang, n)[0])
         finally:
             for w in workers.values():
                 w.close()

@@ -1,7 +1,8 @@
 """A long-running render process for the warm figures: `python bench/worker.py PEER DATA_DIR`.
 
-Reads a language code per line on stdin, makes that leaflet in memory, and answers one line:
-milliseconds and bytes. PEER is handouts, platypus or typst; DATA_DIR holds hip-pain-<lang>.json
+Reads "LANG N" per line on stdin, makes that leaflet in memory for patient "Patient N" (a new name
+each time, as between patients: no peer can answer from a cache of the whole page), and answers one
+line: milliseconds and bytes. PEER is handouts, platypus or typst; DATA_DIR holds hip-pain-<lang>.json
 (bench/export.py) for the peers. The parent drives the three workers in turn (A B C A B C ...).
 """
 
@@ -23,7 +24,7 @@ def maker(peer: str, data_dir: Path):
 
         from handouts import build_leaflet
 
-        return lambda lang: build_leaflet({**VISIT, "condition": "hip-pain", "lang": lang}).pdf
+        return lambda lang, patient: build_leaflet({**VISIT, "condition": "hip-pain", "lang": lang, "patient": patient}).pdf
     data = {}
 
     def load(lang):
@@ -36,9 +37,9 @@ def maker(peer: str, data_dir: Path):
 
         baseline.register_fonts()
 
-        def make(lang):
+        def make(lang, patient):
             out = io.BytesIO()
-            baseline.build(load(lang), out)
+            baseline.build(baseline.personalise(load(lang), patient), out)
             return out.getvalue()
 
         return make
@@ -46,7 +47,7 @@ def maker(peer: str, data_dir: Path):
         import typst_peer
 
         comp = typst_peer.compiler()
-        return lambda lang: typst_peer.build(comp, load(lang))
+        return lambda lang, patient: typst_peer.build(comp, load(lang), patient)
     raise SystemExit(f"unknown peer {peer!r}")
 
 
@@ -54,11 +55,11 @@ def main() -> None:
     make = maker(sys.argv[1], Path(sys.argv[2]))
     print("ready", flush=True)
     for line in sys.stdin:
-        lang = line.strip()
-        if not lang:
+        if not line.strip():
             break
+        lang, n = line.split()
         start = time.perf_counter()
-        pdf = make(lang)
+        pdf = make(lang, f"Patient {int(n):05d}")
         took = (time.perf_counter() - start) * 1000
         print(f"{took:.3f} {len(pdf)}", flush=True)
 
