@@ -66,3 +66,16 @@ def test_broken_content_is_never_cached(tmp_path):
             assert "hip-pain.yaml" in str(exc)
         else:
             raise AssertionError("broken content loaded")
+
+
+def test_a_batch_gives_each_patient_the_bytes_of_a_fresh_leaflet(run, tmp_path):
+    """The second and later rows of a batch reuse everything the first laid out; their bytes must not show it."""
+    visits = tmp_path / "visits.csv"
+    visits.write_text("date,patient,practitioner,condition,lang\n"
+                      "2026-12-01,Ann Lee,\"John Roe, L.Ac.\",hip-pain,zh\n"
+                      "2026-12-01,Jane Doe,\"John Roe, L.Ac.\",hip-pain,zh\n", "utf-8")
+    result = run("batch", visits, "--out-dir", tmp_path / "out", "--jobs", "1", "--name", "{row}")
+    assert result.exit_code == 0, result.output
+    made = sorted((tmp_path / "out").glob("*.pdf"))
+    assert len(made) == 2
+    assert made[1].read_bytes() == fresh(tmp_path, "zh")
