@@ -125,8 +125,9 @@ def build(data: dict, out) -> None:
             elif kind == "PointsTable":  # beside the body map, which comes just before it
                 rows = [[p(block["headers"][0], head), p(" · ".join(block["headers"][1:]), head)]]
                 for r in block["rows"]:
-                    why = r["why"] + (f" {r['note']}" if r["note"] else "")
-                    rows.append([p(f"{r['number']}. {r['code']} {r['pinyin']} {r['hanzi']}", cell), p(r["location"] + " " + why, cell)])
+                    why = r.get("why", "") + (f" {r['note']}" if r.get("note") else "")
+                    name = " ".join(str(r.get(k, "")) for k in ("pinyin", "hanzi"))
+                    rows.append([p(f"{r['number']}. {r['code']} {name}", cell), p(r.get("location", "") + " " + why, cell)])
                 t = Table(rows, colWidths=[(width - 150) * 0.3, (width - 150) * 0.7], repeatRows=1)
                 t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), accent), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, HexColor("#EAF2F2")]),

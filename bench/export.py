@@ -33,9 +33,15 @@ def _plain(value: Any) -> Any:
 
 def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "Jane Doe") -> dict:
     """The composed handout, the body-map outline and every QR code's modules, as JSON-ready data."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
     from handouts import compose, load_library, make_visit
     from handouts.render import figure
-    from handouts.render.plan import QUIET_MODULES, qr_widget
+
+    def qr_modules(url: str) -> list:  # the same encoding as the leaflet's (level M)
+        widget = QrCodeWidget(url, barLevel="M")
+        widget.qr.make()
+        return widget.qr.modules
 
     handout = compose(load_library(), make_visit({**VISIT, "patient": patient, "condition": condition, "lang": lang}))
     data = _plain(handout)
@@ -44,9 +50,8 @@ def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "
     for section in data["sections"]:
         for block in section["blocks"]:
             if block["type"] == "BookingCode":
-                modules = qr_widget(block["url"]).qr.modules
-                block["modules"] = ["".join("1" if v else "0" for v in row) for row in modules]
-                block["quiet"] = QUIET_MODULES
+                block["modules"] = ["".join("1" if v else "0" for v in row) for row in qr_modules(block["url"])]
+                block["quiet"] = 4  # modules of quiet zone, as the QR standard asks
     return data
 
 
