@@ -34,7 +34,10 @@ class LRU(OrderedDict):
     def hit(self, key):
         value = self.get(key)
         if value is not None:
-            self.move_to_end(key)
+            try:
+                self.move_to_end(key)
+            except KeyError:  # another thread dropped it meanwhile: the value is still good
+                pass
         return value
 
     def keep(self, key, value):
