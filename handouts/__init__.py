@@ -82,11 +82,11 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
 def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
                   where: str = "") -> Leaflet:
     """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record."""
-    from .content import load_library
+    from .cache import library as cached_library  # read once per process while no content file changes
     from .make import make_handout
     from .visit import make_visit
 
-    library = load_library(content, clinic=clinic)
+    library = cached_library(content, clinic)
     visit = make_visit(fields, where)
     return make_handout(library, visit, where)
 

@@ -6,7 +6,7 @@ import csv
 import io
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -436,18 +436,34 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int):
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(library,))
     try:
-        futures = {pool.submit(_work, where, visit): (i, where) for i, where, visit in todo}
-        for future in as_completed(futures):
-            i, where = futures[future]
-            try:
-                yield i, future.result()
-            except BrokenProcessPool:
-                yield i, RowFailure(where, None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+        # A few rows in flight per worker, not the whole file: each finished PDF is written and dropped
+        # before more are asked for, so the parent stays the same size for 100 rows or 10,000.
+        rows = iter(todo)
+        pending: dict = {}
+
+        def top_up() -> None:
+            for i, where, visit in rows:
+                pending[pool.submit(_work, where, visit)] = (i, where)
+                if len(pending) >= IN_FLIGHT * jobs:
+                    break
+
+        top_up()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                i, where = pending.pop(future)
+                try:
+                    made = future.result()
+                except BrokenProcessPool:
+                    made = RowFailure(where, None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+                yield i, made
+            top_up()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 _LIBRARY: Library | None = None
+IN_FLIGHT = 4  # rows queued per worker: enough to keep it busy, few enough that results never pile up
 
 
 def _start_worker(library: Library) -> None:

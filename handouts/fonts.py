@@ -22,11 +22,16 @@ def register(name: str, filename: str):
 
     path = fonts_dir() / filename
     try:
-        font = TTFont(name, str(path))
+        # asciiReadable=False: a subset holds only the glyphs a page uses, not all of ASCII as well (which
+        # put ~100 unused glyphs of every fallback font in each PDF); text still extracts through ToUnicode.
+        font = TTFont(name, str(path), asciiReadable=False)
     except Exception as exc:  # a missing or damaged font file is an install problem worth naming
         raise HandoutError(f"font {name}: cannot read {path} ({exc}); reinstall handouts or restore fonts/") from None
     pdfmetrics.registerFont(font)
     return font
+
+
+RUNS_MEMO = 2048  # texts whose runs a chain remembers (a leaflet has a few hundred), least recently used out first
 
 
 class FontChain:
@@ -58,7 +63,19 @@ class FontChain:
         raise GlyphError(f"the text {word!r} has characters that no bundled font can draw: {shown}; remove or replace them")
 
     def runs(self, text: str) -> list[tuple[str, str]]:
-        """Split text into (font name, text) runs, whole words at a time."""
+        """Split text into (font name, text) runs, whole words at a time (remembered per text: the shared
+        blocks of every leaflet are the same strings; a bounded memo, so nothing accumulates per patient)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            from .cache import LRU
+
+            memo = self.__dict__["_memo"] = LRU(RUNS_MEMO)
+        hit = memo.hit(text)
+        if hit is None:
+            hit = memo.keep(text, tuple(self._runs(text)))
+        return list(hit)
+
+    def _runs(self, text: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for token in _tokens(text):
             if token.isspace():

@@ -37,6 +37,9 @@ def sheet(*layers: str) -> dict:
     return data
 
 
+_PARAGRAPH_STYLES: dict[tuple, tuple[dict, Any]] = {}  # see Style.paragraph
+
+
 @dataclass(frozen=True)
 class Style:
     """A resolved style sheet for one document: page, fonts, colours, text styles."""
@@ -64,7 +67,17 @@ class Style:
         return self.data["text"][name]
 
     def paragraph(self, name: str, **changes: Any):
-        """A ReportLab ParagraphStyle for a named text style."""
+        """A ReportLab ParagraphStyle for a named text style (one shared object per sheet, accent, name and
+        changes: made once per process; treat it as read-only, make another with `changes` instead)."""
+        key = (id(self.data), self.accent, name, repr(sorted(changes.items())))
+        hit = _PARAGRAPH_STYLES.get(key)
+        if hit is None or hit[0] is not self.data:
+            if len(_PARAGRAPH_STYLES) >= 1024:
+                _PARAGRAPH_STYLES.clear()
+            hit = _PARAGRAPH_STYLES[key] = (self.data, self._paragraph(name, **changes))
+        return hit[1]
+
+    def _paragraph(self, name: str, **changes: Any):
         from reportlab.lib.colors import HexColor
         from reportlab.lib.styles import ParagraphStyle
 

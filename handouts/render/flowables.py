@@ -35,7 +35,7 @@ from ..model import (
 )
 from ..styles import Style
 from .blocks import draw_block, map_and_table
-from .kinsoku import Paragraph as RLParagraph
+from .kinsoku import Paragraph as RLParagraph  # ReportLab's, memoised, with kinsoku line breaks
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 

@@ -7,7 +7,9 @@ a number, a number and its unit ("1/3处", "15分钟") or a two-character unit (
 
 from __future__ import annotations
 
-from reportlab.platypus.paragraph import Paragraph as _RLParagraph, ParaLines, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+from .paragraphs import Paragraph as _MemoParagraph
 
 CANNOT_START = set("。，、；：）」』】》〉！？．，、…—～”’・·%％)]}!?,.;:")
 CANNOT_END = set("（「『【《〈“‘([{")
@@ -80,8 +82,9 @@ def kinsoku_split(frags, max_widths, calc_bounds, encoding="utf8") -> ParaLines:
     return ParaLines(kind=1, lines=lines)
 
 
-class Paragraph(_RLParagraph):
-    """A ReportLab Paragraph that, in CJK wrap mode, breaks lines by the kinsoku rules."""
+class Paragraph(_MemoParagraph):
+    """A ReportLab Paragraph (parse and line breaks remembered: .paragraphs) that, in CJK wrap mode, breaks
+    lines by the kinsoku rules."""
 
     def breakLinesCJK(self, maxWidths):
         if not self.frags:

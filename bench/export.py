@@ -1,0 +1,65 @@
+"""The benchmark's shared input: one composed handout as plain JSON, for the peers (platypus, Typst).
+
+    python bench/export.py hip-pain en > hip-pain-en.json
+
+The peers set the same words, table rows, map dots and QR modules as this project prints; only the
+typesetting differs. The export is made once per benchmark run, before anything is timed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any
+
+VISIT = {"patient": "Jane Doe", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01"}
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        out = {"type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            if f.name == "logo":
+                continue
+            out[f.name] = _plain(getattr(value, f.name))
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "Jane Doe") -> dict:
+    """The composed handout, the body-map outline and every QR code's modules, as JSON-ready data."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from handouts import compose, load_library, make_visit
+    from handouts.render import figure
+
+    def qr_modules(url: str) -> list:  # the same encoding as the leaflet's (level M)
+        widget = QrCodeWidget(url, barLevel="M")
+        widget.qr.make()
+        return widget.qr.modules
+
+    handout = compose(load_library(), make_visit({**VISIT, "patient": patient, "condition": condition, "lang": lang}))
+    data = _plain(handout)
+    data["figure"] = {"width": figure.WIDTH, "height": figure.HEIGHT, "outline": figure.outline(),
+                      "details": {view: figure.details(view) for view in ("front", "back")}}
+    for section in data["sections"]:
+        for block in section["blocks"]:
+            if block["type"] == "BookingCode":
+                block["modules"] = ["".join("1" if v else "0" for v in row) for row in qr_modules(block["url"])]
+                block["quiet"] = 4  # modules of quiet zone, as the QR standard asks
+    return data
+
+
+def main() -> None:
+    condition = sys.argv[1] if len(sys.argv) > 1 else "hip-pain"
+    lang = sys.argv[2] if len(sys.argv) > 2 else "en"
+    json.dump(handout_json(condition, lang), sys.stdout, ensure_ascii=False, indent=1)
+
+
+if __name__ == "__main__":
+    main()
