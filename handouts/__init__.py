@@ -28,7 +28,7 @@ _LAZY = {
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
     "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
     "session_dates": "plan",
-    "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
+    "Leaflet": "make", "Output": "make", "render": "formats", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
 }
 
@@ -78,21 +78,26 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
 
 
 def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
-                  where: str = "") -> Leaflet:
-    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record."""
+                  where: str = "", output=None) -> Leaflet:
+    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record.
+
+    `output` (an Output) picks the format: pdf (default), html or pdf-ua."""
     from .content import load_library
-    from .make import make_handout
+    from .make import Output, make_handout
     from .visit import make_visit
 
     library = load_library(content, clinic=clinic)
     visit = make_visit(fields, where)
-    return make_handout(library, visit, where)
+    return make_handout(library, visit, where, output or Output())
 
 
 __all__ = [
     "BatchOptions",
     "BatchResult",
     "Leaflet",
+    "Output",
+    "format_for",
+    "render",
     "RecordLog",
     "RowFailure",
     "build_leaflet",

@@ -220,8 +220,11 @@ def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
             if point.body.bilateral and abs(x - 0.5) > 0.01:
                 marks.append(MapMark(view, round(1 - x, 4), y))
         if marks:  # a point without coordinates is left off the map (`handouts check` reports it)
-            marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
-    return BodyMap(views=(("front", w.label("front")), ("back", w.label("back"))), points=tuple(marked))
+            views = [w.label(view) for view in sorted({m.view for m in marks}, key=("front", "back").index)]
+            sides = [w.label("map_both_sides")] if len({m.x for m in marks}) > len(views) else []
+            marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral, ", ".join(views + sides)))
+    return BodyMap(views=(("front", w.label("front")), ("back", w.label("back"))), points=tuple(marked),
+                   name=w.label("map_name"))
 
 
 def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:

@@ -386,6 +386,7 @@ class MapPoint:
     code: str
     marks: tuple[MapMark, ...]  # both sides already placed for a bilateral point
     bilateral: bool = True
+    where: str = ""  # the marks in words, for a reader who cannot see the map, e.g. "Back, both sides"
 
 
 @dataclass(frozen=True)
@@ -394,6 +395,7 @@ class BodyMap:
 
     views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front")
     points: tuple[MapPoint, ...]
+    name: str = ""  # what the drawing is, for a reader who cannot see it (the HTML page's text alternative)
 
 
 @dataclass(frozen=True)
