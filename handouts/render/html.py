@@ -157,8 +157,9 @@ class _Page:
         if self.options.for_pdf:  # WeasyPrint tags an <img> as a Figure with its alt text
             import base64
 
-            svg = body_map_svg(block, block.name).replace(' role="img"', "", 1)
-            svg = svg.replace("<svg ", f"<svg ><style>{_SVG_STYLE}</style>", 1).replace("<svg >", "<svg ", 1)
+            svg = str(body_map_svg(block, block.name)).replace(' role="img"', "", 1)
+            head_end = svg.index(">") + 1
+            svg = svg[:head_end] + f"<style>{_SVG_STYLE}</style>" + svg[head_end:]
             data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
             return Markup('<img class="bodymap" src="data:image/svg+xml;base64,{}" alt="{}">').format(data, self.map_alt(block))
         return body_map_svg(block, block.name, described_by)
@@ -186,8 +187,9 @@ class _Page:
 # The figure's colours inside an <img> (the tagged PDF), where the page's CSS cannot reach.
 _SVG_STYLE = (".fig{fill:#F2F2F0;stroke:#4D4D4D;stroke-width:1.2}.fig-detail{fill:none;stroke:#8A8A8A;stroke-width:.8;"
               "stroke-linecap:round}.dot{fill:#B3261E;stroke:#fff;stroke-width:1}.leader{stroke:#B3261E;stroke-width:.8}"
-              ".spot{fill:#B3261E}.num{fill:#fff;font:bold 8.5px sans-serif;text-anchor:middle}"
-              ".view{fill:#404040;font:bold 12px sans-serif;text-anchor:middle}")
+              ".spot{fill:#B3261E}.num{fill:#fff;font-size:8.5px;font-weight:bold;text-anchor:middle}"
+              ".view{fill:#404040;font-size:12px;font-weight:bold;text-anchor:middle}"
+              'text{font-family:"Atkinson Hyperlegible Next","Noto Sans","Droid Sans Fallback",sans-serif}')
 
 
 def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes:
