@@ -56,8 +56,8 @@ def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
                              f'<circle class="spot" cx="{_num(tx)}" cy="{_num(ty)}" r="2"/>')
         for cx, cy, number in placed:
             parts.append(f'<circle class="dot" cx="{_num(cx)}" cy="{_num(cy)}" r="{DOT}"/>'
-                         f'<text class="num" x="{_num(cx)}" y="{_num(cy + 3)}">{number}</text>')
-        parts.append(f'<text class="view" x="{_num(dx + figure.WIDTH / 2)}" y="{_num(figure.HEIGHT + LABEL - 4)}">'
+                         f'<text class="num" x="{_num(cx)}" y="{_num(cy + 3)}" aria-hidden="true">{number}</text>')
+        parts.append(f'<text class="view" x="{_num(dx + figure.WIDTH / 2)}" y="{_num(figure.HEIGHT + LABEL - 4)}" aria-hidden="true">'
                      f"{escape(label)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
