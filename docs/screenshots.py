@@ -9,11 +9,13 @@ from handouts import Output, build_leaflet
 
 CHROMIUM = "/usr/bin/chromium"
 VISIT = {"condition": "hip-pain", "patient": "Jane Doe", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01"}
-SHOTS = [  # (file, lang, width, colour scheme, full page)
-    ("html-phone-en.png", "en", 375, "light", True),
-    ("html-phone-zh-dark.png", "zh", 375, "dark", True),
-    ("html-desktop-en.png", "en", 1100, "light", False),
-    ("html-desktop-es-dark.png", "es", 1100, "dark", False),
+SHOTS = [  # (file, lang, window width, colour scheme, what: the window's top, or one section of the page)
+    ("html-phone-en.png", "en", 375, "light", None),
+    ("html-phone-en-points.png", "en", 375, "light", "#points"),
+    ("html-phone-zh-dark.png", "zh", 375, "dark", None),
+    ("html-phone-zh-dark-points.png", "zh", 375, "dark", "#points"),
+    ("html-desktop-en.png", "en", 1100, "light", "#points"),
+    ("html-desktop-es-dark.png", "es", 1100, "dark", None),
 ]
 
 
@@ -23,11 +25,12 @@ def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM)
-        for name, lang, width, scheme, full in SHOTS:
-            page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        for name, lang, width, scheme, what in SHOTS:
+            page = browser.new_page(viewport={"width": width, "height": 812 if width < 500 else 900}, color_scheme=scheme)
             html = build_leaflet({**VISIT, "lang": lang}, output=Output("html")).pdf.decode("utf-8")
             page.set_content(html)
-            page.screenshot(path=str(out_dir / name), full_page=full)
+            shot = page.locator(what) if what else page
+            shot.screenshot(path=str(out_dir / name))
             page.close()
         browser.close()
 
