@@ -28,7 +28,7 @@ _LAZY = {
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
     "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
     "session_dates": "plan",
-    "Leaflet": "make", "Output": "make", "render": "formats", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
+    "Leaflet": "make", "Output": "make", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
 }
 
@@ -71,6 +71,13 @@ def render_pdf(handout, options=None) -> bytes:
     return render_leaflet(handout, options or RenderOptions())
 
 
+def render_handout(handout, options=None) -> bytes:
+    """Render a composed Handout in options.format (RenderOptions): print PDF, HTML page or tagged PDF/UA bytes."""
+    from .formats import render
+
+    return render(handout, options)
+
+
 def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
                  where: str = "") -> bytes:
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
@@ -97,7 +104,7 @@ __all__ = [
     "Leaflet",
     "Output",
     "format_for",
-    "render",
+    "render_handout",
     "RecordLog",
     "RowFailure",
     "build_leaflet",

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("weasyprint", reason='WeasyPrint is not installed: pip install ".[accessible]"')
 pikepdf = pytest.importorskip("pikepdf", reason='pikepdf is not installed: pip install ".[test]"')
 
-from handouts import compose, load_library, make_visit, render  # noqa: E402
+from handouts import compose, load_library, make_visit, render_handout as render  # noqa: E402
 from handouts.render import RenderOptions  # noqa: E402
 
 LIBRARY = load_library()

@@ -146,7 +146,7 @@ class _Page:
     def heading(self, text: str, wanted: int, **attrs: str) -> Markup:
         level = self.heading_level(wanted)
         extra = Markup("").join(Markup(' {}="{}"').format(k, v) for k, v in attrs.items())
-        return Markup("<h{0}{1}>{2}</h{0}>").format(level, extra, text)
+        return Markup("<h{0}{1}>{2}</h{0}>").format(level, extra, linked(text))
 
     def linked(self, text: str) -> Markup:
         return linked(text)
