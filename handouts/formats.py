@@ -55,6 +55,9 @@ def render_pdf_ua(handout, options) -> bytes:
         import weasyprint
     except ImportError:
         raise OutputError(INSTALL_ACCESSIBLE) from None
+    except OSError as exc:  # installed, but the system's Pango (which it draws text with) is missing
+        raise OutputError(f"--format pdf-ua: WeasyPrint cannot start ({exc}); install Pango, e.g. on Debian or Ubuntu "
+                          "apt-get install libpango-1.0-0 libpangoft2-1.0-0, or use --format html or pdf") from None
     from .render.html import HtmlOptions, render_html
 
     html = render_html(handout, HtmlOptions(large_print=options.large_print, title_name=options.title_name,
