@@ -34,6 +34,15 @@ def content_option(help_text: str):
                         help=help_text)
 
 
+def format_options(command):
+    """--format pdf|html|pdf-ua and --title-name, shared by leaflet and batch."""
+    command = click.option("--title-name", is_flag=True,
+                           help="html, pdf-ua: put the patient's name in the page title (off: titles show in tab bars and histories).")(command)
+    return click.option("--format", "format_", type=click.Choice(["pdf", "html", "pdf-ua"]),
+                        help="pdf to print; html, one page for a patient portal or e-mail; pdf-ua, a tagged PDF "
+                             "(needs the accessible extra) [default: from the -o suffix, else pdf].")(command)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="handouts")
 def main() -> None:
@@ -69,11 +78,12 @@ def main() -> None:
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF (or page).")
+@format_options
 @click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: Path | None, clinic_file: Path | None,
-            record: Path | None, **options: Any) -> None:
+            record: Path | None, format_: str | None, title_name: bool, **options: Any) -> None:
     """Print a take-home leaflet for one patient.
 
     \b
@@ -83,8 +93,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet period-pain --flag pregnant --points SP8,SP10,LR3 -o ann.pdf
       handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
+      handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail
     """
-    from handouts import RecordLog, build_leaflet, read_visit_file
+    from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
     from handouts.output import write_file
     from handouts.record import entry
 
@@ -99,7 +110,8 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         fields.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items() if v not in (None, ())})
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
-        made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
+        made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
+                             output=Output(format_for(out, format_), title_name))
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
         raise _report(exc) from None
@@ -277,7 +289,7 @@ class _NoBar:
               help="Folder for the PDFs (created if missing).")
 @click.option("--name", "pattern", default="{date}-{patient}-{condition}", show_default=True, callback=_check_name,
               help="File name pattern; fields {date} {patient} {condition} {practitioner} {lang} {row}. "
-                   "Made file-name safe; .pdf is added.")
+                   "Made file-name safe; .pdf (.html with --format html) is added.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Make N handouts at once in separate processes [default: one per CPU].")
 @click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
@@ -286,19 +298,21 @@ class _NoBar:
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
+@format_options
 def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bool, record: Path | None,
-          clinic_file: Path | None, content: Path | None) -> None:
+          clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
 
     \b
     Examples:
       handouts batch visits.csv --out-dir today/
       handouts batch visits.yaml --out-dir today/ --jobs 4 --record handouts-record.jsonl
+      handouts batch visits.csv --out-dir portal/ --format html
     """
-    from handouts import BatchOptions, run_batch
+    from handouts import BatchOptions, Output, run_batch
 
     options = BatchOptions(out_dir=out_dir, pattern=pattern, jobs=jobs, force=force, record=record,
-                           content=content, clinic=clinic_file)
+                           content=content, clinic=clinic_file, output=Output(format_ or "pdf", title_name))
     try:
         result = run_batch(visits, options, progress=_progress)
     except HandoutError as exc:

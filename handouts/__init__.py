@@ -28,7 +28,7 @@ _LAZY = {
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
     "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
     "session_dates": "plan",
-    "Leaflet": "make", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
+    "Leaflet": "make", "Output": "make", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
     "build_brochure": "brochure_make", "compose_brochure": "brochure_compose", "BrochureOptions": "render.brochure",
     "preflight": "preflight", "PreflightOptions": "preflight",
@@ -73,6 +73,13 @@ def render_pdf(handout, options=None) -> bytes:
     return render_leaflet(handout, options or RenderOptions())
 
 
+def render_handout(handout, options=None) -> bytes:
+    """Render a composed Handout in options.format (RenderOptions): print PDF, HTML page or tagged PDF/UA bytes."""
+    from .formats import render
+
+    return render(handout, options)
+
+
 def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
                  where: str = "") -> bytes:
     """Load the content, build the visit from plain fields, compose and render: PDF bytes."""
@@ -80,21 +87,26 @@ def make_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, c
 
 
 def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, clinic: str | Path | None = None,
-                  where: str = "") -> Leaflet:
-    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record."""
+                  where: str = "", output=None) -> Leaflet:
+    """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record.
+
+    `output` (an Output) picks the format: pdf (default), html or pdf-ua."""
     from .cache import library as cached_library  # read once per process while no content file changes
-    from .make import make_handout
+    from .make import Output, make_handout
     from .visit import make_visit
 
     library = cached_library(content, clinic)
     visit = make_visit(fields, where)
-    return make_handout(library, visit, where)
+    return make_handout(library, visit, where, output or Output())
 
 
 __all__ = [
     "BatchOptions",
     "BatchResult",
     "Leaflet",
+    "Output",
+    "format_for",
+    "render_handout",
     "RecordLog",
     "RowFailure",
     "build_leaflet",

@@ -15,7 +15,7 @@ from typing import Any, Callable, ContextManager
 from . import names, yamlio
 from .errors import (ContentError, HandoutError, OutputError, SafetyError, UnknownConditionError, UnknownPointError,
                      VisitError)
-from .make import Leaflet, make_handout
+from .make import Leaflet, Output, make_handout
 from .model import Library
 from .output import write_file
 from .record import RecordLog
@@ -245,10 +245,10 @@ def failure(where: str, exc: HandoutError, patient: Any) -> RowFailure:
     return RowFailure(where, name, redact(text, patient))
 
 
-def attempt(library: Library, where: str, visit: Visit) -> Leaflet | RowFailure:
+def attempt(library: Library, where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
     """Compose and render one visit; any error becomes that row's failure, never an exception."""
     try:
-        return make_handout(library, visit, where)
+        return make_handout(library, visit, where, output)
     except HandoutError as exc:
         return failure(where, exc, visit.patient)
     except Exception as exc:  # a bug, not bad input: say so, without its text (it may quote the patient)
@@ -270,6 +270,7 @@ class BatchOptions:
     record: Path | None = None
     content: Path | None = None
     clinic: Path | None = None
+    output: Output = Output()  # the format of every file (and its suffix), and --title-name
 
 
 @dataclass(frozen=True)
@@ -321,8 +322,11 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     """
     from .content import load_library  # the library is read once, here, and handed to every worker
 
+    from .formats import require
+
     path = Path(visits_file)
     pattern = names.check_pattern(options.pattern)
+    require(options.output.format)
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
@@ -341,7 +345,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
         except HandoutError as exc:
             failures[i] = failure(row.where, exc, row.fields.get("patient"))
 
-    targets = _plan_names(rows, visits, library, pattern, out_dir)
+    targets = _plan_names(rows, visits, library, pattern, out_dir, _suffix(options.output.format))
     todo: list[tuple[int, str, Visit]] = []
     for i, visit in visits.items():
         if not options.force and os.path.lexists(targets[i]):
@@ -354,7 +358,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
-        for i, made in _results(library, todo, jobs):
+        for i, made in _results(library, todo, jobs, options.output):
             if isinstance(made, RowFailure):
                 failures[i] = made
             else:
@@ -378,7 +382,14 @@ def _prepare_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pattern: str, out_dir: Path) -> dict[int, Path]:
+def _suffix(fmt: str) -> str:
+    from .formats import SUFFIXES
+
+    return SUFFIXES[fmt]
+
+
+def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pattern: str, out_dir: Path,
+                suffix: str = ".pdf") -> dict[int, Path]:
     """Each valid row's output path, in row order, unique, always directly inside out_dir."""
     from .compose import find_condition
 
@@ -396,7 +407,7 @@ def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pat
     targets = {}
     for i, stem in enumerate(names.unique(stems)):
         if stem is not None:
-            target = out_dir / f"{stem}.pdf"
+            target = out_dir / f"{stem}{suffix}"
             assert target.parent == out_dir and os.sep not in stem and (os.altsep or os.sep) not in stem
             targets[i] = target
     return targets
@@ -423,11 +434,11 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
     return None
 
 
-def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int):
+def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, output: Output = Output()):
     """(row index, Leaflet or RowFailure) for each job, as each finishes; jobs > 1 uses worker processes."""
     if jobs <= 1:
         for i, where, visit in todo:
-            yield i, attempt(library, where, visit)
+            yield i, attempt(library, where, visit, output)
         return
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
@@ -443,7 +454,7 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int):
 
         def top_up() -> None:
             for i, where, visit in rows:
-                pending[pool.submit(_work, where, visit)] = (i, where)
+                pending[pool.submit(_work, where, visit, output)] = (i, where)
                 if len(pending) >= IN_FLIGHT * jobs:
                     break
 
@@ -486,6 +497,6 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _work(where: str, visit: Visit) -> Leaflet | RowFailure:
+def _work(where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
     assert _LIBRARY is not None
-    return attempt(_LIBRARY, where, visit)
+    return attempt(_LIBRARY, where, visit, output)

@@ -279,9 +279,15 @@ def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
         marks = [MapMark(view, x, y)]
         if FIGURES[view].mirror and point.body.bilateral and abs(x - 0.5) > 0.01:
             marks.append(MapMark(view, round(1 - x, 4), y))
-        marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral))
-    views = tuple((v, w.label(v if v in ("front", "back") else f"map_{v}")) for v in view_order(chosen.values()))
-    return BodyMap(views=views, points=tuple(marked), caption=w.label("map_caption") if marked else "")
+        where = _view_label(w, view) + (f", {w.label('map_both_sides')}" if len(marks) > 1 else "")
+        marked.append(MapPoint(n, point.code, tuple(marks), point.body.bilateral, where))
+    views = tuple((v, _view_label(w, v)) for v in view_order(chosen.values()))
+    return BodyMap(views=views, points=tuple(marked), caption=w.label("map_caption") if marked else "",
+                   name=w.label("map_name"))
+
+
+def _view_label(w: _Writer, view: str) -> str:
+    return w.label(view if view in ("front", "back") else f"map_{view}")
 
 
 def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:

@@ -463,6 +463,7 @@ class MapPoint:
     code: str
     marks: tuple[MapMark, ...]  # both sides already placed for a bilateral point
     bilateral: bool = True
+    where: str = ""  # the marks in words, for a reader who cannot see the map, e.g. "Back, both sides"
 
 
 @dataclass(frozen=True)
@@ -472,6 +473,7 @@ class BodyMap:
     views: tuple[tuple[str, str], ...]  # (view, label), e.g. ("front", "Front"); only views with a point on them
     points: tuple[MapPoint, ...]
     caption: str = ""  # what the dots and numbers mean
+    name: str = ""  # what the drawing is, for a reader who cannot see it (the HTML page's text alternative)
 
 
 @dataclass(frozen=True)

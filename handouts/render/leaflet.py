@@ -24,6 +24,8 @@ class RenderOptions:
 
     page_size: str = "letter"
     large_print: bool = False
+    format: str = "pdf"  # pdf | html | pdf-ua (handouts.formats.render picks the renderer)
+    title_name: str = ""  # html and pdf-ua: the patient's name in the page title (only with --title-name)
 
 
 def _numbered_canvas(handout: Handout, style: Style):

@@ -1,0 +1,152 @@
+"""The HTML leaflet in a real browser (Debian's chromium through Playwright) with axe-core's WCAG 2.1 A and AA rules.
+
+Needs /usr/bin/chromium (apt-get install chromium), Playwright for Python (pip install ".[test]"; never
+`playwright install`: the system browser is used) and axe-core (npm ci in tests/js). .ci/run installs all three.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from handouts import compose, load_library, make_visit
+from handouts.model import LANGS, Heading
+from handouts.render.html import HtmlOptions, render_html
+
+CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
+AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install \".[test]\"")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM}: apt-get install chromium "
+                                                      "(or set HANDOUTS_CHROMIUM to a Chromium binary)"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci` in tests/js"),
+]
+
+LIBRARY = load_library()
+CONDITIONS = sorted(LIBRARY.conditions)
+# The fullest sheet: a note, a caution flag (adds a headed "for you" part), suggested dates and the tracker.
+VISIT = {"patient": "Ana Ruiz", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01", "start": "2026-12-03",
+         "tracker": True, "note": "Drink some water today.", "flags": ["anticoagulants"]}
+
+
+@lru_cache(maxsize=None)
+def handout(cid: str, lang: str):
+    return compose(LIBRARY, make_visit({**VISIT, "condition": cid, "lang": lang}))
+
+
+def page_html(cid: str, lang: str, large: bool) -> str:
+    return render_html(handout(cid, lang), HtmlOptions(large_print=large)).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def page():
+    """One browser and one tab for the whole file; each test loads its page into it."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        # bypass_csp: the page's own CSP forbids every script, axe's included
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 800})
+        tab = context.new_page()
+        yield tab
+        browser.close()
+
+
+def load(page, html: str, width: int = 1024, scheme: str = "light") -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.emulate_media(color_scheme=scheme, media="screen")
+    page.set_content(html)
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return result.violations.map(v => ({id: v.id, help: v.help,
+                                             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""", WCAG)
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling).
+
+    Only a wide grid to fill in (the session tracker) may scroll, inside its own focusable region;
+    anything else that sticks out of the window counts."""
+    return page.evaluate("""() => {
+        const root = document.documentElement, width = root.clientWidth;
+        const out = [...document.body.querySelectorAll('*')].filter(e => !e.closest('.table-wrap.scroll'))
+            .map(e => e.getBoundingClientRect().right - width);
+        return Math.max(root.scrollWidth - width, ...out.map(Math.ceil));
+    }""")
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["default", "large-print"])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("cid", CONDITIONS)
+def test_no_axe_violations_and_no_sideways_scroll(page, cid, lang, large):
+    load(page, page_html(cid, lang, large))
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})  # WCAG 1.4.10: reflow at 320 CSS pixels
+    assert overflow(page) <= 0
+    if not large:  # WCAG 1.4.4: the browser's text size setting at 200 %, in a 1280-px window
+        page.set_viewport_size({"width": 1280, "height": 800})
+        cdp = page.context.new_cdp_session(page)
+        try:
+            cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+            assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+            assert overflow(page) <= 0
+        finally:
+            cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16, "fixed": 13}})
+            cdp.detach()
+
+
+@pytest.mark.parametrize("cid, lang", [("hip-pain", "en"), ("migraine", "es"), ("insomnia", "zh")])
+def test_dark_mode_has_no_axe_violations(page, cid, lang):
+    load(page, page_html(cid, lang, False), scheme="dark")
+    assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_image_has_an_accessible_name(page, lang):
+    load(page, page_html("knee-osteoarthritis", lang, False))
+    drawings = page.locator("svg, img:not([alt=''])")
+    count = drawings.count()
+    assert count >= 2  # the body map and the booking code
+    snapshot = page.locator("body").aria_snapshot()
+    named = re.findall(r'\bimg "([^"]+)"', snapshot)
+    assert len(named) == count, snapshot
+    assert all(len(name) > 10 for name in named)
+    # the map's description lists each point (number, code) and where it is marked
+    described = page.locator("svg.bodymap").evaluate(
+        "svg => document.getElementById(svg.getAttribute('aria-describedby')).innerText")
+    for row in handout("knee-osteoarthritis", lang).sections[2].blocks[-1].rows:
+        assert f"{row.number}. {row.code}" in described
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_heading_outline_matches_the_sections(page, lang):
+    made = handout("hip-pain", lang)
+    load(page, page_html("hip-pain", lang, False))
+    headings = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => [+h.tagName[1], h.innerText])")
+    levels = [level for level, _ in headings]
+    assert levels.count(1) == 1 and levels[0] == 1 and headings[0][1] == made.title
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), headings  # no skipped level
+    expected_h2 = [s.title for s in made.sections if s.title]
+    expected_h2 += [b.text for s in made.sections if not s.title for b in s.blocks if isinstance(b, Heading) and b.level == 2]
+    assert sorted(text for level, text in headings if level == 2) == sorted(expected_h2)
+    # every headed region is named by its own heading
+    regions = page.evaluate("""() => [...document.querySelectorAll('section')].map(s =>
+        [document.getElementById(s.getAttribute('aria-labelledby'))?.innerText ?? null,
+         s.querySelector('h2,h3,h4')?.innerText ?? null])""")
+    assert regions and all(name is not None and name == first for name, first in regions), regions
+    urgent = page.get_by_role("region", name=next(b.title for b in made.sections[4].blocks if hasattr(b, "parts")))
+    assert urgent.count() == 1 and urgent.get_by_role("listitem").count() >= 3
+    assert page.locator("html").get_attribute("lang") == {"en": "en", "es": "es", "zh": "zh-Hans"}[lang]
+    assert page.locator('[lang="zh-Latn-pinyin"]').count() >= 2
