@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -57,17 +58,40 @@ def content_roots(override: str | os.PathLike | None = None) -> list[Path]:
     return roots
 
 
-def _entries(roots: list[Path]) -> dict[str, list[_Entry]]:
-    """Every YAML file under each root, by relative path, bundled first."""
+def _entries(roots: list[Path], problems: list[str] | None = None) -> dict[str, list[_Entry]]:
+    """Every YAML file under each root, by relative path, bundled first.
+
+    A content file is a regular file inside its folder: a link that leads outside the folder (say to
+    /etc/shadow) or to something that is not a regular file is a problem, never read.
+    """
     found: dict[str, list[_Entry]] = {}
     for i, root in enumerate(roots):
+        real_root = root.resolve()
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
+            if path.suffix in (".yaml", ".yml") and not path.is_dir():
+                problem = _not_ours(path, real_root)
+                if problem:
+                    if problems is not None:
+                        problems.append(f"{path}: {problem}")
+                    continue
                 rel = path.relative_to(root).as_posix()
                 if rel.endswith(".yml"):
                     rel = rel[:-4] + ".yaml"
                 found.setdefault(rel, []).append(_Entry(rel, path, root, i == 0))
     return found
+
+
+def _not_ours(path: Path, real_root: Path) -> str | None:
+    """Why a content file may not be read (a link out of the folder, not a regular file), or None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken or looping link; replace it with the file itself"
+    if not real.is_relative_to(real_root):
+        return "is a link to a file outside the content folder; copy the file into the folder instead"
+    if not stat.S_ISREG(real.stat().st_mode):
+        return "is not a regular file; replace it with a YAML file"
+    return None
 
 
 def _label(entry: _Entry) -> str:
@@ -117,7 +141,7 @@ class _Loader:
         self.problems: list[str] = []
         self.files: dict[str, SourceFile] = {}
         self.documents: list[yamlio.Document] = []
-        self.entries = _entries(roots)
+        self.entries = _entries(roots, self.problems)
         for rel, versions in self.entries.items():
             for a, b in zip(versions, versions[1:]):
                 if a.root == b.root:

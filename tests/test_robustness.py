@@ -1,0 +1,109 @@
+"""Issue 14: nothing lost, nothing leaked. Full disks, kills, hostile files, and names in messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from handouts import yamlio
+from handouts.errors import ContentError
+
+CONDITION = (REPO / "content" / "conditions" / "hip-pain.yaml").read_text(encoding="utf-8")
+
+
+# ---- 6. YAML bombs -------------------------------------------------------------------------
+
+
+def test_single_value_aliases_are_refused_naming_the_line():
+    text = "note: &a " + "y" * 100 + "\npoints: [" + ", ".join(["*a"] * 30000) + "]\n"
+    with pytest.raises(ContentError) as caught:
+        yamlio.parse(text, "conditions/x.yaml")
+    assert caught.value.problems == ["conditions/x.yaml:2: aliases (*name) are not allowed (write each value out in full); fix the YAML there"]
+
+
+def test_an_aliased_key_is_refused():
+    with pytest.raises(ContentError, match="aliases"):
+        yamlio.parse("a: &x foo\n*x : bar\n", "x.yaml")
+
+
+def test_an_anchor_without_alias_is_harmless():
+    assert yamlio.parse("a: &x foo\nb: 1\n", "x.yaml").data == {"a": "foo", "b": 1}
+
+
+@pytest.mark.parametrize("depth", [41, 500, 999, 5000])
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_deep_nesting_is_a_clean_error_not_a_recursion_error(depth, shape):
+    text = "a: " + "[" * depth + "]" * depth if shape == "flow" else "".join("  " * i + f"k{i}:\n" for i in range(depth))
+    with pytest.raises(ContentError) as caught:
+        yamlio.parse(text, "x.yaml")
+    assert "nest" in caught.value.problems[0] and caught.value.problems[0].startswith("x.yaml:")
+
+
+def test_reasonable_nesting_still_reads():
+    text = "a: " + "[" * 30 + "1" + "]" * 30
+    assert yamlio.parse(text, "x.yaml").data["a"] is not None
+
+
+def test_an_oversized_content_file_is_refused(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (yamlio.MAX_BYTES + 1), encoding="utf-8")
+    with pytest.raises(ContentError, match="more than the 2,000,000"):
+        yamlio.read(big, "big.yaml")
+
+
+def test_alias_bomb_in_a_clinic_condition_fails_check_fast(run, tmp_path):
+    own = tmp_path / "own" / "conditions"
+    own.mkdir(parents=True)
+    (own / "bomb.yaml").write_text(CONDITION.replace("title:", "junk: &a " + "y" * 4000 + "\nxs: [" + ", ".join(["*a"] * 20000) + "]\ntitle:", 1),
+                                   encoding="utf-8")
+    result = run("check", "--content", tmp_path / "own")
+    assert result.exit_code == 1
+    assert "bomb.yaml" in result.output and "aliases (*name) are not allowed" in result.output
+    assert "Traceback" not in result.output
+
+
+# ---- 5. symlinked content files ------------------------------------------------------------
+
+
+SECRET = "root:$6$secrethash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
+
+def test_a_link_out_of_the_content_folder_is_refused_and_never_quoted(run, tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET, encoding="utf-8")
+    own = tmp_path / "own"
+    (own / "conditions").mkdir(parents=True)
+    (own / "conditions" / "x.yaml").symlink_to(secret)
+    (own / "conditions" / "up.yaml").symlink_to(Path("..") / ".." / "shadow")
+    (own / "conditions" / "gone.yaml").symlink_to(tmp_path / "nowhere")
+    for args in (["check"], ["leaflet", "hip-pain", "-o", tmp_path / "a.pdf"]):
+        result = run(*args, "--content", own)
+        assert result.exit_code == 1, result.output
+        assert "secrethash" not in result.output and "daemon" not in result.output
+        assert "conditions/x.yaml: " in result.output and "outside the content folder" in result.output
+        assert "conditions/up.yaml: " in result.output
+        assert "conditions/gone.yaml: " in result.output and "broken" in result.output
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_fifo_content_file_is_refused_not_read(run, tmp_path):
+    own = tmp_path / "own"
+    (own / "conditions").mkdir(parents=True)
+    os.mkfifo(own / "conditions" / "f.yaml")  # reading it would block for ever
+    result = run("check", "--content", own)
+    assert result.exit_code == 1 and "f.yaml" in result.output and "not a regular file" in result.output
+
+
+def test_a_link_inside_the_content_folder_is_fine(leaflet, tmp_path):
+    own = tmp_path / "own"
+    (own / "conditions").mkdir(parents=True)
+    (own / "shared.yaml").write_text(CONDITION, encoding="utf-8")
+    (own / "conditions" / "hips.yaml").symlink_to(Path("..") / "shared.yaml")
+    _, pages = leaflet("hips", "--content", own)
+    assert any("hip" in p.lower() for p in pages)
