@@ -106,11 +106,15 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
     delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
+    spans: list[tuple[int, int]] = []  # the physical lines (first, last) of each record
     try:
         for cells in reader:
+            spans.append((spans[-1][1] + 1 if spans else 1, reader.line_num))
             records.append(cells)
     except csv.Error as exc:
         raise VisitError(f"{label}: line {reader.line_num}: {exc}; check the quotes on that line") from None
+    if records:
+        _check_quotes(text, records, spans, delimiter, label)
 
     header_at = next((i for i, cells in enumerate(records) if any(c.strip() for c in cells)), None)
     if header_at is None:
@@ -147,6 +151,62 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
                 problem = (f"column {_letter(i)}", "has a value but no header; add the header or delete the value")
         rows.append(Row(where, data, problem))
     return rows
+
+
+_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_SLUG = re.compile(r"\s*[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*\s*$")
+
+
+def _check_quotes(text: str, records: list[list[str]], spans: list[tuple[int, int]], delimiter: str, label: str) -> None:
+    """A stray quote must not swallow rows: refuse a quote never closed, or one whose cell runs over lines that look like rows.
+
+    A quoted cell with line breaks (a note typed over several lines) is fine; a cell whose inner lines
+    have a whole row's cells, with a date (or a condition id) in the right column, is a stray quote.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    header = next((cells for cells in records if any(c.strip() for c in cells)), [])
+    names = [column_name(c) if c.strip() else None for c in header]
+    width = sum(1 for n in names if n)
+    key, pattern = (names.index("date"), _DATE) if "date" in names else (names.index("condition"), _SLUG) if "condition" in names else (None, None)
+    for first, last in spans:
+        if first == last and last < len(lines):
+            continue
+        opened, inside, swallowed = first, False, []
+        for number in range(first, last + 1):
+            line = lines[number - 1]
+            if inside:
+                cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+                if len(cells) >= width and key is not None and key < len(cells) and pattern.match(cells[key]):
+                    swallowed.append(number)
+            before = inside
+            inside = _ends_inside_quote(line, delimiter, inside)
+            if inside and not before:
+                opened = number
+        if inside:
+            raise VisitError(f"{label}: line {opened}: a quote (\") opens here and is never closed, so the rest of the file "
+                             "would be read as one cell; remove the stray quote or add the closing one")
+        if swallowed:
+            rows = f"line {swallowed[0]}" if len(swallowed) == 1 else f"lines {swallowed[0]}-{swallowed[-1]}"
+            raise VisitError(f"{label}: line {opened}: a quote (\") opens here and closes only on line {last}, so the visits on "
+                             f"{rows} would be read as part of one cell; remove the stray quote or close it on line {opened}")
+
+
+def _ends_inside_quote(line: str, delimiter: str, inside: bool) -> bool:
+    """Whether a physical line ends inside a quoted cell, as csv reads it (a quote opens a cell only at its start)."""
+    start, i = not inside, 0
+    while i < len(line):
+        ch = line[i]
+        if inside:
+            if ch == '"':
+                if line[i + 1:i + 2] == '"':
+                    i += 1  # a doubled quote is a literal one
+                else:
+                    inside = False
+        elif ch == '"' and start:
+            inside = True
+        start = not inside and ch == delimiter
+        i += 1
+    return inside
 
 
 def read_yaml(path: Path, label: str | None = None) -> list[Row]:

@@ -107,3 +107,54 @@ def test_a_link_inside_the_content_folder_is_fine(leaflet, tmp_path):
     (own / "conditions" / "hips.yaml").symlink_to(Path("..") / "shared.yaml")
     _, pages = leaflet("hips", "--content", own)
     assert any("hip" in p.lower() for p in pages)
+
+
+# ---- 3. a stray quote in a CSV -------------------------------------------------------------
+
+
+def _batch(run, visits: Path, out: Path, *args):
+    result = run("batch", visits, "--out-dir", out, "--jobs", "1", *args)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_line(run, tmp_path):
+    visits = tmp_path / "q.csv"
+    visits.write_text('date,patient,condition\n2026-12-01,"Ann Lee,hip-pain\n2026-12-01,Bo Wu,insomnia\n2026-12-01,Cy Ng,stress\n')
+    result = _batch(run, visits, tmp_path / "q")
+    assert result.exit_code == 1
+    assert f"{visits}: line 2: a quote (\") opens here and is never closed" in result.output
+    assert "Ann" not in result.output and "Bo Wu" not in result.output
+    assert not (tmp_path / "q").exists()  # refused before anything was made
+
+
+def test_an_unclosed_quote_on_the_last_line_is_an_error(run, tmp_path):
+    visits = tmp_path / "q.csv"
+    visits.write_text('date,patient,condition\n2026-12-01,Bo Wu,insomnia\n2026-12-01,"Ann Lee,hip-pain')
+    result = _batch(run, visits, tmp_path / "q")
+    assert result.exit_code == 1 and "line 3: a quote" in result.output
+
+
+def test_a_quote_that_swallows_rows_before_closing_is_an_error(run, tmp_path):
+    visits = tmp_path / "q.csv"
+    visits.write_text('date,patient,condition\n2026-12-01,Di Fox,stress\n2026-12-01,"Ann Lee,hip-pain\n'
+                      '2026-12-01,Bo Wu,insomnia\n2026-12-01,Cy Ng",stress\n2026-12-01,Ed,stress\n')
+    result = _batch(run, visits, tmp_path / "q")
+    assert result.exit_code == 1
+    assert "line 3: a quote (\") opens here and closes only on line 5, so the visits on lines 4-5" in result.output
+
+
+def test_a_multi_line_note_with_commas_is_still_one_cell(run, tmp_path):
+    visits = tmp_path / "q.csv"
+    visits.write_text('date,patient,condition,note\r\n2026-12-01,Ann Lee,hip-pain,"Rest, drink water, sleep.\r\n'
+                      'Walk daily, gently, ""slowly"".\r\nSee you soon"\r\n2026-12-01,Bo Wu,insomnia,\r\n')
+    result = _batch(run, visits, tmp_path / "q", "--name", "{row}")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == ["2.pdf", "5.pdf"]
+
+
+def test_a_literal_quote_inside_a_cell_is_not_a_stray_quote(run, tmp_path):
+    visits = tmp_path / "q.csv"
+    visits.write_text('date,patient,condition\n2026-12-01,Jane "JJ Doe,hip-pain')
+    result = _batch(run, visits, tmp_path / "q", "--name", "{row}")
+    assert result.exit_code == 0, result.output
