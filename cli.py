@@ -102,7 +102,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
-        raise _report(exc) from None
+        from handouts.batch import redact  # the name may come back in any field's message: mask it
+
+        raise _Fail(redact(str(exc), fields.get("patient") or options.get("patient"))) from None
     if log is not None:
         try:
             log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))

@@ -274,12 +274,19 @@ def _option_field(option: str) -> str | None:
 
 
 def redact(text: str, patient: Any) -> str:
-    """`text` with the patient's name and each word of it replaced: names never reach a message."""
+    """`text` with the patient's name and each word of it replaced, in any case: names never reach a message.
+
+    The name may turn up anywhere (typed into the flags or points column, quoted back by any field's error).
+    """
+    if isinstance(patient, (int, float)) and not isinstance(patient, bool):
+        patient = str(patient)
     if not isinstance(patient, str) or not patient.strip():
         return text
-    words = {patient.strip(), *patient.split()}
+    from .text import clean
+
+    words = {patient.strip(), *patient.split(), clean(patient), *clean(patient).split()}
     for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
-        text = re.sub(r"(?<!\w)" + re.escape(word) + r"(?!\w)", "[patient]", text)
+        text = re.sub(r"(?<!\w)" + re.escape(word) + r"(?!\w)", "[patient]", text, flags=re.IGNORECASE)
     return text
 
 

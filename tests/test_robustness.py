@@ -158,3 +158,39 @@ def test_a_literal_quote_inside_a_cell_is_not_a_stray_quote(run, tmp_path):
     visits.write_text('date,patient,condition\n2026-12-01,Jane "JJ Doe,hip-pain')
     result = _batch(run, visits, tmp_path / "q", "--name", "{row}")
     assert result.exit_code == 0, result.output
+
+
+# ---- 10. patient names in messages ---------------------------------------------------------
+
+
+def test_a_name_in_any_column_and_case_is_masked_in_batch_messages(run, tmp_path):
+    visits = tmp_path / "m.csv"
+    visits.write_text("date,patient,condition,flags,points,plan\n"
+                      "2026-12-01,Ann Lee,hip-pain,ann lee,,\n"
+                      "2026-12-01,Bo Wu,hip-pain,,BO-WU,\n"
+                      "2026-12-01,Cy Ng,hip-pain,,,cy ng x2\n")
+    result = _batch(run, visits, tmp_path / "m", "--name", "{row}")
+    assert result.exit_code == 1
+    lowered = result.output.lower()
+    for word in ("ann", "lee", "bo", "wu", "cy", "ng"):
+        assert f"'{word}" not in lowered and f" {word}" not in lowered and f"-{word}" not in lowered, result.output
+    assert "row 2 (flags): unknown flag '[patient]'" in result.output
+    assert "row 3 (points): unknown point '[patient]-[patient]'" in result.output
+    assert "row 4 (plan): \"[patient] x2\"" in result.output
+
+
+def test_a_yaml_batch_masks_the_name_typed_into_the_flags(run, tmp_path):
+    visits = tmp_path / "m.yaml"
+    visits.write_text("- condition: hip-pain\n  patient: Dana Smith\n  flags: [DANA]\n")
+    result = _batch(run, visits, tmp_path / "m")
+    assert result.exit_code == 1 and "DANA" not in result.output and "[patient]" in result.output
+
+
+def test_a_name_is_masked_in_leaflet_messages(run, tmp_path):
+    result = run("leaflet", "hip-pain", "--patient", "Ann Lee", "--flag", "ANN LEE", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "ann" not in result.output.lower().split("'")[1]
+    assert "unknown flag '[patient]'" in result.output
+    visit = tmp_path / "v.yaml"
+    visit.write_text("condition: hip-pain\npatient: Eve Park\npoints: [eve]\n")
+    result = run("leaflet", "--visit", visit, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "eve" not in result.output.lower() and "[patient]" in result.output
