@@ -221,9 +221,11 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
         click.echo("  ".join([*cells, row[-1]]).rstrip())
 
 
-def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _check_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from handouts.names import PatternError, check_pattern
 
+    if value is None:
+        return None  # the clinic profile's batch_name, else the built-in default
     try:
         return check_pattern(value)
     except PatternError as exc:
@@ -246,9 +248,10 @@ class _NoBar:
 @click.argument("visits", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (created if missing).")
-@click.option("--name", "pattern", default="{date}-{patient}-{condition}", show_default=True, callback=_check_name,
+@click.option("--name", "pattern", callback=_check_name,
               help="File name pattern; fields {date} {patient} {condition} {practitioner} {lang} {row}. "
-                   "Made file-name safe; .pdf is added.")
+                   "Made file-name safe; .pdf is added. [default: batch_name in clinic.yaml, else "
+                   "{date}-{patient}-{condition}]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Make N handouts at once in separate processes [default: one per CPU].")
 @click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
@@ -257,7 +260,7 @@ class _NoBar:
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
-def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bool, record: Path | None,
+def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, force: bool, record: Path | None,
           clinic_file: Path | None, content: Path | None) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
 

@@ -331,7 +331,7 @@ class BatchOptions:
     """How to run a batch; shared by the CLI and the API."""
 
     out_dir: Path
-    pattern: str = names.DEFAULT_PATTERN
+    pattern: str | None = None  # None: the clinic profile's batch_name, else names.DEFAULT_PATTERN
     jobs: int | None = None  # None: one per CPU
     force: bool = False
     record: Path | None = None
@@ -389,11 +389,13 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     from .content import load_library  # the library is read once, here, and handed to every worker
 
     path = Path(visits_file)
-    pattern = names.check_pattern(options.pattern)
+    if options.pattern is not None:
+        names.check_pattern(options.pattern)
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
     library = load_library(options.content, clinic=options.clinic)
+    pattern = names.check_pattern(options.pattern or library.clinic.batch_name or names.DEFAULT_PATTERN)
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
 

@@ -228,6 +228,8 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     labels = loader.one("labels.yaml", Labels)
     rules = loader.one("rules.yaml", Rules)
     logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
+    if clinic is not None and clinic.batch_name is not None:
+        _check_batch_name(clinic.batch_name, loader)
 
     sections: dict[str, Section] = {}
     for rel in loader.folder("sections"):
@@ -297,6 +299,19 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
                                             aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
+
+
+def _check_batch_name(pattern: str, loader: _Loader) -> None:
+    """clinic.yaml's batch_name is a --name pattern: the same fields and rules."""
+    from .names import PatternError, check_pattern
+
+    try:
+        check_pattern(pattern)
+    except PatternError as exc:
+        entry = loader.winner("clinic.yaml")
+        doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+        where = doc.at(("batch_name",)) if doc else "clinic.yaml"
+        loader.problems.append(f"{where}: batch_name: {str(exc).removeprefix('--name: ')}")
 
 
 MAX_LOGO_BYTES = 5_000_000

@@ -169,6 +169,7 @@ class Clinic(Frozen):
     emergency_number: Str = "911"
     practitioners: tuple[Str, ...] = ()
     logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
+    batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
 
 
 class Labels(Frozen):

@@ -194,3 +194,57 @@ def test_a_name_is_masked_in_leaflet_messages(run, tmp_path):
     visit.write_text("condition: hip-pain\npatient: Eve Park\npoints: [eve]\n")
     result = run("leaflet", "--visit", visit, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 1 and "eve" not in result.output.lower() and "[patient]" in result.output
+
+
+# ---- 11. the clinic profile's default file-name pattern ------------------------------------
+
+
+CLINIC = (REPO / "content" / "clinic.yaml").read_text(encoding="utf-8")
+
+
+def _clinic_with(tmp_path: Path, pattern: str) -> Path:
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(CLINIC.replace('batch_name: "{date}-{patient}-{condition}"', f'batch_name: "{pattern}"'), encoding="utf-8")
+    assert f'batch_name: "{pattern}"' in clinic.read_text()
+    return clinic
+
+
+def _two_visits(tmp_path: Path) -> Path:
+    visits = tmp_path / "v.csv"
+    visits.write_text("date,patient,condition\n2026-12-01,Ann Lee,hip-pain\n2026-12-01,Bo Wu,insomnia\n")
+    return visits
+
+
+def test_the_clinic_profile_sets_the_batch_file_names(run, tmp_path):
+    clinic = _clinic_with(tmp_path, "{date}-{row}-{condition}")
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "out", "--clinic", clinic)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2026-12-01-2-hip-pain.pdf", "2026-12-01-3-insomnia.pdf"]
+
+
+def test_the_clinic_profile_in_a_content_folder_sets_the_names_and_name_wins(run, tmp_path):
+    (tmp_path / "own").mkdir()
+    _clinic_with(tmp_path / "own", "{row}-{lang}")
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "a", "--content", tmp_path / "own")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["2-en.pdf", "3-en.pdf"]
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "b", "--content", tmp_path / "own", "--name", "{condition}-{row}")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["hip-pain-2.pdf", "insomnia-3.pdf"]
+
+
+def test_the_shipped_default_is_unchanged(run, tmp_path):
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2026-12-01-Ann-Lee-hip-pain.pdf", "2026-12-01-Bo-Wu-insomnia.pdf"]
+
+
+def test_a_bad_batch_name_fails_check_naming_the_line(run, tmp_path):
+    (tmp_path / "own").mkdir()
+    clinic = _clinic_with(tmp_path / "own", "{date}-{nope}")
+    line = next(i for i, text in enumerate(clinic.read_text().splitlines(), 1) if text.startswith("batch_name"))
+    result = run("check", "--content", tmp_path / "own")
+    assert result.exit_code == 1
+    assert f"clinic.yaml:{line}: error: batch_name: {{nope}} is not a field; the fields are" in result.output
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "out", "--content", tmp_path / "own")
+    assert result.exit_code == 1 and "batch_name: {nope} is not a field" in result.output
