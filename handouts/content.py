@@ -230,6 +230,10 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
     if clinic is not None and clinic.batch_name is not None:
         _check_batch_name(clinic.batch_name, loader)
+    if clinic is not None and clinic.booking_url and len(clinic.booking_url.encode("utf-8")) > MAX_BOOKING_URL_BYTES:
+        loader.problems.append(f"{_clinic_at(loader, 'booking_url')}: booking_url: is {len(clinic.booking_url.encode('utf-8')):,} bytes "
+                               f"long; the booking QR code (error correction M, at its largest size) holds at most "
+                               f"{MAX_BOOKING_URL_BYTES:,}; give a shorter address, e.g. the booking page itself")
 
     sections: dict[str, Section] = {}
     for rel in loader.folder("sections"):
@@ -301,6 +305,18 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
 
 
+# The renderer's QR code (ReportLab, error correction level M, byte mode) holds at most this many bytes
+# at its largest version (40); tests/test_robustness.py checks the number against ReportLab.
+MAX_BOOKING_URL_BYTES = 2213
+
+
+def _clinic_at(loader: _Loader, key: str) -> str:
+    """`clinic.yaml:LINE` of a clinic field, for messages."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    return doc.at((key,)) if doc else "clinic.yaml"
+
+
 def _check_batch_name(pattern: str, loader: _Loader) -> None:
     """clinic.yaml's batch_name is a --name pattern: the same fields and rules."""
     from .names import PatternError, check_pattern
@@ -308,10 +324,7 @@ def _check_batch_name(pattern: str, loader: _Loader) -> None:
     try:
         check_pattern(pattern)
     except PatternError as exc:
-        entry = loader.winner("clinic.yaml")
-        doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
-        where = doc.at(("batch_name",)) if doc else "clinic.yaml"
-        loader.problems.append(f"{where}: batch_name: {str(exc).removeprefix('--name: ')}")
+        loader.problems.append(f"{_clinic_at(loader, 'batch_name')}: batch_name: {str(exc).removeprefix('--name: ')}")
 
 
 MAX_LOGO_BYTES = 5_000_000

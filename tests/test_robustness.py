@@ -248,3 +248,48 @@ def test_a_bad_batch_name_fails_check_naming_the_line(run, tmp_path):
     assert f"clinic.yaml:{line}: error: batch_name: {{nope}} is not a field; the fields are" in result.output
     result = _batch(run, _two_visits(tmp_path), tmp_path / "out", "--content", tmp_path / "own")
     assert result.exit_code == 1 and "batch_name: {nope} is not a field" in result.output
+
+
+# ---- 9. a booking address longer than a QR code holds --------------------------------------
+
+
+def test_the_limit_is_what_the_renderers_qr_code_holds():
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from handouts.content import MAX_BOOKING_URL_BYTES
+    from handouts.render.plan import qr_drawing
+
+    url = "https://clinic.example/book?" + "a" * (MAX_BOOKING_URL_BYTES - 28)
+    assert len(url.encode()) == MAX_BOOKING_URL_BYTES
+    assert qr_drawing(url, 60).count > 170  # the largest versions (ReportLab stops at 2,213 bytes with level M)
+    with pytest.raises(Exception, match="overflow"):
+        QrCodeWidget(url + "a", barLevel="M").qr.make()
+
+
+def test_a_too_long_booking_url_fails_check_and_the_leaflet_and_batch_cleanly(run, tmp_path):
+    from handouts.content import MAX_BOOKING_URL_BYTES
+
+    (tmp_path / "own").mkdir()
+    clinic = tmp_path / "own" / "clinic.yaml"
+    url = "https://clinic.example/book?" + "a" * 2200
+    clinic.write_text(CLINIC.replace("booking_url: https://clifton-acupuncture.example/book", f"booking_url: {url}"), encoding="utf-8")
+    line = next(i for i, text in enumerate(clinic.read_text().splitlines(), 1) if text.startswith("booking_url"))
+    expected = f"clinic.yaml:{line}: "
+    result = run("check", "--content", tmp_path / "own")
+    assert result.exit_code == 1 and expected + "error: booking_url: is 2,228 bytes long" in result.output
+    assert f"holds at most {MAX_BOOKING_URL_BYTES:,}" in result.output
+    result = run("leaflet", "hip-pain", "--content", tmp_path / "own", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "booking_url: is 2,228 bytes long" in result.output and "Traceback" not in result.output
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "out", "--content", tmp_path / "own")
+    assert result.exit_code == 1 and "booking_url" in result.output and "internal error" not in result.output
+
+
+def test_a_booking_url_at_the_limit_prints(leaflet, tmp_path):
+    from handouts.content import MAX_BOOKING_URL_BYTES
+
+    (tmp_path / "own").mkdir()
+    url = "https://clinic.example/book?" + "a" * (MAX_BOOKING_URL_BYTES - 28)
+    (tmp_path / "own" / "clinic.yaml").write_text(
+        CLINIC.replace("booking_url: https://clifton-acupuncture.example/book", f"booking_url: {url}"), encoding="utf-8")
+    out, pages = leaflet("hip-pain", "--content", tmp_path / "own")
+    assert out.stat().st_size > 0
