@@ -177,7 +177,12 @@ def _check_templates(report: Report, documents: list[Document], library) -> None
     from .errors import ContentError
     from .text import fill
 
-    context = {"clinic": library.clinic.model_dump(), "condition": "Condition", "practitioner": "Practitioner"}
+    from .visit import MAX_NAME
+
+    # The longest values a visit may bring, so that a template whose work grows with them fails here, not in a leaflet.
+    longest = max((t for c in library.conditions.values() for t in c.title.values()), key=len,
+                  default="Condition")
+    context = {"clinic": library.clinic.model_dump(), "condition": longest, "practitioner": "P" * MAX_NAME}
     for doc in documents:
         for path, texts in _texts(doc.data):
             for lang, text in texts.items():

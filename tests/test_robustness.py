@@ -293,3 +293,60 @@ def test_a_booking_url_at_the_limit_prints(leaflet, tmp_path):
         CLINIC.replace("booking_url: https://clifton-acupuncture.example/book", f"booking_url: {url}"), encoding="utf-8")
     out, pages = leaflet("hip-pain", "--content", tmp_path / "own")
     assert out.stat().st_size > 0
+
+
+# ---- 8. templates that would hang a leaflet ------------------------------------------------
+
+
+HEAVY_TEMPLATES = [
+    ('{{ "x" * 100000000 }}', "multiplies a text"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", "range() of 100,000 items"),
+    ("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", "more than 100,000 steps"),
+    ("{% for i in range(1000) %}{{ clinic.name }}{{ clinic.phone }}{{ clinic.name }}{% endfor %}", "more than 10,000"),
+    ("{% for a in practitioner %}{% for b in practitioner %}{% for c in practitioner %}{% for d in practitioner %}"
+     "{% endfor %}{% endfor %}{% endfor %}{% endfor %}", "longer than 2 seconds"),
+    ("{% macro f(n) %}{% if n > 0 %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(40) }}", "too much work"),
+    ('{{ ("x" * 1000) | replace("x", "y" * 1000) }}', "longer than 10,000"),
+    ('{{ "%0999999999d" % 1 }}', "formats text with %"),
+    ("{{ ((10 ** 60) ** 60) ** 60 }}", "huge power"),
+    ('{{ "x" | center(1000000000) }}', "No filter named 'center'"),
+    ("{{ lipsum(100000) }}", "'lipsum' is undefined"),
+    ("{% set ns = namespace(t='x') %}{% for i in range(60) %}{% set ns.t = ns.t ~ ns.t %}{% endfor %}{{ ns.t }}",
+     "'namespace' is undefined"),
+]
+
+
+@pytest.mark.parametrize("template, words", HEAVY_TEMPLATES)
+def test_heavy_templates_are_refused_naming_file_and_field(template, words):
+    from handouts.text import fill
+
+    context = {"clinic": {"name": "Clinic", "phone": "555"}, "practitioner": "P" * 120, "condition": "Hip pain"}
+    with pytest.raises(ContentError) as caught:
+        fill(template, context, "conditions/x.yaml:7: overview.en")
+    assert caught.value.problems[0].startswith("conditions/x.yaml:7: overview.en: ")
+    assert words in caught.value.problems[0]
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("Call {{ clinic.phone }}", "Call 555"),
+    ("{% if clinic.phone %}Call {{ clinic.phone }}{% else %}Ask us{% endif %}", "Call 555"),
+    ("{{ clinic.name | upper }}, {{ clinic.address | join(', ') }}", "CLINIC, A, B"),
+    ("{% for line in clinic.address %}{{ line }};{% endfor %} {{ '-' * 10 }}", "A;B; ----------"),
+])
+def test_ordinary_templates_still_fill(template, expected):
+    from handouts.text import fill
+
+    assert fill(template, {"clinic": {"name": "Clinic", "phone": "555", "address": ["A", "B"]}}, "x") == expected
+
+
+def test_check_refuses_a_template_whose_work_grows_with_the_practitioner_name(run, tmp_path):
+    """Filled by check with the longest values a visit may bring, not a short sample."""
+    own = tmp_path / "own" / "conditions"
+    own.mkdir(parents=True)
+    slow = ("{% for a in practitioner %}{% for b in practitioner %}{% for c in practitioner %}{% for d in practitioner %}"
+            "{% endfor %}{% endfor %}{% endfor %}{% endfor %}")
+    (own / "slow.yaml").write_text(CONDITION.replace("overview:\n  - en: >-\n      ", f"overview:\n  - en: >-\n      {slow} ", 1), encoding="utf-8")
+    assert slow in (own / "slow.yaml").read_text()
+    result = run("check", "--content", tmp_path / "own")
+    assert result.exit_code == 1, result.output
+    assert "slow.yaml:" in result.output and "overview[0].en: the template does too much work" in result.output
