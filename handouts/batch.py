@@ -349,6 +349,7 @@ class BatchResult:
     failures: tuple[RowFailure, ...]
     out_dir: Path
     jobs: int = 1
+    recorded: tuple[Path, ...] = ()  # files an interrupted run wrote but never recorded, recorded by this run
 
     @property
     def ok(self) -> bool:
@@ -357,6 +358,10 @@ class BatchResult:
     def summary(self) -> str:
         """One line when all went well; else a count and one line per failed row."""
         wrote = f"wrote {len(self.written)} handout{'s' if len(self.written) != 1 else ''} to {self.out_dir}"
+        if self.recorded:
+            n = len(self.recorded)
+            wrote += (f"; recorded {n} handout{'s' if n != 1 else ''} that an earlier run wrote but did not record "
+                      "(the file{} the same bytes this run would write)".format(" has" if n == 1 else "s have"))
         if self.ok:
             return wrote
         head = f"{len(self.failures)} of {self.rows} rows failed ({wrote}):"
@@ -412,20 +417,32 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
 
     targets = _plan_names(rows, visits, library, pattern, out_dir)
     todo: list[tuple[int, str, Visit]] = []
+    existing: set[int] = set()  # with --record: made again, to record a file a killed run wrote but never recorded
     for i, visit in visits.items():
         if not options.force and os.path.lexists(targets[i]):
-            failures[i] = RowFailure(rows[i].where, "output", f"its file exists in {out_dir}; use --force to replace it")
-        else:
-            todo.append((i, rows[i].where, visit))
+            if log is None:
+                failures[i] = RowFailure(rows[i].where, "output", f"its file exists in {out_dir}; use --force to replace it")
+                continue
+            existing.add(i)
+        todo.append((i, rows[i].where, visit))
+    recorded_hashes = log.hashes() if log is not None and existing else set()
 
     jobs = max(1, min(options.jobs or default_jobs(), len(todo)))
     if options.jobs is None and len(todo) < MIN_PARALLEL:
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
+    recovered: dict[int, Path] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs):
             if isinstance(made, RowFailure):
                 failures[i] = made
+            elif i in existing:
+                assert log is not None
+                problem = _recover(made, targets[i], rows[i].where, out_dir, log, recorded_hashes)
+                if problem is None:
+                    recovered[i] = targets[i]
+                else:
+                    failures[i] = problem
             else:
                 problem = _deliver(made, targets[i], rows[i].where, options.force, log)
                 if problem is None:
@@ -434,7 +451,8 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                     failures[i] = problem
             bar.update(1)
     return BatchResult(source=str(path), rows=len(rows), written=tuple(written[i] for i in sorted(written)),
-                       failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs)
+                       failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs,
+                       recorded=tuple(recovered[i] for i in sorted(recovered)))
 
 
 def _prepare_dir(out_dir: Path) -> Path:
@@ -489,6 +507,32 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
             log.append(entry(made, target, source=where, command="batch"))
         except OutputError as exc:
             return RowFailure(where, "record", f"the handout was written but not recorded: {exc}")
+    return None
+
+
+def _recover(made: Leaflet, target: Path, where: str, out_dir: Path, log: RecordLog, hashes: set[str]) -> RowFailure | None:
+    """An existing file: record it if it is exactly what this row makes and no record line has it; else it 'exists'."""
+    import hashlib
+
+    from .record import entry
+
+    exists = RowFailure(where, "output", f"its file exists in {out_dir}; use --force to replace it")
+    digest = hashlib.sha256(made.pdf).hexdigest()
+    if digest in hashes:
+        return exists
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            same = handle.read(len(made.pdf) + 1) == made.pdf
+    except OSError:
+        return exists
+    if not same:
+        return exists
+    try:
+        log.append(entry(made, target, source=where, command="batch"))
+    except OutputError as exc:
+        return RowFailure(where, "record", f"its file was written by an earlier run but could not be recorded: {exc}")
+    hashes.add(digest)
     return None
 
 

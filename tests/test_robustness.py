@@ -350,3 +350,163 @@ def test_check_refuses_a_template_whose_work_grows_with_the_practitioner_name(ru
     result = run("check", "--content", tmp_path / "own")
     assert result.exit_code == 1, result.output
     assert "slow.yaml:" in result.output and "overview[0].en: the template does too much work" in result.output
+
+
+# ---- 1. the record file on a full disk -----------------------------------------------------
+
+
+def _parse_record(path: Path) -> list[dict]:
+    """Every line must be one JSON record; a glued or half line fails here."""
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 200 KB tmpfs (needs root and mount); skipped where the machine does not allow it."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def _fill(disk: Path) -> Path:
+    """Fill the disk to the last byte with one file; returns it (delete it to free the space)."""
+    filler = disk / "filler"
+    for chunk, mode in ((4096, "wb"), (1, "ab")):  # whole pages, then the last partial page
+        with open(filler, mode, buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * chunk)
+            except OSError:
+                pass
+    return filler
+
+
+def test_a_full_disk_never_leaves_a_half_line_in_the_record(run, tmp_path, small_disk):
+    record = small_disk / "record.jsonl"
+    args = ("leaflet", "hip-pain", "--patient", "Jane Doe", "--record", record)
+    assert run(*args, "-o", tmp_path / "1.pdf").exit_code == 0
+    first = record.read_bytes()
+    filler = _fill(small_disk)
+    for n in (2, 3):  # the record's last page has some room: the old code wrote part of the line there
+        result = run(*args, "-o", tmp_path / f"{n}.pdf")
+        assert result.exit_code == 1, result.output
+        assert f"wrote {tmp_path / f'{n}.pdf'}, but --record {record}: could not be appended to" in result.output
+        assert "nothing was added to it" in result.output and "Traceback" not in result.output
+        assert record.read_bytes() == first
+    filler.unlink()
+    assert run(*args, "-o", tmp_path / "4.pdf").exit_code == 0
+    lines = _parse_record(record)
+    assert [Path(r["output"]["path"]).name for r in lines] == ["1.pdf", "4.pdf"]
+
+
+def test_a_batch_on_a_full_disk_says_which_rows_were_not_recorded(run, tmp_path, small_disk):
+    record = small_disk / "record.jsonl"
+    record.write_text("")
+    filler = _fill(small_disk)
+    result = _batch(run, _two_visits(tmp_path), tmp_path / "out", "--record", record, "--name", "{row}")
+    assert result.exit_code == 1
+    assert "row 2 (record): the handout was written but not recorded" in result.output
+    assert "row 3 (record): the handout was written but not recorded" in result.output
+    assert record.read_bytes() == b""
+    filler.unlink()
+
+
+class _ShortWrites:
+    """os.write that stores only part of a record line, then fails with ENOSPC: a disk filling up mid-line."""
+
+    def __init__(self, real, fail_with_error: bool):
+        self.real, self.fail_with_error = real, fail_with_error
+
+    def __call__(self, fd, data):
+        if len(data) < 200:
+            return self.real(fd, data)
+        if self.fail_with_error:
+            self.real(fd, data[: len(data) // 2])  # what the kernel kept before it ran out
+            raise OSError(28, "No space left on device")
+        return self.real(fd, data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("fail_with_error", [False, True])
+def test_a_short_or_failed_record_write_is_cut_back_and_the_run_fails(run, tmp_path, monkeypatch, fail_with_error):
+    import handouts.record
+
+    record = tmp_path / "record.jsonl"
+    args = ("leaflet", "hip-pain", "--patient", "Jane Doe", "--record", record)
+    assert run(*args, "-o", tmp_path / "1.pdf").exit_code == 0
+    before = record.read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(handouts.record.os, "write", _ShortWrites(os.write, fail_with_error))
+        result = run(*args, "-o", tmp_path / "2.pdf")
+    assert result.exit_code == 1 and "could not be appended to" in result.output
+    assert record.read_bytes() == before
+    assert run(*args, "-o", tmp_path / "3.pdf").exit_code == 0
+    assert [Path(r["output"]["path"]).name for r in _parse_record(record)] == ["1.pdf", "3.pdf"]
+
+
+def test_a_half_line_left_by_a_crash_is_ended_before_the_next_line(run, tmp_path):
+    record = tmp_path / "record.jsonl"
+    record.write_bytes(b'{"record":1,"patient":"Jane')  # the machine lost power mid-write
+    assert run("leaflet", "hip-pain", "--record", record, "-o", tmp_path / "1.pdf").exit_code == 0
+    lines = record.read_text("utf-8").splitlines()
+    assert lines[0] == '{"record":1,"patient":"Jane'
+    assert json.loads(lines[1])["output"]["path"].endswith("1.pdf")
+
+
+# ---- 2. a sheet written but never recorded -------------------------------------------------
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL between writing a PDF and appending its record line."""
+
+
+def test_a_sheet_written_but_never_recorded_is_recorded_by_the_rerun(run, tmp_path, monkeypatch):
+    from handouts import BatchOptions, run_batch
+    from handouts.record import RecordLog
+
+    visits, out, record = _two_visits(tmp_path), tmp_path / "out", tmp_path / "record.jsonl"
+    real = RecordLog.append
+    calls = []
+
+    def killed_on_second(self, line):
+        calls.append(line)
+        if len(calls) == 2:
+            raise _Killed()
+        real(self, line)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RecordLog, "append", killed_on_second)
+        with pytest.raises(_Killed):
+            run_batch(visits, BatchOptions(out_dir=out, jobs=1, record=record, pattern="{row}"))
+    assert sorted(p.name for p in out.iterdir()) == ["2.pdf", "3.pdf"]
+    assert [Path(r["output"]["path"]).name for r in _parse_record(record)] == ["2.pdf"]
+
+    result = _batch(run, visits, out, "--record", record, "--name", "{row}")
+    assert result.exit_code == 1, result.output  # row 2 exists (and was recorded): as before, that row's error
+    assert "row 2 (output): its file exists" in result.output
+    assert "row 3" not in result.output
+    assert "recorded 1 handout that an earlier run wrote but did not record" in result.output
+    lines = _parse_record(record)
+    assert [Path(r["output"]["path"]).name for r in lines] == ["2.pdf", "3.pdf"]
+    assert lines[1]["output"]["sha256"] == __import__("hashlib").sha256((out / "3.pdf").read_bytes()).hexdigest()
+    assert lines[1]["source"].endswith("row 3")
+
+    result = _batch(run, visits, out, "--record", record, "--name", "{row}")  # nothing left to recover
+    assert "recorded" not in result.output and len(_parse_record(record)) == 2
+
+
+def test_an_existing_file_that_differs_is_not_recorded(run, tmp_path):
+    visits, out, record = _two_visits(tmp_path), tmp_path / "out", tmp_path / "record.jsonl"
+    out.mkdir()
+    (out / "2.pdf").write_bytes(b"%PDF-1.4 someone else's file")
+    result = _batch(run, visits, out, "--record", record, "--name", "{row}")
+    assert result.exit_code == 1 and "row 2 (output): its file exists" in result.output
+    assert [Path(r["output"]["path"]).name for r in _parse_record(record)] == ["3.pdf"]
+    assert (out / "2.pdf").read_bytes() == b"%PDF-1.4 someone else's file"
