@@ -100,6 +100,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "")
+        from handouts import tempfiles
+
+        tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
         from handouts.batch import redact  # the name may come back in any field's message: mask it

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ContextManager
 
-from . import names, yamlio
+from . import names, tempfiles, yamlio
 from .errors import (ContentError, HandoutError, OutputError, SafetyError, UnknownConditionError, UnknownPointError,
                      VisitError)
 from .make import Leaflet, make_handout
@@ -403,6 +403,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     pattern = names.check_pattern(options.pattern or library.clinic.batch_name or names.DEFAULT_PATTERN)
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
+    tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
 
     failures: dict[int, RowFailure] = {}
     visits: dict[int, Visit] = {}

@@ -510,3 +510,77 @@ def test_an_existing_file_that_differs_is_not_recorded(run, tmp_path):
     assert result.exit_code == 1 and "row 2 (output): its file exists" in result.output
     assert [Path(r["output"]["path"]).name for r in _parse_record(record)] == ["3.pdf"]
     assert (out / "2.pdf").read_bytes() == b"%PDF-1.4 someone else's file"
+
+
+# ---- 7. hidden .part files left by a kill --------------------------------------------------
+
+KILL_DURING_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import handouts.output as output
+
+real = os.fsync
+def fsync_then_die(fd):
+    real(fd)
+    os.kill(os.getpid(), signal.SIGKILL)  # the worst moment: the temp file is complete, not yet renamed
+output.os.fsync = fsync_then_die
+output.write_file(b"%PDF-1.4 Jane Doe's handout", Path(sys.argv[1]))
+"""
+
+
+def _killed_write(folder: Path) -> Path:
+    done = subprocess.run([os.sys.executable, "-c", KILL_DURING_WRITE, str(folder / "jane.pdf")], capture_output=True)
+    assert done.returncode == -9, done.stderr
+    parts = [p for p in folder.iterdir() if p.name.endswith(".part")]
+    assert len(parts) == 1 and parts[0].name.startswith(".handout.") and b"Jane Doe" in parts[0].read_bytes()
+    assert not (folder / "jane.pdf").exists()
+    return parts[0]
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = path.stat().st_mtime - seconds
+    os.utime(path, (then, then))
+
+
+def test_a_batch_removes_the_part_file_a_killed_run_left(run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    part = _killed_write(out)
+    _age(part, 120)
+    result = _batch(run, _two_visits(tmp_path), out, "--name", "{row}")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["2.pdf", "3.pdf"]
+
+
+def test_a_leaflet_removes_the_part_file_a_killed_run_left(run, tmp_path):
+    part = _killed_write(tmp_path)
+    _age(part, 120)
+    assert run("leaflet", "hip-pain", "-o", tmp_path / "x.pdf").exit_code == 0
+    assert not part.exists() and (tmp_path / "x.pdf").exists()
+
+
+def test_a_fresh_part_file_of_a_live_run_is_left_alone(tmp_path):
+    from handouts import tempfiles
+
+    mine = tmp_path / f"{tempfiles.prefix()}abc{tempfiles.SUFFIX}"
+    mine.write_bytes(b"in flight")
+    _age(mine, 600)  # older than a minute, younger than an hour, and our own process is alive
+    other = tmp_path / "notes.part"  # not ours
+    other.write_bytes(b"x")
+    _age(other, 7200)
+    assert tempfiles.clean(tmp_path) == 0
+    assert mine.exists() and other.exists()
+
+
+def test_old_style_and_very_old_part_files_are_removed(tmp_path):
+    from handouts import tempfiles
+
+    fresh_dead = _killed_write(tmp_path)  # a dead pid, but just now: perhaps another host's live write
+    old_style = tmp_path / ".handout.k3j_x9q2.part"
+    old_style.write_bytes(b"x")
+    _age(old_style, 120)
+    ancient = tmp_path / f"{tempfiles.prefix()}zzz{tempfiles.SUFFIX}"
+    ancient.write_bytes(b"x")
+    _age(ancient, 4000)
+    assert tempfiles.clean(tmp_path) == 2
+    assert not old_style.exists() and not ancient.exists() and fresh_dead.exists()
