@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -549,14 +550,38 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int):
     # spawn: no forked copies of the parent's threads or locks, and the same on every OS.
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(library,))
-    try:
-        futures = {pool.submit(_work, where, visit): (i, where) for i, where, visit in todo}
-        for future in as_completed(futures):
-            i, where = futures[future]
+    # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
+    # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
+    window = jobs * 4
+    queue = iter(todo)
+    running: dict[Any, tuple[int, str]] = {}
+    broken = RowFailure("", None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+    lost: list[tuple[int, str]] = []  # rows not handed to a worker because the pool broke
+
+    def submit_more() -> None:
+        for i, where, visit in itertools.islice(queue, max(0, window - len(running))):
             try:
-                yield i, future.result()
+                running[pool.submit(_work, where, visit)] = (i, where)
             except BrokenProcessPool:
-                yield i, RowFailure(where, None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+                lost.append((i, where))
+
+    try:
+        submit_more()
+        while running or lost:
+            done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
+            for future in done:
+                i, where = running.pop(future)
+                try:
+                    made = future.result()
+                except BrokenProcessPool:
+                    made = RowFailure(where, None, broken.message)
+                del future
+                yield i, made
+                del made
+            while lost:
+                i, where = lost.pop(0)
+                yield i, RowFailure(where, None, broken.message)
+            submit_more()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
