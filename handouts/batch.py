@@ -569,7 +569,8 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int):
         submit_more()
         while running or lost:
             done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
-            for future in done:
+            while done:
+                future = done.pop()
                 i, where = running.pop(future)
                 try:
                     made = future.result()

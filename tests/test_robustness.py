@@ -584,3 +584,32 @@ def test_old_style_and_very_old_part_files_are_removed(tmp_path):
     _age(ancient, 4000)
     assert tempfiles.clean(tmp_path) == 2
     assert not old_style.exists() and not ancient.exists() and fresh_dead.exists()
+
+
+# ---- 4. nothing accumulates per handout with --jobs ----------------------------------------
+
+
+def test_the_parent_keeps_no_handout_once_it_is_delivered():
+    """With worker processes, each PDF is freed once taken (futures used to keep every one: 62 KB a handout)."""
+    import gc
+    import weakref
+
+    from handouts.batch import _results
+    from handouts.content import load_library
+    from handouts.make import Leaflet
+    from handouts.visit import make_visit
+
+    library = load_library()
+    todo = [(i, f"row {i}", make_visit({"condition": "hip-pain", "patient": f"P {i}"})) for i in range(14)]
+    results = _results(library, todo, 2)
+    refs = []
+    for n, (i, made) in enumerate(results):
+        assert isinstance(made, Leaflet), made
+        refs.append(weakref.ref(made))
+        del made
+        if n == 12:
+            break  # the generator (and its pool) is still running
+    gc.collect()
+    alive = sum(ref() is not None for ref in refs[:-1])  # the last one is still in the generator's hands
+    results.close()
+    assert alive == 0, f"{alive} of {len(refs) - 1} delivered handouts are still held by the parent"
