@@ -51,13 +51,12 @@ def _sized(value: Any) -> Any:
     return value
 
 
-def _range(*args: int) -> Any:
+def _range(*args: int) -> list[int]:
     items = range(*args)
     if len(items) > MAX_RANGE:
         raise TemplateLimit(f"range() of {len(items):,} items is more than the {MAX_RANGE:,} a template may use")
-    for item in items:
-        _step()
-        yield item
+    _step(len(items))  # a loop over it takes as many steps
+    return list(items)
 
 
 def _bounded_filter(func: Any) -> Any:
@@ -120,8 +119,13 @@ class _Timeout:
         _budget.deadline = time.monotonic() + MAX_SECONDS
         self.armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         if self.armed:
+            self.started = time.monotonic()
             self.previous = signal.signal(signal.SIGALRM, self._expire)
-            signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+            self.outer, _ = signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)  # someone else's timer, if any
+            if self.outer and self.outer < MAX_SECONDS:
+                signal.setitimer(signal.ITIMER_REAL, self.outer)  # theirs runs out first: keep it
+                signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+                self.armed = False
         return self
 
     @staticmethod
@@ -131,7 +135,9 @@ class _Timeout:
     def __exit__(self, *exc: Any) -> None:
         if self.armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+            signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+            if self.outer:  # give back what is left of someone else's timer
+                signal.setitimer(signal.ITIMER_REAL, max(0.001, self.outer - (time.monotonic() - self.started)))
         _budget.deadline = 0.0
 
 
