@@ -112,7 +112,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         try:
             log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
         except HandoutError as exc:
-            raise _Fail(f"wrote {out}, but {exc}") from None
+            from handouts.batch import redact
+
+            raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
     click.echo(f"wrote {out}", err=True)
 
 
