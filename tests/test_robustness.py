@@ -613,3 +613,15 @@ def test_the_parent_keeps_no_handout_once_it_is_delivered():
     alive = sum(ref() is not None for ref in refs[:-1])  # the last one is still in the generator's hands
     results.close()
     assert alive == 0, f"{alive} of {len(refs) - 1} delivered handouts are still held by the parent"
+
+
+def test_a_booking_url_too_dense_to_scan_is_a_check_warning(run, tmp_path):
+    (tmp_path / "own").mkdir()
+    url = "https://clinic.example/book?" + "a" * 400
+    (tmp_path / "own" / "clinic.yaml").write_text(
+        CLINIC.replace("booking_url: https://clifton-acupuncture.example/book", f"booking_url: {url}"), encoding="utf-8")
+    result = run("check", "--content", tmp_path / "own")
+    assert "warning: booking_url: its 428 bytes make a QR code of" in result.output
+    assert "phones may not read it" in result.output
+    shipped = run("check")
+    assert "booking_url" not in shipped.output
