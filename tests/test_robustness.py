@@ -150,7 +150,7 @@ def test_a_multi_line_note_with_commas_is_still_one_cell(run, tmp_path):
                       'Walk daily, gently, ""slowly"".\r\nSee you soon"\r\n2026-12-01,Bo Wu,insomnia,\r\n')
     result = _batch(run, visits, tmp_path / "q", "--name", "{row}")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == ["2.pdf", "5.pdf"]
+    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == ["2.pdf", "3.pdf"]  # spreadsheet rows, not lines
 
 
 def test_a_literal_quote_inside_a_cell_is_not_a_stray_quote(run, tmp_path):
