@@ -112,14 +112,21 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
                              output=Output(format_for(out, format_), title_name))
+        from handouts import tempfiles
+
+        tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
-        raise _report(exc) from None
+        from handouts.batch import redact  # the name may come back in any field's message: mask it
+
+        raise _Fail(redact(str(exc), fields.get("patient") or options.get("patient"))) from None
     if log is not None:
         try:
             log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
         except HandoutError as exc:
-            raise _Fail(f"wrote {out}, but {exc}") from None
+            from handouts.batch import redact
+
+            raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
     click.echo(f"wrote {out}", err=True)
 
 
@@ -262,9 +269,11 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
         click.echo("  ".join([*cells, row[-1]]).rstrip())
 
 
-def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _check_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from handouts.names import PatternError, check_pattern
 
+    if value is None:
+        return None  # the clinic profile's batch_name, else the built-in default
     try:
         return check_pattern(value)
     except PatternError as exc:
@@ -287,9 +296,10 @@ class _NoBar:
 @click.argument("visits", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (created if missing).")
-@click.option("--name", "pattern", default="{date}-{patient}-{condition}", show_default=True, callback=_check_name,
+@click.option("--name", "pattern", callback=_check_name,
               help="File name pattern; fields {date} {patient} {condition} {practitioner} {lang} {row}. "
-                   "Made file-name safe; .pdf (.html with --format html) is added.")
+                   "Made file-name safe; .pdf (.html with --format html) is added. [default: batch_name in clinic.yaml, else "
+                   "{date}-{patient}-{condition}]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Make N handouts at once in separate processes [default: one per CPU].")
 @click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
@@ -299,7 +309,7 @@ class _NoBar:
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
 @format_options
-def batch(visits: Path, out_dir: Path, pattern: str, jobs: int | None, force: bool, record: Path | None,
+def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, force: bool, record: Path | None,
           clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ContextManager
 
-from . import names, yamlio
+from . import names, tempfiles, yamlio
 from .errors import (ContentError, HandoutError, OutputError, SafetyError, UnknownConditionError, UnknownPointError,
                      VisitError)
 from .make import Leaflet, Output, make_handout
@@ -106,11 +107,15 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
     delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
+    spans: list[tuple[int, int]] = []  # the physical lines (first, last) of each record
     try:
         for cells in reader:
+            spans.append((spans[-1][1] + 1 if spans else 1, reader.line_num))
             records.append(cells)
     except csv.Error as exc:
         raise VisitError(f"{label}: line {reader.line_num}: {exc}; check the quotes on that line") from None
+    if records:
+        _check_quotes(text, records, spans, delimiter, label)
 
     header_at = next((i for i, cells in enumerate(records) if any(c.strip() for c in cells)), None)
     if header_at is None:
@@ -147,6 +152,62 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
                 problem = (f"column {_letter(i)}", "has a value but no header; add the header or delete the value")
         rows.append(Row(where, data, problem))
     return rows
+
+
+_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_SLUG = re.compile(r"\s*[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*\s*$")
+
+
+def _check_quotes(text: str, records: list[list[str]], spans: list[tuple[int, int]], delimiter: str, label: str) -> None:
+    """A stray quote must not swallow rows: refuse a quote never closed, or one whose cell runs over lines that look like rows.
+
+    A quoted cell with line breaks (a note typed over several lines) is fine; a cell whose inner lines
+    have a whole row's cells, with a date (or a condition id) in the right column, is a stray quote.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    header = next((cells for cells in records if any(c.strip() for c in cells)), [])
+    names = [column_name(c) if c.strip() else None for c in header]
+    width = sum(1 for n in names if n)
+    key, pattern = (names.index("date"), _DATE) if "date" in names else (names.index("condition"), _SLUG) if "condition" in names else (None, None)
+    for first, last in spans:
+        if first == last and last < len(lines):
+            continue
+        opened, inside, swallowed = first, False, []
+        for number in range(first, last + 1):
+            line = lines[number - 1]
+            if inside:
+                cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+                if len(cells) >= width and key is not None and key < len(cells) and pattern.match(cells[key]):
+                    swallowed.append(number)
+            before = inside
+            inside = _ends_inside_quote(line, delimiter, inside)
+            if inside and not before:
+                opened = number
+        if inside:
+            raise VisitError(f"{label}: line {opened}: a quote (\") opens here and is never closed, so the rest of the file "
+                             "would be read as one cell; remove the stray quote or add the closing one")
+        if swallowed:
+            rows = f"line {swallowed[0]}" if len(swallowed) == 1 else f"lines {swallowed[0]}-{swallowed[-1]}"
+            raise VisitError(f"{label}: line {opened}: a quote (\") opens here and closes only on line {last}, so the visits on "
+                             f"{rows} would be read as part of one cell; remove the stray quote or close it on line {opened}")
+
+
+def _ends_inside_quote(line: str, delimiter: str, inside: bool) -> bool:
+    """Whether a physical line ends inside a quoted cell, as csv reads it (a quote opens a cell only at its start)."""
+    start, i = not inside, 0
+    while i < len(line):
+        ch = line[i]
+        if inside:
+            if ch == '"':
+                if line[i + 1:i + 2] == '"':
+                    i += 1  # a doubled quote is a literal one
+                else:
+                    inside = False
+        elif ch == '"' and start:
+            inside = True
+        start = not inside and ch == delimiter
+        i += 1
+    return inside
 
 
 def read_yaml(path: Path, label: str | None = None) -> list[Row]:
@@ -214,12 +275,19 @@ def _option_field(option: str) -> str | None:
 
 
 def redact(text: str, patient: Any) -> str:
-    """`text` with the patient's name and each word of it replaced: names never reach a message."""
+    """`text` with the patient's name and each word of it replaced, in any case: names never reach a message.
+
+    The name may turn up anywhere (typed into the flags or points column, quoted back by any field's error).
+    """
+    if isinstance(patient, (int, float)) and not isinstance(patient, bool):
+        patient = str(patient)
     if not isinstance(patient, str) or not patient.strip():
         return text
-    words = {patient.strip(), *patient.split()}
+    from .text import clean
+
+    words = {patient.strip(), *patient.split(), clean(patient), *clean(patient).split()}
     for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
-        text = re.sub(r"(?<!\w)" + re.escape(word) + r"(?!\w)", "[patient]", text)
+        text = re.sub(r"(?<!\w)" + re.escape(word) + r"(?!\w)", "[patient]", text, flags=re.IGNORECASE)
     return text
 
 
@@ -264,7 +332,7 @@ class BatchOptions:
     """How to run a batch; shared by the CLI and the API."""
 
     out_dir: Path
-    pattern: str = names.DEFAULT_PATTERN
+    pattern: str | None = None  # None: the clinic profile's batch_name, else names.DEFAULT_PATTERN
     jobs: int | None = None  # None: one per CPU
     force: bool = False
     record: Path | None = None
@@ -283,6 +351,7 @@ class BatchResult:
     failures: tuple[RowFailure, ...]
     out_dir: Path
     jobs: int = 1
+    recorded: tuple[Path, ...] = ()  # files an interrupted run wrote but never recorded, recorded by this run
 
     @property
     def ok(self) -> bool:
@@ -291,6 +360,10 @@ class BatchResult:
     def summary(self) -> str:
         """One line when all went well; else a count and one line per failed row."""
         wrote = f"wrote {len(self.written)} handout{'s' if len(self.written) != 1 else ''} to {self.out_dir}"
+        if self.recorded:
+            n = len(self.recorded)
+            wrote += (f"; recorded {n} handout{'s' if n != 1 else ''} that an earlier run wrote but did not record "
+                      "(the file{} the same bytes this run would write)".format(" has" if n == 1 else "s have"))
         if self.ok:
             return wrote
         head = f"{len(self.failures)} of {self.rows} rows failed ({wrote}):"
@@ -325,14 +398,17 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     from .formats import require
 
     path = Path(visits_file)
-    pattern = names.check_pattern(options.pattern)
+    if options.pattern is not None:
+        names.check_pattern(options.pattern)
     require(options.output.format)
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
     library = load_library(options.content, clinic=options.clinic)
+    pattern = names.check_pattern(options.pattern or library.clinic.batch_name or names.DEFAULT_PATTERN)
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
+    tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
 
     failures: dict[int, RowFailure] = {}
     visits: dict[int, Visit] = {}
@@ -347,20 +423,32 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
 
     targets = _plan_names(rows, visits, library, pattern, out_dir, _suffix(options.output.format))
     todo: list[tuple[int, str, Visit]] = []
+    existing: set[int] = set()  # with --record: made again, to record a file a killed run wrote but never recorded
     for i, visit in visits.items():
         if not options.force and os.path.lexists(targets[i]):
-            failures[i] = RowFailure(rows[i].where, "output", f"its file exists in {out_dir}; use --force to replace it")
-        else:
-            todo.append((i, rows[i].where, visit))
+            if log is None:
+                failures[i] = RowFailure(rows[i].where, "output", f"its file exists in {out_dir}; use --force to replace it")
+                continue
+            existing.add(i)
+        todo.append((i, rows[i].where, visit))
+    recorded_hashes = log.hashes() if log is not None and existing else set()
 
     jobs = max(1, min(options.jobs or default_jobs(), len(todo)))
     if options.jobs is None and len(todo) < MIN_PARALLEL:
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
+    recovered: dict[int, Path] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs, options.output):
             if isinstance(made, RowFailure):
                 failures[i] = made
+            elif i in existing:
+                assert log is not None
+                problem = _recover(made, targets[i], rows[i].where, out_dir, log, recorded_hashes)
+                if problem is None:
+                    recovered[i] = targets[i]
+                else:
+                    failures[i] = problem
             else:
                 problem = _deliver(made, targets[i], rows[i].where, options.force, log)
                 if problem is None:
@@ -369,7 +457,8 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                     failures[i] = problem
             bar.update(1)
     return BatchResult(source=str(path), rows=len(rows), written=tuple(written[i] for i in sorted(written)),
-                       failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs)
+                       failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs,
+                       recorded=tuple(recovered[i] for i in sorted(recovered)))
 
 
 def _prepare_dir(out_dir: Path) -> Path:
@@ -434,6 +523,32 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
     return None
 
 
+def _recover(made: Leaflet, target: Path, where: str, out_dir: Path, log: RecordLog, hashes: set[str]) -> RowFailure | None:
+    """An existing file: record it if it is exactly what this row makes and no record line has it; else it 'exists'."""
+    import hashlib
+
+    from .record import entry
+
+    exists = RowFailure(where, "output", f"its file exists in {out_dir}; use --force to replace it")
+    digest = hashlib.sha256(made.pdf).hexdigest()
+    if digest in hashes:
+        return exists
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            same = handle.read(len(made.pdf) + 1) == made.pdf
+    except OSError:
+        return exists
+    if not same:
+        return exists
+    try:
+        log.append(entry(made, target, source=where, command="batch"))
+    except OutputError as exc:
+        return RowFailure(where, "record", f"its file was written by an earlier run but could not be recorded: {exc}")
+    hashes.add(digest)
+    return None
+
+
 def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, output: Output = Output()):
     """(row index, Leaflet or RowFailure) for each job, as each finishes; jobs > 1 uses worker processes."""
     if jobs <= 1:
@@ -446,35 +561,44 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
     # spawn: no forked copies of the parent's threads or locks, and the same on every OS.
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(library,))
+    # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
+    # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
+    window = jobs * 4
+    queue = iter(todo)
+    running: dict[Any, tuple[int, str]] = {}
+    broken = RowFailure("", None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+    lost: list[tuple[int, str]] = []  # rows not handed to a worker because the pool broke
+
+    def submit_more() -> None:
+        for i, where, visit in itertools.islice(queue, max(0, window - len(running))):
+            try:
+                running[pool.submit(_work, where, visit, output)] = (i, where)
+            except BrokenProcessPool:
+                lost.append((i, where))
+
     try:
-        # A few rows in flight per worker, not the whole file: each finished PDF is written and dropped
-        # before more are asked for, so the parent stays the same size for 100 rows or 10,000.
-        rows = iter(todo)
-        pending: dict = {}
-
-        def top_up() -> None:
-            for i, where, visit in rows:
-                pending[pool.submit(_work, where, visit, output)] = (i, where)
-                if len(pending) >= IN_FLIGHT * jobs:
-                    break
-
-        top_up()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                i, where = pending.pop(future)
+        submit_more()
+        while running or lost:
+            done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
+            while done:
+                future = done.pop()
+                i, where = running.pop(future)
                 try:
                     made = future.result()
                 except BrokenProcessPool:
-                    made = RowFailure(where, None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
+                    made = RowFailure(where, None, broken.message)
+                del future
                 yield i, made
-            top_up()
+                del made
+            while lost:
+                i, where = lost.pop(0)
+                yield i, RowFailure(where, None, broken.message)
+            submit_more()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 _LIBRARY: Library | None = None
-IN_FLIGHT = 4  # rows queued per worker: enough to keep it busy, few enough that results never pile up
 
 
 def _start_worker(library: Library) -> None:

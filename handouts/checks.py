@@ -182,7 +182,29 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
         guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
+        _check_booking_code(report, result.documents, result.library, style)
     return report
+
+
+MIN_QR_MODULE_MM = 0.4  # smaller dots than this print unevenly and phone cameras misread them
+
+
+def _check_booking_code(report: Report, documents: list[Document], library, style) -> None:
+    """Warn when the booking address makes a QR code too dense to print and scan at the sheet's size."""
+    url = library.clinic.booking_url
+    if not url:
+        return
+    from .render.plan import qr_drawing
+
+    size = style["layout"]["qr"]["size"]
+    count = qr_drawing(url, size).count
+    module_mm = size / count * 25.4 / 72
+    if module_mm < MIN_QR_MODULE_MM:
+        doc = next((d for d in documents if d.label.replace(os.sep, "/").endswith("clinic.yaml")), None)
+        where = doc.at(("booking_url",)) if doc else "clinic.yaml"
+        report.add("warning", where, f"booking_url: its {len(url.encode('utf-8')):,} bytes make a QR code of {count}×{count} dots, "
+                                     f"{module_mm:.2f} mm each on the sheet; below {MIN_QR_MODULE_MM} mm phones may not read it. "
+                                     "Use a shorter address (up to about 100 characters)")
 
 
 def _check_templates(report: Report, documents: list[Document], library) -> None:
@@ -190,7 +212,12 @@ def _check_templates(report: Report, documents: list[Document], library) -> None
     from .errors import ContentError
     from .text import fill
 
-    context = {"clinic": library.clinic.model_dump(), "condition": "Condition", "practitioner": "Practitioner"}
+    from .visit import MAX_NAME
+
+    # The longest values a visit may bring, so that a template whose work grows with them fails here, not in a leaflet.
+    longest = max((t for c in library.conditions.values() for t in c.title.values()), key=len,
+                  default="Condition")
+    context = {"clinic": library.clinic.model_dump(), "condition": longest, "practitioner": "P" * MAX_NAME}
     for doc in documents:
         for path, texts in _texts(doc.data):
             for lang, text in texts.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -59,17 +60,40 @@ def content_roots(override: str | os.PathLike | None = None) -> list[Path]:
     return roots
 
 
-def _entries(roots: list[Path]) -> dict[str, list[_Entry]]:
-    """Every YAML file under each root, by relative path, bundled first."""
+def _entries(roots: list[Path], problems: list[str] | None = None) -> dict[str, list[_Entry]]:
+    """Every YAML file under each root, by relative path, bundled first.
+
+    A content file is a regular file inside its folder: a link that leads outside the folder (say to
+    /etc/shadow) or to something that is not a regular file is a problem, never read.
+    """
     found: dict[str, list[_Entry]] = {}
     for i, root in enumerate(roots):
+        real_root = root.resolve()
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
+            if path.suffix in (".yaml", ".yml") and not path.is_dir():
+                problem = _not_ours(path, real_root)
+                if problem:
+                    if problems is not None:
+                        problems.append(f"{path}: {problem}")
+                    continue
                 rel = path.relative_to(root).as_posix()
                 if rel.endswith(".yml"):
                     rel = rel[:-4] + ".yaml"
                 found.setdefault(rel, []).append(_Entry(rel, path, root, i == 0))
     return found
+
+
+def _not_ours(path: Path, real_root: Path) -> str | None:
+    """Why a content file may not be read (a link out of the folder, not a regular file), or None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken or looping link; replace it with the file itself"
+    if not real.is_relative_to(real_root):
+        return "is a link to a file outside the content folder; copy the file into the folder instead"
+    if not stat.S_ISREG(real.stat().st_mode):
+        return "is not a regular file; replace it with a YAML file"
+    return None
 
 
 def _label(entry: _Entry) -> str:
@@ -121,7 +145,7 @@ class _Loader:
         self.problems: list[str] = []
         self.files: dict[str, SourceFile] = {}
         self.documents: list[yamlio.Document] = []
-        self.entries = _entries(roots)
+        self.entries = _entries(roots, self.problems)
         for rel, versions in self.entries.items():
             for a, b in zip(versions, versions[1:]):
                 if a.root == b.root:
@@ -208,6 +232,12 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     labels = loader.one("labels.yaml", Labels)
     rules = loader.one("rules.yaml", Rules)
     logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
+    if clinic is not None and clinic.batch_name is not None:
+        _check_batch_name(clinic.batch_name, loader)
+    if clinic is not None and clinic.booking_url and len(clinic.booking_url.encode("utf-8")) > MAX_BOOKING_URL_BYTES:
+        loader.problems.append(f"{_clinic_at(loader, 'booking_url')}: booking_url: is {len(clinic.booking_url.encode('utf-8')):,} bytes "
+                               f"long; the booking QR code (error correction M, at its largest size) holds at most "
+                               f"{MAX_BOOKING_URL_BYTES:,}; give a shorter address, e.g. the booking page itself")
 
     sections: dict[str, Section] = {}
     for rel in loader.folder("sections"):
@@ -301,6 +331,28 @@ def _brochures(loader: _Loader, conditions: dict[str, Condition]) -> tuple[Broch
             loader.problems.append(f"{_label(loader.winner(rel))}: no condition {cid!r} under conditions/; name the file after a condition id")
         out[cid] = item
     return brochure, out
+
+
+# The renderer's QR code (ReportLab, error correction level M, byte mode) holds at most this many bytes
+# at its largest version (40); tests/test_robustness.py checks the number against ReportLab.
+MAX_BOOKING_URL_BYTES = 2213
+
+
+def _clinic_at(loader: _Loader, key: str) -> str:
+    """`clinic.yaml:LINE` of a clinic field, for messages."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    return doc.at((key,)) if doc else "clinic.yaml"
+
+
+def _check_batch_name(pattern: str, loader: _Loader) -> None:
+    """clinic.yaml's batch_name is a --name pattern: the same fields and rules."""
+    from .names import PatternError, check_pattern
+
+    try:
+        check_pattern(pattern)
+    except PatternError as exc:
+        loader.problems.append(f"{_clinic_at(loader, 'batch_name')}: batch_name: {str(exc).removeprefix('--name: ')}")
 
 
 MAX_LOGO_BYTES = 5_000_000

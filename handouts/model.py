@@ -210,6 +210,7 @@ class Clinic(Frozen):
     payment: tuple[Texts, ...] = ()  # payment and insurance lines (`check` holds Medicare lines to what it covers)
     testimonials: tuple[Testimonial, ...] = ()
     colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
+    batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
 
 
 class Labels(Frozen):

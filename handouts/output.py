@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import tempfiles
 from .errors import OutputError
 
 
@@ -35,7 +36,7 @@ def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -
     if out.is_dir():
         raise OutputError(f"{label}: is a folder; give a file name such as {out / 'handout.pdf'}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".handout.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=tempfiles.prefix(), suffix=tempfiles.SUFFIX, dir=folder)  # see tempfiles.clean
     except OSError as exc:
         raise OutputError(f"{label}: cannot write in {folder} ({exc.strerror}); choose a folder you can write to") from None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -64,7 +65,7 @@ class RecordLog:
             raise OutputError(f"--record {self.path}: is a folder; give a file name such as {self.path / 'handouts-record.jsonl'}")
         try:
             # 0o600: the record holds patient names; only its owner should read it.
-            return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         except OSError as exc:
             raise OutputError(f"--record {self.path}: cannot be opened for appending ({exc.strerror}); "
                               "check that its folder exists and that you can write there") from None
@@ -75,15 +76,62 @@ class RecordLog:
         return self
 
     def append(self, record: Mapping[str, Any]) -> None:
-        """Add one line; OutputError if it could not be written in full."""
+        """Add one line, whole or not at all; OutputError if it could not be written.
+
+        The line goes down in one write under an exclusive lock. A short or failed write (a full disk) is
+        cut back to the file's previous size, so no half line stays for the next line to be glued onto;
+        a half line left by a crash of the machine is ended first, so the new line stands on its own.
+        """
         line = (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
         fd = self._open()
+        size = None
         try:
+            _lock(fd)
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line
             written = os.write(fd, line)
-            while written < len(line):  # a regular file takes it all at once; keep the line whole if not
-                written += os.write(fd, line[written:])
+            if written != len(line):
+                raise OSError(errno.ENOSPC, f"only {written} of {len(line)} bytes could be written")
             os.fsync(fd)
         except OSError as exc:
-            raise OutputError(f"--record {self.path}: could not be appended to ({exc.strerror}); check free space") from None
+            if size is not None:
+                _truncate(fd, size)
+            raise OutputError(f"--record {self.path}: could not be appended to ({exc.strerror}); nothing was added to it. "
+                              "Free some space (or fix the folder) and run again") from None
         finally:
             os.close(fd)
+
+    def hashes(self) -> set[str]:
+        """The output.sha256 of every line that parses (a missing file has none)."""
+        found: set[str] = set()
+        try:
+            with open(self.path, "rb") as handle:
+                for raw in handle:
+                    try:
+                        found.add(json.loads(raw)["output"]["sha256"])
+                    except (ValueError, KeyError, TypeError):
+                        continue
+        except OSError:
+            pass
+        return found
+
+
+def _lock(fd: int) -> None:
+    """An exclusive lock for the append, where the system has one (two batches may share a record)."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except (ImportError, OSError):
+        pass
+
+
+def _truncate(fd: int, size: int) -> None:
+    """Cut a failed append back to where it started; fsync so the cut survives too."""
+    try:
+        if os.fstat(fd).st_size > size:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+    except OSError:
+        pass

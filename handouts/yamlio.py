@@ -30,6 +30,8 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
 _INT_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 
 MAX_BYTES = 2_000_000
+_NO_ALIASES = "aliases (*name) are not allowed (write each value out in full)"
+MAX_DEPTH = 40  # levels of nesting; content needs about 6, and deeper trees only exhaust the stack
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,17 @@ def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[
           make: yaml.constructor.SafeConstructor) -> Any:
     """Build plain Python values from a composed node, recording lines."""
     lines.setdefault(where, node.start_mark.line + 1)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        # A composed tree shares one node object wherever an alias points at it.
-        if id(node) in seen:
-            here = yaml.error.Mark("", 0, lines[where] - 1, 0, None, None)
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in content files", here)
-        seen.add(id(node))
+    # A composed tree shares one node object wherever an alias points at it, a single value included
+    # (thousands of `*a` pointing at one long text are a bomb for everything that reads the result).
+    if id(node) in seen:
+        # An aliased list item carries its anchor's line: name the list's line instead.
+        line = lines.get(where[:-1], lines[where]) if where and isinstance(where[-1], int) else lines[where]
+        here = yaml.error.Mark("", 0, line - 1, 0, None, None)
+        raise yaml.composer.ComposerError(None, None, _NO_ALIASES, here)
+    seen.add(id(node))
+    if len(where) > MAX_DEPTH:
+        raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep; content needs only a few levels",
+                                          node.start_mark)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
         raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag!r} is not allowed in content files", node.start_mark)
     if isinstance(node, yaml.MappingNode):
@@ -74,6 +81,9 @@ def _walk(node: yaml.Node, where: KeyPath, lines: dict[KeyPath, int], seen: set[
                 raise yaml.constructor.ConstructorError(None, None, "merge keys (<<) are not allowed", key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
+            if id(key_node) in seen:
+                raise yaml.composer.ComposerError(None, None, _NO_ALIASES, key_node.start_mark)
+            seen.add(id(key_node))
             key = _scalar(key_node, make)
             if key in out:
                 raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
@@ -108,6 +118,8 @@ def parse(text: str, label: str, path: Path | None = None) -> Document:
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "not valid YAML"
         raise ContentError([f"{label}:{line}: {what}; fix the YAML there"]) from None
+    except RecursionError:  # the parser itself recurses per level: a tree hundreds of levels deep
+        raise ContentError([f"{label}: nested too deeply (more than {MAX_DEPTH} levels); content needs only a few levels"]) from None
     except yaml.YAMLError as exc:
         raise ContentError([f"{label}: not valid YAML ({exc}); fix the YAML"]) from None
     return Document(path=path or Path(label), label=label, data=data, lines=lines)

@@ -79,7 +79,9 @@ def test_redact_replaces_the_name_and_each_word_of_it():
     from handouts.batch import redact
 
     assert redact("the text 'Quux' has characters", "Zebulon Quux") == "the text '[patient]' has characters"
-    assert redact("hip-pain GB30", "Pain") == "hip-pain GB30"
+    assert redact("hip-pain GB30", "Ann") == "hip-pain GB30"
+    # Any case (issue 14): a name wins over a word that only looks like it, e.g. a patient named Pain.
+    assert redact("hip-pain GB30", "Pain") == "hip-[patient] GB30"
 
 
 def test_unknown_column_stops_the_batch_before_anything_is_made(run, tmp_path):
