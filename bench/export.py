@@ -36,7 +36,7 @@ def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
     from handouts import compose, load_library, make_visit
-    from handouts.render import figure
+    from handouts.mapfigures import FIGURES
 
     def qr_modules(url: str) -> list:  # the same encoding as the leaflet's (level M)
         widget = QrCodeWidget(url, barLevel="M")
@@ -45,8 +45,11 @@ def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "
 
     handout = compose(load_library(), make_visit({**VISIT, "patient": patient, "condition": condition, "lang": lang}))
     data = _plain(handout)
-    data["figure"] = {"width": figure.WIDTH, "height": figure.HEIGHT, "outline": figure.outline(),
-                      "details": {view: figure.details(view) for view in ("front", "back")}}
+    front = FIGURES["front"]  # the peers draw the whole front and back figures (straight segments), not the insets
+    data["figure"] = {"width": front.width, "height": front.height,
+                      "outline": [list(p) for p in front.shapes[0].sides[0].points],
+                      "details": {view: [[list(p) for p in side.points] for side in FIGURES[view].details]
+                                  for view in FIGURES}}
     for section in data["sections"]:
         for block in section["blocks"]:
             if block["type"] == "BookingCode":
