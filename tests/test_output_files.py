@@ -324,6 +324,10 @@ def _run_unprivileged(args: list[str]) -> subprocess.CompletedProcess:
         pytest.skip("running as root without setpriv or runuser: cannot test as an unprivileged user")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1",
            "LANG": "C.UTF-8"}
+    probe = subprocess.run([*prefix, sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import handouts"],
+                           capture_output=True, text=True, env=env, cwd="/", timeout=120)
+    if probe.returncode != 0:  # e.g. the checkout or the Python install is in a folder only root may enter
+        pytest.skip(f"the unprivileged user cannot run this Python or read {REPO}: {probe.stderr.strip()[-300:]}")
     return subprocess.run([*prefix, sys.executable, *args], capture_output=True, text=True, env=env, cwd="/", timeout=120)
 
 
