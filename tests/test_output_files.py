@@ -244,6 +244,21 @@ def test_the_data_is_synced_before_the_file_gets_its_name(tmp_path, monkeypatch)
     assert seen == [False] and out.exists()
 
 
+def test_a_temp_name_that_exists_is_never_written_through(tmp_path, monkeypatch):
+    """The temp file is made new (O_EXCL): a file or link already at its name (a planted symlink) is not opened."""
+    import handouts.output
+
+    monkeypatch.setattr(handouts.output.secrets, "token_hex", lambda n: "0" * (2 * n))
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / ".handout.0000000000000000.part").symlink_to(victim)
+    with pytest.raises(OutputError, match=r"^x: cannot write in .* \(File exists\); choose a folder you can write to"):
+        write_file(b"%PDF", folder / "a.pdf", label="x")
+    assert victim.read_bytes() == b"keep me" and not (folder / "a.pdf").exists()
+
+
 def test_a_folder_that_cannot_take_a_temp_file(tmp_path, monkeypatch):
     def deny(path, flags, mode=0o777, **kwargs):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
