@@ -127,6 +127,8 @@ def test_phase_start_weeks_count_months_as_their_days():
     assert phase_start_weeks(parse_plan("1/month x3, weekly")) == [1, 13]  # Jan-Mar: 90 days
     assert phase_start_weeks(parse_plan("1/month x1, 1/month x1, 1/week x2")) == [1, 5, 9]  # 31 and 28 days
     assert phase_start_weeks(parse_plan("weekly")) == [1]
+    # 15 months from January 2001: 365 + 90 = 455 days, the first day of week 66 (from February it would be 454).
+    assert phase_start_weeks(parse_plan("1/month x15, weekly")) == [1, 66]
 
 
 def test_a_plan_start_on_the_sheet_with_weekend_moves_and_a_monthly_phase(run, tmp_path):

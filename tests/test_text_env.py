@@ -65,6 +65,7 @@ def test_escape_for_reportlab_markup():
     ("Jo\u200bse\u00ad", "Jose"),  # format characters
     ("a\x00b\x1bc\x7f", "abc"),  # control characters
     ("a\ue000b", "ab"),  # private use
+    ("a\ud800b", "ab"),  # a lone surrogate (cannot be encoded, let alone drawn)
     ("e\u0301", "\u00e9"),  # NFC
     ("a\u00a0b\u3000c", "a b c"),
 ])

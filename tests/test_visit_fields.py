@@ -83,6 +83,12 @@ def test_plan_limit_and_grammar_are_checked_at_once():
 def test_right_to_left_text_is_refused():
     assert refused({"patient": "Jane שלום"}) == ("--patient: right-to-left text ('ש', e.g. Arabic or Hebrew) cannot be printed yet; "
                                                  "write it in Latin letters")
+    assert refused({"note": "Rest مرحبا"}).startswith("--note: right-to-left text ('م', e.g. Arabic")  # bidi class AL
+
+
+def test_flags_are_lower_case_once_each_and_skip_empty_items():
+    assert make_visit({"condition": "hip-pain", "flags": "Diabetes,,pregnant;;DIABETES, "}).flags == ("diabetes", "pregnant")
+    assert make_visit({"condition": "hip-pain", "flags": ["", "Pacemaker", "pacemaker"]}).flags == ("pacemaker",)
 
 
 def test_condition_lang_and_page_size():
