@@ -67,7 +67,7 @@ def test_names_are_cut_at_100_characters():
     ("", "handout"), ("...", "handout"), ("../..", "handout"), ("-", "handout"),
     ("../../etc/passwd", "etc-passwd"), ("C:\\Users\\x", "C-Users-x"), ("a/b", "a-b"),
     ("  Jane  Doe  ", "Jane-Doe"), ("Xu X", "Xu-X"), ("-x-", "x"), ("Ana María", "Ana-María"), ("ｆｕｌｌ", "full"),
-    ("नमस्ते", "नमस्ते"), ("a-\u0301b", "a-b"), ("\u0301a", "a"),
+    ("नमस्ते", "नमस्ते"), ("a-\u0301b", "a-b"), ("\u0301a", "a"), ("a-b\u0301", "a-b\u0301"), ("x\u0301y", "x\u0301y"),
     ("CON", "CON-handout"), ("nul", "nul-handout"), ("com1", "com1-handout"), ("LPT9", "LPT9-handout"),
     ("aux.pdf", "aux-pdf"), ("com10", "com10"), ("prn-x", "prn-x"),
 ])

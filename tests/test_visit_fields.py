@@ -156,6 +156,9 @@ def test_read_visit_file(tmp_path):
     path.write_text("condition: hip-pain\nage-years: 3\n", "utf-8")
     with pytest.raises(VisitError, match=r":2: unknown field 'age_years'"):
         read_visit_file(path)
+    path.write_text("condition: hip-pain\n\n\nage_years: 3\n", "utf-8")
+    with pytest.raises(VisitError, match=r"v.yaml:4: unknown field 'age_years'"):
+        read_visit_file(path)
     path.write_text("- condition: hip-pain\n", "utf-8")
     with pytest.raises(VisitError) as err:
         read_visit_file(path)
