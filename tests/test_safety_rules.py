@@ -157,6 +157,7 @@ flags:
   lymphoedema: {en: Lymphoedema of an arm, es: Linfedema de un brazo, zh: 上肢淋巴水肿}
   steroids: {en: Takes steroids, es: Toma esteroides, zh: 服用类固醇}
   frail: {en: Frail, es: Frágil, zh: 体弱}
+  implant: {en: Leg implant, es: Implante en la pierna, zh: 腿部植入物}
 rules:
   - id: arm-lymphoedema
     when: [lymphoedema]
@@ -170,6 +171,12 @@ rules:
       regions: [lumbosacral]
       reason: {es: no en la espalda baja, en: kept off the low back}
       allowed_note: {en: Chosen with care., es: Elegido con cuidado., zh: 谨慎选用。}
+  - id: implant-es
+    when: [implant]
+    refuse:
+      points: [ST36]
+      allow: never
+      reason: {es: no en la pierna del implante}
   - id: pregnancy-tone
     when: [pregnant, frail]
     note: {en: Rest after each session., es: Descanse después de cada sesión., zh: 每次治疗后休息。}
@@ -191,6 +198,14 @@ def test_allow_never_with_named_points_refuses_allow_caution(clinic_library):
                               "(flag: lymphoedema; rule arm-lymphoedema). Nothing overrides this rule; choose other points")
     with pytest.raises(SafetyError, match="Nothing overrides this rule; choose other points"):
         check(library, ["PC6"], flags=["lymphoedema"])
+
+
+def test_a_reason_written_only_in_spanish_is_still_given(clinic_library):
+    _, library = clinic_library
+    with pytest.raises(SafetyError) as err:
+        check(library, ["GB30", "ST36"], flags=["implant"])
+    assert str(err.value).startswith("not printed: ST36 (")
+    assert "): no en la pierna del implante (flag: implant; rule implant-es). Nothing overrides this rule" in str(err.value)
 
 
 def test_allow_never_points_are_fine_when_not_used_or_without_the_flag(clinic_library):
