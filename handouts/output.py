@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from . import tempfiles
 from .errors import OutputError
 
 
+
 class FileExists(OutputError):
     """The output file is already there and replacing it was not asked for."""
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _temp_file(folder: Path) -> tuple[int, str]:
+    """A new hidden temp file in `folder`, open for writing. Made with mode 0o666 so that the umask alone sets its
+    permissions, as for any file the user makes, without changing the process umask (which threads share)."""
+    tmp = os.path.join(folder, f"{tempfiles.prefix()}{secrets.token_hex(8)}{tempfiles.SUFFIX}")  # see tempfiles.clean
+    return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
 
 
 def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -> None:
@@ -28,7 +30,7 @@ def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -
     `label` names the output in messages (default: the path).
     """
     label = label or str(out)
-    folder = out.parent if str(out.parent) else Path(".")
+    folder = out.parent
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{label}: {folder} is a file, not a folder; choose another path")
     if not folder.is_dir():
@@ -36,7 +38,7 @@ def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -
     if out.is_dir():
         raise OutputError(f"{label}: is a folder; give a file name such as {out / 'handout.pdf'}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=tempfiles.prefix(), suffix=tempfiles.SUFFIX, dir=folder)  # see tempfiles.clean
+        fd, tmp = _temp_file(folder)
     except OSError as exc:
         raise OutputError(f"{label}: cannot write in {folder} ({exc.strerror}); choose a folder you can write to") from None
     try:
@@ -44,7 +46,6 @@ def write_file(data: bytes, out: Path, replace: bool = False, label: str = "") -
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
         if replace:
             os.replace(tmp, out)
         else:
@@ -64,7 +65,14 @@ def _link_new(tmp: str, out: Path, label: str) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
             raise
-        # No hard links here (some network or FAT drives): check, then rename.
-        if os.path.lexists(out):
+        # No hard links here (some network or FAT drives): claim the name (O_EXCL fails if anything has it,
+        # even a file made a moment ago), then rename the whole file over our own empty claim.
+        try:
+            os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
             raise FileExists(f"{label}: exists; use --force to replace it") from None
-        os.replace(tmp, out)
+        try:
+            os.replace(tmp, out)
+        except OSError:
+            os.unlink(out)  # our empty claim, so that no empty PDF is left behind
+            raise

@@ -126,7 +126,7 @@ def session_dates(phases: tuple[PlanPhase, ...], start: date) -> list[date]:
 
 def _weekday(day: date) -> date:
     """A Saturday or Sunday moves to the Monday after (most clinics are closed at weekends)."""
-    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 def session_count(phases: tuple[PlanPhase, ...]) -> int:

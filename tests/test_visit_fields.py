@@ -1,0 +1,183 @@
+"""visit.py: every field of a visit from options, a CSV cell or a YAML value: types, limits, codes, yes/no, messages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import pdf_text
+from handouts.errors import VisitError
+from handouts.visit import FIELDS, Visit, check_drawable, make_visit, parse_date, read_visit_file
+
+
+def refused(data: dict, where: str = "") -> str:
+    with pytest.raises(VisitError) as err:
+        make_visit({"condition": "hip-pain", **data}, where)
+    return str(err.value)
+
+
+def test_a_full_visit_from_csv_strings():
+    visit = make_visit({"condition": " Hip-Pain ", "patient": "  Jane   Doe ", "practitioner": "Roe", "date": "2026-12-01",
+                        "points": "GB30, gb30 ,,ST36", "plan": "2/week x4", "start": " 2026-12-03 ", "flags": "Pregnant; diabetes,pregnant",
+                        "allow_caution": "GB30", "note": "Rest.", "lang": "ES", "large_print": "Yes", "tracker": "x",
+                        "page_size": "A4"}, "v.csv row 2")
+    assert visit == Visit(condition="hip-pain", patient="Jane Doe", practitioner="Roe", date=date(2026, 12, 1),
+                          points=("GB30", "gb30", "ST36"), plan="2/week x4", start=date(2026, 12, 3),
+                          flags=("pregnant", "diabetes"), allow_caution=("GB30",), note="Rest.", lang="es",
+                          large_print=True, tracker=True, page_size="a4")
+
+
+def test_empty_fields_take_their_defaults():
+    visit = make_visit({"condition": "hip-pain", "patient": None, "date": "", "points": "", "start": "", "flags": "",
+                        "allow_caution": None, "lang": "", "page_size": None, "tracker": "", "large_print": None})
+    assert visit == Visit(condition="hip-pain", date=date.today())
+    assert visit.points is None and visit.start is None and visit.lang == "en" and visit.page_size == "letter"
+    assert make_visit({"condition": "hip-pain"}).date == date.today()
+
+
+def test_yaml_values_that_are_not_text():
+    visit = make_visit({"condition": "hip-pain", "patient": 1234, "note": 2.5, "points": ["GB30", 36], "flags": ["Diabetes"],
+                        "date": date(2026, 12, 1), "tracker": True, "large_print": False})
+    assert visit.patient == "1234" and visit.note == "2.5" and visit.points == ("GB30", "36")
+    assert visit.flags == ("diabetes",) and visit.date == date(2026, 12, 1) and visit.tracker and not visit.large_print
+    assert make_visit({"condition": "hip-pain", "points": 36}).points == ("36",)
+
+
+@pytest.mark.parametrize("value, kind", [(True, "bool"), ([1], "list"), ({"a": 1}, "dict"), (date(2026, 1, 1), "date")])
+def test_a_text_field_with_another_type_is_refused(value, kind):
+    assert refused({"patient": value}) == f"--patient: must be text, found {kind}"
+    assert refused({"note": value}, "v.yaml:3") == f"v.yaml:3: note: must be text, found {kind}"
+
+
+@pytest.mark.parametrize("item, kind", [(None, "NoneType"), (1.5, "float"), (["GB30"], "list"), ({"a": 1}, "dict")])
+def test_a_point_that_is_not_a_code(item, kind):
+    assert refused({"points": ["GB30", item]}) == f"--points: each point must be a code such as GB30, found {kind}"
+
+
+@pytest.mark.parametrize("value", [",", " , ,", [""], ["", " "]])
+def test_no_codes_at_all(value):
+    assert refused({"points": value}) == "--points: no point codes given; list codes separated by commas, e.g. GB30,GB29,BL40"
+    assert refused({"allow_caution": value}, "v.csv row 2").startswith("v.csv row 2: allow_caution: no point codes given")
+
+
+def test_forty_points_at_most_counting_each_code_once():
+    forty = [f"P{i}" for i in range(40)]
+    assert make_visit({"condition": "hip-pain", "points": forty}).points == tuple(forty)
+    assert make_visit({"condition": "hip-pain", "points": ",".join(forty + ["P0", "P39"])}).points == tuple(forty)
+    assert refused({"points": forty + ["P40"]}) == ("--points: 41 points is more than the 40 a handout can list; "
+                                                    "give the points used today")
+
+
+@pytest.mark.parametrize("field, limit", [("patient", 120), ("practitioner", 120), ("note", 1500), ("condition", 80)])
+def test_text_limits(field, limit):
+    make_visit({"condition": "hip-pain", field: "a" * limit})
+    assert refused({field: "a" * (limit + 1)}) == f"--{field}: is {limit + 1} characters long; the limit is {limit}. Shorten it"
+
+
+def test_plan_limit_and_grammar_are_checked_at_once():
+    assert refused({"plan": "2/week x4, " * 28}) == "--plan: is 307 characters long; the limit is 300. Shorten it"
+    assert refused({"plan": "daily"}, "v.csv row 4").startswith('v.csv row 4: plan: "daily": unknown word')
+
+
+def test_right_to_left_text_is_refused():
+    assert refused({"patient": "Jane שלום"}) == ("--patient: right-to-left text ('ש', e.g. Arabic or Hebrew) cannot be printed yet; "
+                                                 "write it in Latin letters")
+    assert refused({"note": "Rest مرحبا"}).startswith("--note: right-to-left text ('م', e.g. Arabic")  # bidi class AL
+
+
+def test_flags_are_lower_case_once_each_and_skip_empty_items():
+    assert make_visit({"condition": "hip-pain", "flags": "Diabetes,,pregnant;;DIABETES, "}).flags == ("diabetes", "pregnant")
+    assert make_visit({"condition": "hip-pain", "flags": ["", "Pacemaker", "pacemaker"]}).flags == ("pacemaker",)
+
+
+def test_condition_lang_and_page_size():
+    assert refused({"condition": None}) == ("--condition: missing; name the condition, e.g. hip-pain "
+                                            "(see `handouts list conditions`)")
+    assert refused({"condition": "  "}, "v.csv row 2").startswith("v.csv row 2: condition: missing;")
+    assert refused({"lang": "fr"}) == "--lang: 'fr' is not a language we print; choose en (English), es (Spanish), zh (Chinese (Simplified))"
+    assert refused({"lang": "english"}) == "--lang: is 7 characters long; the limit is 5. Shorten it"
+    assert refused({"page_size": "legal"}) == "--page-size: 'legal' is not a page size we print; choose letter or a4"
+    assert make_visit({"condition": "hip-pain", "lang": "ZH", "page_size": " Letter "}).lang == "zh"
+
+
+@pytest.mark.parametrize("value, want", [
+    ("yes", True), ("Y", True), ("1", True), ("x", True), ("TRUE", True), (" true ", True), (1, True), (True, True),
+    ("no", False), ("N", False), ("0", False), ("", False), ("False", False), (0, False), (False, False), (None, False),
+])
+def test_yes_and_no(value, want):
+    assert make_visit({"condition": "hip-pain", "tracker": value}).tracker is want
+    assert make_visit({"condition": "hip-pain", "large_print": value}).large_print is want
+
+
+def test_neither_yes_nor_no():
+    assert refused({"tracker": "maybe"}) == "--tracker: 'maybe' is not yes or no; write true or false"
+    assert refused({"large_print": 2}, "v.csv row 5") == "v.csv row 5: large_print: 2 is not yes or no; write true or false"
+
+
+def test_dates():
+    assert parse_date(" 2026-12-01 ", "--date") == date(2026, 12, 1)
+    with pytest.raises(VisitError) as err:
+        parse_date("12/01/2026", "--date")
+    assert str(err.value) == "--date: '12/01/2026' is not a date in the form YYYY-MM-DD (e.g. 2026-12-01)"
+    with pytest.raises(VisitError) as err:
+        parse_date("2026-02-30", "v.csv row 2: start")
+    assert str(err.value) == "v.csv row 2: start: '2026-02-30' is not a real date (check the month and day); use YYYY-MM-DD"
+    assert refused({"start": "tomorrow"}).startswith("--start: 'tomorrow' is not a date")
+
+
+def test_unknown_fields():
+    fields = ", ".join(FIELDS)
+    assert refused({"colour": "red", "age": 3}) == f"visit: unknown field 'age'; the fields are {fields}"
+    assert refused({"colour": "red"}, "v.csv row 2") == f"v.csv row 2: unknown field 'colour'; the fields are {fields}"
+
+
+def test_check_drawable_names_the_field_and_the_characters():
+    visit = make_visit({"condition": "hip-pain", "patient": "Jane", "note": "ok"})
+    check_drawable(visit, lambda text: set())
+    with pytest.raises(VisitError) as err:
+        check_drawable(visit, lambda text: {"\U0001F600", "\u2603"} if text == "ok" else set())
+    assert str(err.value) == "--note: has characters no bundled font can draw: '☃' (U+2603), '😀' (U+1F600); remove or replace them"
+    with pytest.raises(VisitError, match=r"^v.yaml: patient: has characters"):
+        check_drawable(visit, lambda text: {"x"} if text == "Jane" else set(), "v.yaml")
+
+
+def test_read_visit_file(tmp_path):
+    path = tmp_path / "v.yaml"
+    path.write_text("condition: hip-pain\nlarge-print: yes\ntracker: no\npoints: [GB30, 36]\n", "utf-8")
+    data = read_visit_file(path)
+    assert data["large_print"] in (True, "yes") and data["tracker"] in (False, "no")
+    visit = make_visit(data, str(path))
+    assert visit.large_print is True and visit.tracker is False and visit.points == ("GB30", "36")
+    path.write_text("condition: hip-pain\n\ncolour: red\n", "utf-8")
+    with pytest.raises(VisitError) as err:
+        read_visit_file(path)
+    assert str(err.value) == f"{path}:3: unknown field 'colour'; the fields are {', '.join(FIELDS)}"
+    path.write_text("condition: hip-pain\nage-years: 3\n", "utf-8")
+    with pytest.raises(VisitError, match=r":2: unknown field 'age_years'"):
+        read_visit_file(path)
+    path.write_text("condition: hip-pain\n\n\nage_years: 3\n", "utf-8")
+    with pytest.raises(VisitError, match=r"v.yaml:4: unknown field 'age_years'"):
+        read_visit_file(path)
+    path.write_text("- condition: hip-pain\n", "utf-8")
+    with pytest.raises(VisitError) as err:
+        read_visit_file(path)
+    assert str(err.value) == f"{path}: a visit file is a mapping of fields (condition: hip-pain, patient: ...), one per line"
+    path.write_text("condition: [hip-pain\n", "utf-8")
+    with pytest.raises(VisitError, match=str(path)):
+        read_visit_file(path)
+
+
+def test_tracker_yes_and_no_from_csv_and_yaml_change_the_sheet(run, tmp_path):
+    csv = tmp_path / "v.csv"
+    csv.write_text("condition,tracker,plan,start\nhip-pain,yes,1/week x2,2026-12-01\nhip-pain,no,1/week x2,2026-12-01\n", "utf-8")
+    yaml = tmp_path / "v.yaml"
+    yaml.write_text("- {condition: hip-pain, tracker: yes, plan: 1/week x2, start: 2026-12-01}\n"
+                    "- {condition: hip-pain, tracker: no, plan: 1/week x2, start: 2026-12-01}\n", "utf-8")
+    for visits in (csv, yaml):
+        out = tmp_path / visits.suffix[1:]
+        result = run("batch", visits, "--out-dir", out, "--jobs", "1", "--name", "{row}")
+        assert result.exit_code == 0, result.output
+        yes, no = sorted(out.iterdir())
+        assert "Session tracker" in " ".join(pdf_text(yes)), visits
+        assert "Session tracker" not in " ".join(pdf_text(no)), visits
