@@ -153,10 +153,14 @@ def test_pregnancy_refuses_upper_abdomen_points_such_as_cv12(run, tmp_path, leaf
     assert "--allow-caution CV12" in result.output
     _, pages = leaflet("chemotherapy-nausea", "--flag", "pregnant", "--allow-caution", "CV12", name="ok.pdf")
     text = flat(" ".join(pages))
-    assert "Chosen by your practitioner with the stage of your pregnancy in mind" in text
-    assert "call your midwife or obstetrician at once or get urgent care" in text
+    assert "your practitioner chose it on purpose, with the stage of your pregnancy in mind" in text
+    # bleeding, cramps or leaking fluid: urgent care (the boxed list), and the midwife or obstetrician too
+    urgent = text[text.index("Get urgent care now"):]
+    assert "bleeding, cramps, or fluid leaking from the vagina (also call your midwife or obstetrician)" in urgent
 
 
 def test_blood_thinner_sheet_sends_a_fast_growing_tense_swelling_to_urgent_care(leaflet):
     _, pages = leaflet("hip-pain", "--flag", "anticoagulants")
-    assert "Get urgent care now for a swelling that grows fast or feels tight" in flat(" ".join(pages))
+    text = flat(" ".join(pages))
+    urgent = text[text.index("Get urgent care now"):text.index("Call us the same day")]  # the urgent tier, not the same-day one
+    assert "a swelling at a needle spot that grows fast or feels tight" in urgent
