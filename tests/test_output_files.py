@@ -253,7 +253,9 @@ def test_a_temp_name_that_exists_is_never_written_through(tmp_path, monkeypatch)
     victim.write_bytes(b"keep me")
     folder = tmp_path / "out"
     folder.mkdir()
-    (folder / ".handout.0000000000000000.part").symlink_to(victim)
+    from handouts import tempfiles
+
+    (folder / f"{tempfiles.prefix()}0000000000000000{tempfiles.SUFFIX}").symlink_to(victim)
     with pytest.raises(OutputError, match=r"^x: cannot write in .* \(File exists\); choose a folder you can write to"):
         write_file(b"%PDF", folder / "a.pdf", label="x")
     assert victim.read_bytes() == b"keep me" and not (folder / "a.pdf").exists()
@@ -333,13 +335,13 @@ def read_only_folder():
         shutil.rmtree(base)
 
 
-def _run_unprivileged(args: list[str]) -> subprocess.CompletedProcess:
+def _run_unprivileged(args: list[str], needs: str = "handouts") -> subprocess.CompletedProcess:
     prefix = _as_nobody()
     if prefix is None:
         pytest.skip("running as root without setpriv or runuser: cannot test as an unprivileged user")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1",
            "LANG": "C.UTF-8"}
-    probe = subprocess.run([*prefix, sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import handouts"],
+    probe = subprocess.run([*prefix, sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import {needs}"],
                            capture_output=True, text=True, env=env, cwd="/", timeout=120)
     if probe.returncode != 0:  # e.g. the checkout or the Python install is in a folder only root may enter
         pytest.skip(f"the unprivileged user cannot run this Python or read {REPO}: {probe.stderr.strip()[-300:]}")
@@ -370,7 +372,7 @@ def test_a_read_only_folder_as_an_unprivileged_user(read_only_folder):
 def test_leaflet_into_a_read_only_folder_as_an_unprivileged_user(read_only_folder):
     out = read_only_folder / "x.pdf"
     done = _run_unprivileged(["-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); from handouts.__main__ import main; main()",
-                              "leaflet", "hip-pain", "-o", str(out)])
+                              "leaflet", "hip-pain", "-o", str(out)], needs="handouts, click, reportlab")
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr + done.stdout
     assert f"-o {out}: cannot write in {read_only_folder} (Permission denied)" in done.stderr + done.stdout
@@ -387,8 +389,8 @@ def _batch_with(run, tmp_path, monkeypatch, *, before_write=None, links=True):
     out, log = tmp_path / "out", tmp_path / "record.jsonl"
     real_attempt = handouts.batch.attempt
 
-    def attempt(library, where, visit):
-        made = real_attempt(library, where, visit)
+    def attempt(library, where, visit, output=None):
+        made = real_attempt(library, where, visit, *([output] if output is not None else []))
         if before_write is not None:
             before_write(out, where)
         return made
