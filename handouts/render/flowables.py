@@ -173,6 +173,12 @@ class Builder:
                 # beside the code: what follows, up to the next heading (one piece that never splits, so kept short)
                 upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
                 rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
+                code = sum(_height(f, self.qr_width()) for f in self.booking_code(block))
+                if upto + 2 <= len(blocks) and sum(_height(f, self.width - self.qr_width()) for f in rest) < code - 6:
+                    # room under the text, beside the code: the next short headed block fills it (no gap above the heading)
+                    more = [f for b in blocks[upto:upto + 2] for f in self.block(b, self.width - self.qr_width())]
+                    if sum(_height(f, self.width - self.qr_width()) for f in rest + more) <= code + 4 * self.s.text("body")["leading"]:
+                        rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
             else:
