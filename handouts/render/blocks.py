@@ -197,8 +197,8 @@ class _Rest(Flowable):
             if used + h > avail_height:
                 break
             used, n = used + h, n + 1
-        if n == 0:
-            return []
+        if n == 0:  # not one row fits here: all of them overleaf, under the header
+            return [Spacer(1, 0), points_grid(self.b, self.block, rows=self.rows, stripe=self.stripe)]
         return [_Rest(self.b, self.block, self.rows[:n], self.stripe),
                 points_grid(self.b, self.block, rows=self.rows[n:], stripe=self.stripe + n)]
 
