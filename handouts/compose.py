@@ -221,7 +221,7 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     optional = tuple((i, 1) for i in range(first, len(blocks)))  # the first to go when a sheet runs long
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
-    optional += tuple((i, 2) for i in range(len(condition.overview)))  # then the overview: this patient knows the condition
+    optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
     blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
     sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
@@ -315,15 +315,15 @@ def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[st
 def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
     extra = [w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(condition.what_to_expect)]
     # Steps in the order they happen: one numbered column, never two columns that could break apart.
-    # The steps of the session itself (before "afterwards") are the last thing a long sheet leaves out: the patient had one.
+    # The steps of the session itself (before "afterwards") go early on a long sheet (the patient just had one); the steps after it late.
     blocks: list[Any] = []
     optional: list[tuple[int, int]] = []
     for b in _section_blocks(w, library, "what-to-expect", extra):
         if isinstance(b, BulletList):
             lists = actions.steps(b, split=SESSION_STEPS if not optional else 0)
             if len(lists) == 2:
-                optional.append((len(blocks), 3))
-            optional.append((len(blocks) + len(lists) - 1, 5))  # the steps after the session: the key points say the gist
+                optional.append((len(blocks), 2))  # the steps of the session the patient just had: the second cut
+            optional.append((len(blocks) + len(lists) - 1, 5))  # the steps after it, what the patient acts on: late
             blocks += lists
         else:
             blocks.append(b)
@@ -342,7 +342,7 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         first += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
                   Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"))]
     shared = _section_blocks(w, library, "risks", extra)
-    optional = tuple((len(first), 6) for b in shared[:1] if isinstance(b, Paragraph))  # "usually safe": a long sheet's sixth cut
+    optional = tuple((len(first), 6) for b in shared[:1] if isinstance(b, Paragraph))  # "usually safe" frames the risks list: the sixth cut
     blocks = first + shared
     for rule_id, texts in safety.notes:
         blocks += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
@@ -420,7 +420,7 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
         blocks.append(Paragraph(f"{w.label('plan_from_practitioner')} {visit.plan}", style="lead"))
     if not phases:  # the timeline says what the summary says, in a picture with words
         blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
-    optional = tuple((len(blocks) + i, 4) for i in range(len(condition.plan.details)))  # a long sheet's fourth cut
+    optional = tuple((len(blocks) + i, 3) for i in range(len(condition.plan.details)))  # a long sheet's third cut
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
     if condition.self_care:
         blocks.append(Heading(w.label("self_care"), level=3))

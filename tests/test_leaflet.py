@@ -20,8 +20,8 @@ def test_hip_pain_leaflet_has_every_part_in_order(leaflet):
         "Jane Doe", "December 1, 2026", "John Roe, L.Ac.",  # 2. for whom
         "Key points", "Today:", "You may feel:", "Call us:", "Your next visit:",  # 3. the summary (issue 9: PEMAT-P)
         "Points used today",  # 4. what we did today, right under it
-        "About Hip pain", "How acupuncture may help", "may",  # 5. condition, hedged
-        "What to expect", "15 to 30 minutes",  # 6.
+        "About Hip pain", "Hip pain can come", "may",  # 5. condition, hedged ("how acupuncture may help" is a long sheet's first cut)
+        "What to expect", "Afterwards",  # 6. the steps after the session (the session's own steps are a long sheet's second cut)
         "Risks and side effects", "bruise", "lung injury",  # 7. (the screening paragraph is for brochures now)
         "When to call us, and when to get urgent care", "call 911", "chest pain", "Call 911 any time",
         "Your plan", "2 sessions a week for 4 weeks", "Tick each session",  # 8.

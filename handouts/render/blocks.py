@@ -142,30 +142,34 @@ def icon_list(b, block: IconList) -> list[Flowable]:
     return [table]
 
 
-def points_grid(b, block: PointsTable, width: float | None = None) -> Table:
-    """One grid on every row: the number disc over the point's code, pinyin and characters (small, grey) | where, why."""
+def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple | None = None, header: bool = True,
+                stripe: int = 0) -> Table:
+    """One grid on every row: the number disc over the point's code, pinyin and characters (small, grey) | where, why.
+
+    `rows` (default: all) with or without the header row; `stripe` continues the row shading of an earlier part."""
     width = width or b.width
     r = b.s.data["layout"]["body_map"]["dot"]
     pad = b.s.data["layout"]["padding"]
     longest = max((text_width(b.s, t, "point_meta") for row in block.rows for t in (row.code, row.pinyin, row.hanzi)), default=0)
     point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name: a name never breaks
     head = [b.para(block.headers[0], "table_head"), b.para(f"{block.headers[1]} · {block.headers[2]}", "table_head")]
-    rows: list[list] = [head]
+    out: list[list] = [head] if header else []
     where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
-    for row in block.rows:
+    for row in block.rows if rows is None else rows:
         meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
                 b.para(row.hanzi, "point_meta")]
         sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
         text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
         if row.note:
             text.append(b.para(row.note, "lead"))
-        rows.append([meta, text])
-    shades = [HexColor("#FFFFFF"), HexColor(b.s.colour("tint"))]
-    table = Table(rows, colWidths=[point, width - point], repeatRows=1)  # a row never splits mid-sentence
+        out.append([meta, text])
+    shades = [HexColor("#FFFFFF"), HexColor(b.s.colour("tint"))][::-1 if stripe % 2 else 1]
+    first = 1 if header else 0
+    table = Table(out, colWidths=[point, width - point], repeatRows=first)  # a row never splits mid-sentence
     table.setStyle(b.table_style([
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor(b.s.colour("accent"))),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), shades),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(b.s.colour("rule"))),
+        *([("BACKGROUND", (0, 0), (-1, 0), HexColor(b.s.colour("accent")))] if header else []),
+        ("ROWBACKGROUNDS", (0, first), (-1, -1), shades),
+        ("LINEBELOW", (0, first), (-1, -1), 0.5, HexColor(b.s.colour("rule"))),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), pad - 2), ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 1),
         ("LEFTPADDING", (0, 0), (-1, -1), pad - 1), ("RIGHTPADDING", (0, 0), (-1, -1), pad - 1),
@@ -173,9 +177,53 @@ def points_grid(b, block: PointsTable, width: float | None = None) -> Table:
     return table
 
 
-def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, head: list[Flowable]) -> list[Flowable]:
-    """The map (with how to use it under it) beside the points grid; the grid keeps its columns overleaf."""
+class _Rest(Flowable):
+    """The grid's rows under the map, full width without a header; the rows a page foot pushes overleaf get the header again."""
+
+    def __init__(self, b, block: PointsTable, rows: tuple, stripe: int):
+        super().__init__()
+        self.b, self.block, self.rows, self.stripe = b, block, rows, stripe
+        self.table = points_grid(b, block, rows=rows, header=False, stripe=stripe)
+        self.spaceBefore = b.s.data["layout"]["padding"]  # clear of the map column's last line
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = self.table.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, 10_000)
+        used, n = 0.0, 0
+        for h in self.table._rowHeights:
+            if used + h > avail_height:
+                break
+            used, n = used + h, n + 1
+        if n == 0:  # not one row fits here: all of them overleaf, under the header
+            return [Spacer(1, 0), points_grid(self.b, self.block, rows=self.rows, stripe=self.stripe)]
+        return [_Rest(self.b, self.block, self.rows[:n], self.stripe),
+                points_grid(self.b, self.block, rows=self.rows[n:], stripe=self.stripe + n)]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
+
+
+def _map_column(b, figure: BodyMap, use: Paragraph | None, width: float) -> tuple[Table, float]:
+    """The map at this width (its height in proportion), how to use it under it; and the column's height."""
     from .bodymap import BodyMapFlowable
+
+    spec = b.s.data["layout"]["body_map"]
+    column: list[Flowable] = [BodyMapFlowable(figure, b.s, width, spec["height"] * width / spec["width"])]
+    if use:
+        column.append(b.para(use.text, "map_use", spaceBefore=6))
+    left = Table([[f] for f in column], colWidths=[width])
+    left.setStyle(b.table_style(_FLAT))
+    return left, left.wrap(width, 10_000)[1]
+
+
+def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, head: list[Flowable]) -> list[Flowable]:
+    """The map (with how to use it under it) beside the points grid, the rows after the map's foot running the full width.
+
+    The map's width is the one (from the style's width up to about two fifths of the page) that makes the pair
+    shortest: a larger map where the rows beside it need the height anyway, never a column of empty space."""
     from .flowables import _Beside
 
     spec = b.s.data["layout"]["body_map"]
@@ -189,14 +237,30 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
                                               for f in [*head, drawing, *under])
         return [CondPageBreak(need), *head, drawing, *under, grid]
     gap = spec["gap"] + 4
-    drawing = BodyMapFlowable(figure, b.s, spec["width"], spec["height"])
-    column: list[Flowable] = [drawing]
-    if use:
-        column.append(b.para(use.text, "map_use", spaceBefore=6))
-    left = Table([[f] for f in column], colWidths=[spec["width"]])
-    left.setStyle(b.table_style(_FLAT))
-    narrow = b.width - spec["width"] - gap
-    return [_Beside(left, points_grid(b, table, narrow), spec["width"] + gap, head)]
+    rows = table.rows
+    best = None
+    step = 10
+    for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
+        left, left_h = _map_column(b, figure, use, width)
+        narrow = b.width - width - gap
+        beside = points_grid(b, table, narrow)
+        beside.wrap(narrow, 10_000)
+        heights = beside._rowHeights
+        full = points_grid(b, table, rows=rows, header=False)
+        full.wrap(b.width, 10_000)
+        for n in range(1, len(rows) + 1):  # the first n rows beside the map, the rest under it
+            total = max(left_h, sum(heights[:n + 1])) + sum(full._rowHeights[n:])
+            # shortest first; then a larger map; then more rows beside it
+            key = (round(total / 6), -width, -n)
+            if best is None or key < best[0]:
+                best = (key, width, n)
+    _, width, n = best
+    left, _ = _map_column(b, figure, use, width)
+    narrow = b.width - width - gap
+    out: list[Flowable] = [_Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
+    if rows[n:]:
+        out.append(_Rest(b, table, rows[n:], n))
+    return out
 
 
 def callout(b, block: Callout) -> list[Flowable]:
@@ -205,16 +269,27 @@ def callout(b, block: Callout) -> list[Flowable]:
         return None  # type: ignore[return-value]  # the plain box in flowables.py
     pad = b.s.data["layout"]["padding"] + 3
     columns = 1 if b.one_column else max(1, len(block.parts))
-    col = (b.width - 2 * pad) / columns
+    inner_width = b.width - 2 * pad
     size = b.s.text("lead")["size"] * 1.6
-    cells = []
-    for (head, items), icon in zip(block.parts, block.icons):
+
+    def cell(head: str, items, icon: str, col: float) -> list[Flowable]:
         colour = b.s.colour("urgent") if icon == "emergency" else b.s.colour("accent")
         top = Table([[Icon(icon, size, colour), b.para(head, "lead")]], colWidths=[size + 6, col - size - 14])
         top.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
-        cells.append([top] + b._items(items, "body"))  # one column: a list in a narrow cell reads in order
+        return [top] + b._items(items, "body")  # one column: a list in a narrow cell reads in order
+
+    def height(flowables: list[Flowable], col: float) -> float:
+        return sum(f.wrap(col - 8, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+    widths = [inner_width / columns] * columns
+    if columns == 2:  # the split (40-70 %) that makes the taller column shortest: the two columns end near each other
+        parts = list(zip(block.parts, block.icons))
+        widths = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
+                     key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+    cells = [cell(head, items, icon, w) for (head, items), icon, w in
+             zip(block.parts, block.icons, widths if columns > 1 else [inner_width] * len(block.parts))]
     grid = [cells] if columns > 1 else [[c] for c in cells]
-    inner = Table(grid, colWidths=[col] * columns)
+    inner = Table(grid, colWidths=widths if columns > 1 else [inner_width])
     inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))

@@ -173,6 +173,12 @@ class Builder:
                 # beside the code: what follows, up to the next heading (one piece that never splits, so kept short)
                 upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
                 rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
+                code = sum(_height(f, self.qr_width()) for f in self.booking_code(block))
+                if upto + 2 <= len(blocks) and sum(_height(f, self.width - self.qr_width()) for f in rest) < code - 6:
+                    # room under the text, beside the code: the next short headed block fills it (no gap above the heading)
+                    more = [f for b in blocks[upto:upto + 2] for f in self.block(b, self.width - self.qr_width())]
+                    if sum(_height(f, self.width - self.qr_width()) for f in rest + more) <= code + 4 * self.s.text("body")["leading"]:
+                        rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
             else:
@@ -410,11 +416,9 @@ class Builder:
     def beside_code(self, block: BookingCode, rest: list[Flowable]) -> Flowable:
         """The flowables that follow in the section on the left, the booking code on the right."""
         side = self.qr_width()
-        table = Table([[rest, self.booking_code(block)]], colWidths=[self.width - side, side])
-        table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                                         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-        return table
+        code = Table([[self.booking_code(block)]], colWidths=[side])
+        code.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "RIGHT"), *_NO_PADDING]))
+        return _CodeBeside(self, rest, code, side)
 
     def _grid(self, rows: list[list], widths: list[float], height: float | None = None) -> Table:
         pad = self.s.data["layout"]["padding"]
@@ -507,6 +511,50 @@ class _Beside(Flowable):
         body = self.height - self._hh
         self.drawing.drawOn(self.canv, 0, body - self._dh)
         self.table.drawOn(self.canv, self.offset, body - self._th)
+
+
+_NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+
+
+class _CodeBeside(Flowable):
+    """Flowables with the booking code to their right; at a page foot the flowables the code does not need go on
+    overleaf (never after a heading), the code stays with the first of them."""
+
+    def __init__(self, b: "Builder", rest: list[Flowable], code: Flowable, side: float):
+        super().__init__()
+        self.b, self.rest, self.code, self.side = b, list(rest), code, side
+        self.column = self._column(self.rest)
+
+    def _column(self, flowables: list[Flowable]) -> Table:
+        table = Table([[f] for f in flowables] or [[""]], colWidths=[self.b.width - self.side])
+        table.setStyle(self.b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), *_NO_PADDING]))
+        return table
+
+    def wrap(self, avail_width, avail_height):
+        _, self._th = self.column.wrap(avail_width - self.side, avail_height)
+        _, self._ch = self.code.wrap(self.side, avail_height)
+        self.width, self.height = avail_width, max(self._th, self._ch)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        if self.height <= avail_height or self._ch > avail_height:
+            return []
+        used, n = 0.0, 0
+        for h in self.column._rowHeights:
+            if used + h > avail_height:
+                break
+            used, n = used + h, n + 1
+        while n and getattr(self.rest[n - 1], "keepWithNext", False):
+            n -= 1  # a heading goes over with what it heads
+        if n == 0:
+            return []
+        return [_CodeBeside(self.b, self.rest[:n], self.code, self.side), self._column(self.rest[n:])]
+
+    def draw(self):
+        self.column.drawOn(self.canv, 0, self.height - self._th)
+        self.code.drawOn(self.canv, self.width - self.side, self.height - self._ch)
 
 
 class _Indented(Flowable):
