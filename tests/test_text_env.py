@@ -86,7 +86,8 @@ def test_a_clinic_named_a_and_b_prints_a_and_b_through_a_template(run, tmp_path)
     section = section.replace(first, "At {{ clinic.name }}, we ask about your health and medicines first.", 1)
     (content / "sections" / "what-to-expect.yaml").write_text(section, "utf-8")
     out = tmp_path / "x.pdf"
-    result = run("leaflet", "hip-pain", "--content", content, "-o", out)
+    # large print keeps every block (a two-page sheet may leave the in-session steps out to fit)
+    result = run("leaflet", "hip-pain", "--large-print", "--content", content, "-o", out)
     assert result.exit_code == 0, result.output
     text = flat(" ".join(pdf_text(out)))
     assert "At A & B <Care> Acupuncture, we ask about your health" in text
