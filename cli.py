@@ -418,7 +418,7 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
       handouts preflight hip-brochure.pdf --format trifold --bleed 0.125in
       handouts preflight canva-export.pdf --colour cmyk
     """
-    from handouts.preflight import PreflightOptions, preflight as run, read_pdf
+    from handouts.preflight import PreflightOptions, read_pdf, run_preflight as run
 
     try:
         report = run(read_pdf(pdf), PreflightOptions(format_, bleed, colour), label=str(pdf))

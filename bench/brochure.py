@@ -38,7 +38,7 @@ def whole(runs: int) -> None:
 def parts() -> None:
     from handouts.brochure_compose import compose_brochure
     from handouts.content import read_content
-    from handouts.preflight import PreflightOptions, preflight
+    from handouts.preflight import PreflightOptions, run_preflight as preflight
     from handouts.render.brochure import BrochureOptions, render_brochure
 
     options = BrochureOptions(bleed=9.0)

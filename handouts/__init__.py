@@ -5,8 +5,6 @@ The package root is the public API: the CLI and the tests use only what is expor
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -24,29 +22,15 @@ __version__ = "0.1.0"
 
 # The rest of the API loads on first use, so `handouts --help` does not pay for pydantic or ReportLab.
 _LAZY = {
-    "load_library": "content", "compose": "compose", "Visit": "visit", "make_visit": "visit",
+    "load_library": "content", "compose": "composer", "Visit": "visit", "make_visit": "visit",
     "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
     "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
     "session_dates": "plan",
     "Leaflet": "make", "Output": "make", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
     "RecordLog": "record",
     "build_brochure": "brochure_make", "compose_brochure": "brochure_compose", "BrochureOptions": "render.brochure",
-    "preflight": "preflight", "PreflightOptions": "preflight",
+    "run_preflight": "preflight", "PreflightOptions": "preflight",
 }
-
-
-class _Package(types.ModuleType):
-    """Keep `handouts.compose` the function: importing the submodule handouts.compose (which load, batch
-    and render do) would otherwise set the package attribute to the module, and `from handouts import
-    compose` would then give a module, depending on what ran first."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
@@ -114,7 +98,7 @@ __all__ = [
     "PreflightOptions",
     "build_brochure",
     "compose_brochure",
-    "preflight",
+    "run_preflight",
     "run_batch",
     "ContentError",
     "HandoutError",

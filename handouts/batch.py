@@ -480,7 +480,7 @@ def _suffix(fmt: str) -> str:
 def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pattern: str, out_dir: Path,
                 suffix: str = ".pdf") -> dict[int, Path]:
     """Each valid row's output path, in row order, unique, always directly inside out_dir."""
-    from .compose import find_condition
+    from .composer import find_condition
 
     stems: list[str | None] = [None] * len(rows)
     for i, visit in visits.items():

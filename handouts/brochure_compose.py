@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .compose import _Writer, body_map, find_condition, resolve_points
+from .composer import _Writer, body_map, find_condition, resolve_points
 from .errors import ContentError
 from .model import (
     BookingCode,

@@ -27,9 +27,9 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     """Read the content, refuse risky claims in what will print, compose, render, preflight (and draw a proof)."""
     from .brochure_checks import claim_findings, medicare_findings
     from .brochure_compose import compose_brochure
-    from .compose import find_condition
+    from .composer import find_condition
     from .content import read_content
-    from .preflight import PreflightOptions, preflight
+    from .preflight import PreflightOptions, run_preflight as preflight
     from .render.brochure import render_brochure
 
     result = read_content(content, clinic)

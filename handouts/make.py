@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .compose import compose
+from .composer import compose
 from .model import Library
 from .visit import Visit
 

@@ -58,7 +58,7 @@ class PreflightOptions:
     colour: str = "rgb"  # rgb | cmyk
 
 
-def preflight(pdf: bytes | Path, options: PreflightOptions = PreflightOptions(), label: str = "", notes: dict[str, str] | None = None) -> Report:
+def run_preflight(pdf: bytes | Path, options: PreflightOptions = PreflightOptions(), label: str = "", notes: dict[str, str] | None = None) -> Report:
     """Check a PDF; never raises for what is in the file (an unreadable file is a failure line)."""
     import pikepdf
 
