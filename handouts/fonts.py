@@ -110,18 +110,7 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def undrawable(text: str) -> set[str]:
-    """Characters of `text` that neither the regular nor the bold font chain of the base style can draw."""
-    from .styles import sheet
-
-    fonts = sheet()["fonts"]
-    missing: set[str] = set()
-    for names in fonts["chains"].values():
-        missing |= _chain_for(tuple(names), tuple(sorted(fonts["files"].items()))).missing(text)
-    return missing
-
-
 @lru_cache(maxsize=None)
-def _chain_for(names: tuple[str, ...], files: tuple[tuple[str, str], ...]) -> FontChain:
+def chain_for(names: tuple[str, ...], files: tuple[tuple[str, str], ...]) -> FontChain:
     lookup = dict(files)
     return FontChain([(n, lookup[n]) for n in names])

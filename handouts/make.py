@@ -36,7 +36,7 @@ def make_handout(library: Library, visit: Visit, where: str = "", output: Output
 
     `where` prefixes messages about the visit's fields, as for make_visit; `output` says in which format.
     """
-    from .fonts import undrawable
+    from .styles import undrawable
     from .formats import render
     from .render import RenderOptions
     from .visit import check_drawable

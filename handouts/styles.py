@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .fonts import FontChain, _chain_for, register
+from .fonts import FontChain, chain_for, register
 
 
 _SHEETS = Path(__file__).resolve().parent / "styles"  # the YAML style sheets ship beside this module
@@ -58,7 +58,7 @@ class Style:
         return self.data["page"]["margins"]
 
     def chain(self, weight: str = "regular") -> FontChain:
-        return _chain_for(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
+        return chain_for(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
 
     def colour(self, name: str) -> str:
         return self.accent if name == "accent" else self.data["colours"][name]
@@ -104,3 +104,12 @@ def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] =
     style = Style(data=sheet(*layers), accent=accent, page_size=page_size)
     register(*next(iter(style.chain().faces)))
     return style
+
+
+def undrawable(text: str) -> set[str]:
+    """Characters of `text` that neither the regular nor the bold font chain of the base style can draw."""
+    fonts = sheet()["fonts"]
+    missing: set[str] = set()
+    for names in fonts["chains"].values():
+        missing |= chain_for(tuple(names), tuple(sorted(fonts["files"].items()))).missing(text)
+    return missing
