@@ -16,10 +16,14 @@ from ..model import (
     BulletList,
     Calendar,
     Callout,
+    Checklist,
     FactsRow,
     Handout,
     HandoutSection,
     Heading,
+    IconList,
+    KeyPoints,
+    Note,
     Paragraph,
     PointsTable,
     Timeline,
@@ -42,7 +46,15 @@ HANDLERS: dict[type, str] = {
     Calendar: "calendar",
     Tracker: "tracker",
     BookingCode: "booking_code",
+    KeyPoints: "key_points",
+    Checklist: "checklist",
+    Note: "note",
+    IconList: "icon_list",
 }
+
+# The one piece of text only the page has: each checklist box's name for a screen reader ("Session 3 of 8"),
+# since a drawn box says nothing by itself. Marked data-html-only, like the map's text alternative.
+BOX_NAMES = {"en": "Session {n} of {total}", "es": "Sesión {n} de {total}", "zh": "第{n}次，共{total}次"}
 
 LANG_TAGS = {"en": "en", "es": "es", "zh": "zh-Hans"}
 PINYIN = "zh-Latn-pinyin"  # BCP 47 for Hanyu Pinyin
@@ -60,8 +72,11 @@ class HtmlOptions:
     large_print: bool = False
     title_name: str = ""
     for_pdf: bool = False  # WeasyPrint: bundled fonts by file URL, figures as <img alt> (tagged as Figure with Alt)
-    page_size: str = "letter"  # for_pdf only
+    page_size: str = "letter"  # the paper the PDF is fitted to (fit), and the tagged PDF's page
     font_dir: str = ""
+    # The same sheet as the PDF: the optional blocks the PDF leaves out to fit its pages (render/leaflet.py,
+    # fit_leaflet) are left out here too, so page and paper say the same words. False: every block compose made.
+    fit: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +124,7 @@ class _Page:
         self.section_level = 1
         self.caption = ""  # the nearest heading above: a table's caption
         self.rows: dict[int, Any] = {}  # point number -> PointRow, for the body map's text alternative
+        self.last_step = 0  # the last number of a numbered list drawn, for a list that continues it
 
     def new_id(self, stem: str) -> str:
         n = self.ids.get(stem, 0) + 1
@@ -136,8 +152,7 @@ class _Page:
         name = HANDLERS.get(type(block))
         macro: Callable | None = getattr(self.macros, name, None) if name else None
         if macro is None:
-            raise MissingHandler(f"the HTML renderer has no handler for block type {type(block).__name__}; add it to "
-                                 f"HANDLERS in handouts/render/html.py and a macro to templates/leaflet.html.j2")
+            raise MissingHandler(_missing(block))
         if isinstance(block, Heading):
             self.caption = block.text
         return macro(block, self)
@@ -172,6 +187,27 @@ class _Page:
                          + (f". {row.location}" if row else ""))
         return f"{block.name}. " + " ".join(i.rstrip(".") + "." for i in items)
 
+    def icon(self, name: str) -> Markup:
+        from .svg_icons import icon_svg
+
+        return icon_svg(name)
+
+    def steps_start(self, block: IconList) -> int:
+        """The first number of a numbered list: 1, or on from the numbered list just drawn (as the PDF counts)."""
+        start = self.last_step + 1 if block.continues else 1
+        self.last_step = start + len(block.items) - 1
+        return start
+
+    def box_groups(self, block: Checklist) -> list[tuple[str, list[str]]]:
+        """Each group's label and its boxes named for a screen reader, counted across the groups: "Session 3 of 8"."""
+        total = sum(count for _, count in block.groups)
+        form = BOX_NAMES.get(self.handout.lang, BOX_NAMES["en"])
+        groups, n = [], 0
+        for label, count in block.groups:
+            groups.append((label, [form.format(n=n + k + 1, total=total) for k in range(count)]))
+            n += count
+        return groups
+
     def qr_svg(self, block: BookingCode) -> Markup:
         from .svg import qr_svg
 
@@ -193,7 +229,15 @@ _SVG_STYLE = (".fig{fill:#F2F2F0;stroke:#4D4D4D;stroke-width:1.2}.fig-detail{fil
 
 
 def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes:
-    """The page as UTF-8 bytes: one file, no script, no request to any other address (see the CSP in the head)."""
+    """The page as UTF-8 bytes: one file, no script, no request to any other address (see the CSP in the head).
+
+    With options.fit (the default) the page shows the handout as the PDF prints it (see printed_handout)."""
+    for section in handout.sections:  # before anything is laid out: a block type with no macro is named first
+        for block in section.blocks:
+            if type(block) not in HANDLERS:
+                raise MissingHandler(_missing(block))
+    if options.fit:
+        handout = printed_handout(handout, options.page_size, options.large_print)
     env = environment()
     template = env.get_template("leaflet.html.j2")
     macros = env.get_template("blocks.html.j2").module
@@ -204,6 +248,23 @@ def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes
                            lang=LANG_TAGS.get(handout.lang, handout.lang), accent=handout.masthead.colour,
                            line_html=line_html, linked=linked, logo=_logo, fonts=_font_faces(options) if options.for_pdf else "")
     return html.encode("utf-8")
+
+
+def _missing(block) -> str:
+    return (f"the HTML renderer has no handler for block type {type(block).__name__}; add it to HANDLERS in "
+            f"handouts/render/html.py and a macro to templates/blocks.html.j2")
+
+
+def printed_handout(handout: Handout, page_size: str = "letter", large_print: bool = False) -> Handout:
+    """The handout as the PDF prints it: without the optional blocks the two-page leaflet leaves out to fit.
+
+    Which blocks fit is a question only the PDF layout can answer, so this asks it (render/leaflet.py, fit_leaflet)
+    and keeps the answer, not the PDF. Large print prints everything; a handout with nothing optional is as is."""
+    if large_print or not any(s.optional for s in handout.sections):
+        return handout
+    from .leaflet import RenderOptions, fit_leaflet
+
+    return fit_leaflet(handout, RenderOptions(page_size=page_size, large_print=large_print))[0]
 
 
 def _logo(data: bytes) -> Markup:
