@@ -89,7 +89,8 @@ def environment():
                                 trim_blocks=True, lstrip_blocks=True)
 
 
-_PHONE = re.compile(r"(?<![\w/(])(\+?\(?\d[\d ().-]{5,}\d)(?![\w/])")
+# ASCII letters only around a number: in Chinese a number follows a character directly ("致电(973) 922-9659")
+_PHONE = re.compile(r"(?<![A-Za-z0-9_/(])(\+?\(?\d[\d ().-]{5,}\d)(?![A-Za-z0-9_/])")
 _WEB = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$", re.I)
 
 
@@ -186,6 +187,12 @@ class _Page:
             items.append(f"{p.number}. {p.code}" + (f" {row.pinyin}" if row else "") + f": {p.where}"
                          + (f". {row.location}" if row else ""))
         return f"{block.name}. " + " ".join(i.rstrip(".") + "." for i in items)
+
+    def run_in(self, label: str, tag: str = "strong", cls: str = "") -> Markup:
+        """A bold label before its text, as the PDF sets it: a space after it, none after a full-width colon."""
+        attr = Markup(' class="{}"').format(cls) if cls else Markup("")
+        gap = "" if label[-1:] >= "\u2e80" else " "
+        return Markup("<{0}{1}>{2}</{0}>{3}").format(tag, attr, label, gap)
 
     def icon(self, name: str) -> Markup:
         from .svg_icons import icon_svg
