@@ -56,6 +56,28 @@ def test_kitchen_sink_every_block_type_is_drawn_with_its_words():
                 assert " ".join(word.split()) in text, (type(block).__name__, word)
 
 
+def _text(raw: bytes) -> str:
+    """The page's words on one line (tags out, entities decoded)."""
+    body = re.sub(r"</?(?:a|strong|em)\b[^>]*>", "", raw.decode("utf-8").split("</head>")[1])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_the_page_is_the_sheet_the_pdf_prints():
+    """What the PDF leaves out to fit its two pages, the page leaves out too; unfitted or in large print, it is there."""
+    from handouts.render.leaflet import fit_leaflet
+
+    handout = compose(LIBRARY, make_visit(FULL))
+    printed, _ = fit_leaflet(handout)
+    kept = {w for s in printed.sections for b in s.blocks for w in _words(b)}
+    gone = [w for s in handout.sections for b in s.blocks for w in _words(b) if w not in kept]
+    assert gone  # the fullest sheet is over two pages: something optional goes
+    fitted, full, large = (_text(render_html(handout, o)) for o in (HtmlOptions(), HtmlOptions(fit=False),
+                                                                     HtmlOptions(large_print=True)))
+    for word in gone:
+        assert " ".join(word.split()) not in fitted, word
+        assert " ".join(word.split()) in full and " ".join(word.split()) in large, word
+
+
 def _words(value, name: str = "") -> list[str]:
     """Every piece of text a block carries for the reader (not its style names, codes of views, pictogram names or numbers)."""
     if isinstance(value, IconList):  # (pictogram name, text): the name only picks the drawing
