@@ -195,9 +195,11 @@ class _Page:
         return Markup("<{0}{1}>{2}</{0}>{3}").format(tag, attr, label, gap)
 
     def icon(self, name: str) -> Markup:
+        """A decorative pictogram (the text beside it carries the meaning). Not in the tagged PDF: WeasyPrint
+        would tag each inline SVG as a Figure, which PDF/UA then requires alternative text for."""
         from .svg_icons import icon_svg
 
-        return icon_svg(name)
+        return Markup("") if self.options.for_pdf else icon_svg(name)
 
     def steps_start(self, block: IconList) -> int:
         """The first number of a numbered list: 1, or on from the numbered list just drawn (as the PDF counts)."""
