@@ -174,6 +174,8 @@ class _Page:
             import base64
 
             svg = str(body_map_svg(block, block.name)).replace(' role="img"', "", 1)
+            for cls, paint in _SVG_PAINT.items():  # presentation attributes: WeasyPrint's SVG ignores a <style> here
+                svg = svg.replace(f'class="{cls}"', f'class="{cls}" {paint}')
             head_end = svg.index(">") + 1
             svg = svg[:head_end] + f"<style>{_SVG_STYLE}</style>" + svg[head_end:]
             data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
@@ -235,6 +237,13 @@ _SVG_STYLE = (".fig{fill:#F2F2F0;stroke:#4D4D4D;stroke-width:1.2}.fig-detail{fil
               ".spot{fill:#B3261E}.num{fill:#fff;font-size:8.5px;font-weight:bold;text-anchor:middle}"
               ".view{fill:#404040;font-size:12px;font-weight:bold;text-anchor:middle}"
               'text{font-family:"Atkinson Hyperlegible Next","Noto Sans","Droid Sans Fallback",sans-serif}')
+
+
+_SVG_PAINT = {"fig": 'fill="#F2F2F0"', "fig-line": 'fill="none" stroke="#4D4D4D" stroke-width="1.2" stroke-linejoin="round"',
+              "fig-detail": 'fill="none" stroke="#8A8A8A" stroke-width=".8" stroke-linecap="round"',
+              "dot": 'fill="#B3261E" stroke="#fff" stroke-width="1"', "leader": 'stroke="#B3261E" stroke-width=".8"',
+              "spot": 'fill="#B3261E"', "num": 'fill="#fff" font-size="8.5" font-weight="bold" text-anchor="middle"',
+              "view": 'fill="#404040" font-size="12" font-weight="bold" text-anchor="middle"'}
 
 
 def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes:
