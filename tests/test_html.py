@@ -184,3 +184,27 @@ def test_pdf_ua_without_weasyprint_says_how_to_install(tmp_path):
     assert done.returncode == 1, done.stderr
     assert 'pip install "handouts[accessible]"' in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_checklist_boxes_are_named_and_counted_across_phases():
+    handout = compose(LIBRARY, make_visit(FULL))
+    checklist = next(b for s in handout.sections for b in s.blocks if type(b).__name__ == "Checklist")
+    raw = render_html(handout, HtmlOptions(fit=False)).decode("utf-8")
+    total = sum(count for _, count in checklist.groups)
+    names = re.findall(r'<span class="box"><span class="sr-only" data-html-only>([^<]*)</span></span>', raw)
+    assert names == [f"Session {n} of {total}" for n in range(1, total + 1)]
+    assert "<input" not in raw and "<form" not in raw
+
+
+def test_pictograms_are_the_pdf_drawings_as_decorative_svg():
+    from handouts.render.icons import ICONS
+    from handouts.render.svg_icons import icon_svg
+
+    for name in ICONS:
+        svg = str(icon_svg(name))
+        assert svg.startswith("<svg") and 'aria-hidden="true"' in svg and re.search(r"<(path|circle|rect|line) ", svg), name
+    assert str(icon_svg("emergency")).count("var(--icon-knock") == 2  # the white mark in the triangle: rect and dot
+    raw = page()
+    assert 'class="icon icon-emergency"' in raw and 'class="icon icon-phone"' in raw  # the urgent box's tiers
+    with pytest.raises(ValueError, match="no pictogram called 'nope'"):
+        icon_svg("nope")
