@@ -8,7 +8,8 @@ from pathlib import Path
 from handouts import Output, build_leaflet
 
 CHROMIUM = "/usr/bin/chromium"
-VISIT = {"condition": "hip-pain", "patient": "Jane Doe", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01"}
+VISIT = {"condition": "hip-pain", "patient": "Jane Doe", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01",
+         "note": "Drink some water today."}
 SHOTS = [  # (file, lang, window width, colour scheme, what: the window's top, or one section of the page)
     ("html-phone-en.png", "en", 375, "light", None),
     ("html-phone-en-points.png", "en", 375, "light", "#points"),
@@ -16,6 +17,7 @@ SHOTS = [  # (file, lang, window width, colour scheme, what: the window's top, o
     ("html-phone-zh-dark-points.png", "zh", 375, "dark", "#points"),
     ("html-desktop-en.png", "en", 1100, "light", "#points"),
     ("html-desktop-es-dark.png", "es", 1100, "dark", None),
+    ("html-phone-320-en-plan.png", "en", 320, "light", "#plan"),
 ]
 
 

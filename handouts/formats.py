@@ -41,7 +41,8 @@ def render(handout, options=None) -> bytes:
     if options.format == "html":
         from .render.html import HtmlOptions, render_html
 
-        return render_html(handout, HtmlOptions(large_print=options.large_print, title_name=options.title_name))
+        return render_html(handout, HtmlOptions(large_print=options.large_print, title_name=options.title_name,
+                                                page_size=options.page_size))
     if options.format == "pdf-ua":
         return render_pdf_ua(handout, options)
     raise OutputError(f"--format {options.format!r}: unknown; choose one of {', '.join(FORMATS)}")

@@ -640,3 +640,7 @@ class IconList:
     items: tuple[tuple[str, str], ...]  # (icon, text)
     numbered: bool = False  # steps in order: numbered, never split into columns
     continues: bool = False  # numbered on from the numbered list drawn just before it (if that one was printed)
+
+
+# Every block type a Handout may carry, the action blocks above included (renderers dispatch on this list).
+HandoutBlock = HandoutBlock | KeyPoints | Checklist | Note | IconList

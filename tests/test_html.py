@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO
 from handouts import compose, load_library, make_visit
-from handouts.model import HandoutBlock, HandoutSection, Paragraph
+from handouts.model import HandoutBlock, HandoutSection, IconList, Paragraph
 from handouts.render.html import HANDLERS, HtmlOptions, MissingHandler, render_html
 from pagetext import PageText
 
@@ -46,8 +46,9 @@ def test_kitchen_sink_every_block_type_is_drawn_with_its_words():
     handout = compose(LIBRARY, make_visit(FULL))
     kinds = {type(b) for s in handout.sections for b in s.blocks}
     assert kinds == set(HANDLERS), set(HANDLERS) - kinds  # the fullest visit uses every block type
-    raw = render_html(handout).decode("utf-8")
-    drawn = html.unescape(re.sub(r"<[^>]+>", " ", raw.split("</head>")[1]))  # text, SVG text included
+    raw = render_html(handout, HtmlOptions(fit=False)).decode("utf-8")  # every block compose made, none fitted away
+    inline = re.sub(r"</?(?:a|strong|em)\b[^>]*>", "", raw.split("</head>")[1])  # a link inside a sentence adds no space
+    drawn = html.unescape(re.sub(r"<[^>]+>", " ", inline))  # text, SVG text included
     text = " ".join(drawn.split()) + " ".join(re.findall(r'aria-label="([^"]*)"', html.unescape(raw)))
     for section in handout.sections:
         for block in section.blocks:
@@ -55,10 +56,34 @@ def test_kitchen_sink_every_block_type_is_drawn_with_its_words():
                 assert " ".join(word.split()) in text, (type(block).__name__, word)
 
 
+def _text(raw: bytes) -> str:
+    """The page's words on one line (tags out, entities decoded)."""
+    body = re.sub(r"</?(?:a|strong|em)\b[^>]*>", "", raw.decode("utf-8").split("</head>")[1])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_the_page_is_the_sheet_the_pdf_prints():
+    """What the PDF leaves out to fit its two pages, the page leaves out too; unfitted or in large print, it is there."""
+    from handouts.render.leaflet import fit_leaflet
+
+    handout = compose(LIBRARY, make_visit(FULL))
+    printed, _ = fit_leaflet(handout)
+    kept = {w for s in printed.sections for b in s.blocks for w in _words(b)}
+    gone = [w for s in handout.sections for b in s.blocks for w in _words(b) if w not in kept]
+    assert gone  # the fullest sheet is over two pages: something optional goes
+    fitted, full, large = (_text(render_html(handout, o)) for o in (HtmlOptions(), HtmlOptions(fit=False),
+                                                                     HtmlOptions(large_print=True)))
+    for word in gone:
+        assert " ".join(word.split()) not in fitted, word
+        assert " ".join(word.split()) in full and " ".join(word.split()) in large, word
+
+
 def _words(value, name: str = "") -> list[str]:
-    """Every piece of text a block carries for the reader (not its style names, codes of views or numbers)."""
+    """Every piece of text a block carries for the reader (not its style names, codes of views, pictogram names or numbers)."""
+    if isinstance(value, IconList):  # (pictogram name, text): the name only picks the drawing
+        return [w for _, text in value.items for w in _words(text)]
     if isinstance(value, str):
-        return [value] if value.strip() and name not in ("style", "kind", "view", "per") else []
+        return [value] if value.strip() and name not in ("style", "kind", "view", "per", "icons") else []
     if isinstance(value, (tuple, list)):
         return [w for v in value for w in _words(v, name)]
     if hasattr(value, "__dataclass_fields__"):
@@ -159,3 +184,27 @@ def test_pdf_ua_without_weasyprint_says_how_to_install(tmp_path):
     assert done.returncode == 1, done.stderr
     assert 'pip install "handouts[accessible]"' in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_checklist_boxes_are_named_and_counted_across_phases():
+    handout = compose(LIBRARY, make_visit(FULL))
+    checklist = next(b for s in handout.sections for b in s.blocks if type(b).__name__ == "Checklist")
+    raw = render_html(handout, HtmlOptions(fit=False)).decode("utf-8")
+    total = sum(count for _, count in checklist.groups)
+    names = re.findall(r'<span class="box"><span class="sr-only" data-html-only>([^<]*)</span></span>', raw)
+    assert names == [f"Session {n} of {total}" for n in range(1, total + 1)]
+    assert "<input" not in raw and "<form" not in raw
+
+
+def test_pictograms_are_the_pdf_drawings_as_decorative_svg():
+    from handouts.render.icons import ICONS
+    from handouts.render.svg_icons import icon_svg
+
+    for name in ICONS:
+        svg = str(icon_svg(name))
+        assert svg.startswith("<svg") and 'aria-hidden="true"' in svg and re.search(r"<(path|circle|rect|line) ", svg), name
+    assert str(icon_svg("emergency")).count("var(--icon-knock") == 2  # the white mark in the triangle: rect and dot
+    raw = page()
+    assert 'class="icon icon-emergency"' in raw and 'class="icon icon-phone"' in raw  # the urgent box's tiers
+    with pytest.raises(ValueError, match="no pictogram called 'nope'"):
+        icon_svg("nope")
