@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
+from ..cache import LRU
 from ..model import BodyMap, Callout, Checklist, IconList, KeyPoints, Note, Paragraph, PointsTable
 from .icons import Icon
 from .kinsoku import Paragraph as RLParagraph
@@ -238,6 +239,32 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
         return [CondPageBreak(need), *head, drawing, *under, grid]
     gap = spec["gap"] + 4
     rows = table.rows
+    # The search depends only on these values (not on the patient): remembered, it runs once per distinct
+    # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
+    key = (id(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
+    try:
+        chosen = _CHOSEN.hit(key)
+    except TypeError:  # an unhashable block: search every time
+        key, chosen = None, None
+    if chosen is None:
+        chosen = _widest_shortest(b, figure, table, use, spec, gap)
+        if key is not None:
+            _CHOSEN.keep(key, chosen)
+    width, n = chosen
+    left, _ = _map_column(b, figure, use, width)
+    narrow = b.width - width - gap
+    out: list[Flowable] = [_Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
+    if rows[n:]:
+        out.append(_Rest(b, table, rows[n:], n))
+    return out
+
+
+_CHOSEN = LRU(256)  # (style, width, map, table, line) -> (map width, rows beside it)
+
+
+def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, spec: dict, gap: float) -> tuple[int, int]:
+    """The map width and the number of rows beside it that make the pair shortest (then the larger map)."""
+    rows = table.rows
     best = None
     step = 10
     for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
@@ -255,12 +282,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
             if best is None or key < best[0]:
                 best = (key, width, n)
     _, width, n = best
-    left, _ = _map_column(b, figure, use, width)
-    narrow = b.width - width - gap
-    out: list[Flowable] = [_Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
-    if rows[n:]:
-        out.append(_Rest(b, table, rows[n:], n))
-    return out
+    return width, n
 
 
 def callout(b, block: Callout) -> list[Flowable]:
