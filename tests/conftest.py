@@ -58,3 +58,22 @@ def leaflet(run, tmp_path):
         return out, pdf_text(out)
 
     return _make
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(image, name: str, regen: bool, what: str) -> None:
+    """Compare a greyscale page image with tests/golden/NAME (mean grey-level difference under 2); with
+    --regen-golden (or no reference yet) write it instead and skip, so that someone looks at it."""
+    from PIL import Image, ImageChops, ImageStat
+
+    golden = GOLDEN / name
+    if regen or not golden.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        image.save(golden)
+        pytest.skip(f"wrote {golden}; look at it before committing")
+    reference = Image.open(golden).convert("L")
+    assert reference.size == image.size
+    diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
+    assert diff < 2.0, f"{what} differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"

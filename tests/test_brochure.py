@@ -10,13 +10,13 @@ import pikepdf
 import pdfplumber
 import pytest
 
+from conftest import assert_golden
 from handouts.brochure_make import build_brochure
 from handouts.render import print_geometry as geo
 from handouts.render.brochure import BrochureOptions
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CLINIC = REPO / "examples" / "brochure-clinic" / "clinic.yaml"
-GOLDEN = Path(__file__).parent / "golden"
 FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
 LANGS = ["en", "es", "zh"]
 
@@ -369,7 +369,7 @@ def test_cli_writes_pdf_and_proof_and_prints_the_preflight(run, tmp_path):
 @pytest.mark.parametrize("format", FORMATS)
 def test_each_format_matches_its_reviewed_golden_image(format, regen_golden):
     import pypdfium2 as pdfium
-    from PIL import Image, ImageChops, ImageStat
+    from PIL import Image
 
     doc = pdfium.PdfDocument(made("hip-pain", format, "en", "letter", 9.0).pdf)
     faces = [doc[i].render(scale=40 / 72).to_pil().convert("L") for i in range(len(doc))]
@@ -379,15 +379,7 @@ def test_each_format_matches_its_reviewed_golden_image(format, regen_golden):
     for face in faces:
         image.paste(face, (x, 0))
         x += face.width
-    golden = GOLDEN / f"brochure-{format}-en.png"
-    if regen_golden or not golden.exists():
-        GOLDEN.mkdir(exist_ok=True)
-        image.save(golden)
-        pytest.skip(f"wrote {golden}; look at it before committing")
-    reference = Image.open(golden).convert("L")
-    assert reference.size == image.size
-    diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
-    assert diff < 2.0, f"{format} differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"
+    assert_golden(image, f"brochure-{format}-en.png", regen_golden, format)
 
 
 def test_check_reports_a_medicare_line_that_promises_too_much(run, tmp_path):

@@ -10,12 +10,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import REPO, flat, pdf_text
+from conftest import REPO, assert_golden, flat, pdf_text
 from handouts import VisitError, load_library, missing_map_points, parse_plan, session_dates
 from handouts.plan import PlanPhase, session_count
 
 JANE = ("hip-pain", "--patient", "Jane Doe", "--date", "2026-12-01")
-GOLDEN = Path(__file__).parent / "golden"
 
 
 # ---- the plan grammar ---------------------------------------------------------------
@@ -269,16 +268,6 @@ def test_every_text_colour_has_contrast_4_5_against_its_backgrounds(layers):
 
 
 def test_page_one_matches_the_reviewed_golden_image(leaflet, regen_golden):
-    from PIL import Image, ImageChops, ImageStat
-
     out, _ = leaflet(*JANE, "--practitioner", "John Roe, L.Ac.")
     image = _page_image(out, 0, 60).convert("L")
-    golden = GOLDEN / "hip-pain-en-page1.png"
-    if regen_golden or not golden.exists():
-        GOLDEN.mkdir(exist_ok=True)
-        image.save(golden)
-        pytest.skip(f"wrote {golden}; look at it before committing")
-    reference = Image.open(golden).convert("L")
-    assert reference.size == image.size
-    diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
-    assert diff < 2.0, f"page 1 differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"
+    assert_golden(image, "hip-pain-en-page1.png", regen_golden, "page 1")
