@@ -360,7 +360,7 @@ def test_a_read_only_folder_as_an_unprivileged_user(read_only_folder):
             "        print('WROTE', name)\n"
             "    except OutputError as exc:\n"
             "        print(exc)\n")
-    done = _run_unprivileged(["-c", code])
+    done = _run_unprivileged(["-c", code], needs="handouts.output, handouts.errors")  # what the code imports (under mutmut: mutmut too)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"new.pdf: cannot write in {read_only_folder} (Permission denied); choose a folder you can write to",
