@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,8 @@ def run_preflight(pdf: bytes | Path, options: PreflightOptions = PreflightOption
     try:
         doc = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
-        report.add("fail", "file", f"not a readable PDF ({exc}); export it again")
+        reason = re.sub(r"^stream <[^>]*>: ", "", str(exc))  # qpdf names our in-memory stream: no help to a reader
+        report.add("fail", "file", f"not a readable PDF ({reason}); export it again")
         return report
     with doc:
         sheet = _boxes(doc, options, report)
