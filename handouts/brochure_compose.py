@@ -48,7 +48,7 @@ class _BWriter(_Writer):
 def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en") -> Brochure:
     """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure."""
     clinic = library.clinic
-    context: dict[str, Any] = {"clinic": clinic.model_dump(), "practitioner": ""}
+    context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
     w = _BWriter(library, lang, context)
     pieces = _Pieces(w, library)
     if condition:

@@ -91,8 +91,15 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
             return value
     extra = (clinic_path,) if clinic_path else ()
     stamp = _tree_stamp(roots, extra)
-    value = load(content, clinic=clinic)
-    logo = _logo_path(value, roots, clinic_path)
+    disk = load is load_library  # only the real loader's result is kept on disk
+    found = _disk_load(key, stamp) if disk else None
+    if found is not None:
+        value, logo = found
+    else:
+        value = load(content, clinic=clinic)
+        logo = _logo_path(value, roots, clinic_path)
+        if disk:
+            _disk_keep(key, stamp, value, logo)
     if logo is not None:
         extra = (*extra, logo)
         stamp = stamp + (_stamp(logo),)
@@ -101,6 +108,100 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
             _LIBRARIES.pop(next(iter(_LIBRARIES)))
         _LIBRARIES[key] = (stamp, value, extra)
     return value
+
+
+# ---- the library on disk ----------------------------------------------------------------------------
+#
+# Reading and validating the YAML tree is most of a cold start. The validated Library is kept as a pickle in
+# the user's cache folder, under a name made from everything it depends on: each content file's path and stamp
+# (mtime, ctime, size, inode), the clinic profile and logo, and this package's own files and versions. Any
+# change to any of them is a different name, so a stale library is never read; a damaged or unreadable file is
+# ignored and replaced. It holds clinic content only, never a patient's data. HANDOUTS_CACHE names another
+# folder, or `off` turns it off.
+
+DISK_KEEP = 8  # library files kept in the cache folder (one per content tree and version in use)
+
+
+def disk_folder() -> Path | None:
+    """Where the library is kept between runs (None: off)."""
+    setting = os.environ.get("HANDOUTS_CACHE", "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "handouts"
+
+
+def _code_stamp() -> tuple:
+    """This package's files and the versions of what the pickled objects are made of."""
+    import platform
+
+    import pydantic
+
+    from . import __version__
+
+    package = Path(__file__).resolve().parent
+    files = [_stamp(p) for p in sorted(package.rglob("*")) if p.suffix in (".py", ".yaml", ".yml")]
+    return (__version__, platform.python_version(), pydantic.VERSION, tuple(files))
+
+
+def _disk_name(key: tuple, stamp: tuple) -> str | None:
+    import hashlib
+
+    folder = disk_folder()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(repr((key, stamp, _code_stamp())).encode("utf-8", "surrogatepass")).hexdigest()
+    return str(folder / f"library-{digest[:40]}.pickle")
+
+
+def _disk_load(key: tuple, stamp: tuple):
+    """(library, logo file) from the cache folder, or None. Never raises."""
+    import pickle
+
+    try:
+        name = _disk_name(key, stamp)
+        if name is None:
+            return None
+        with open(name, "rb") as f:
+            value, logo, logo_stamp = pickle.load(f)
+        from .model import Library
+
+        if not isinstance(value, Library):
+            return None
+        if logo is not None and _stamp(logo) != logo_stamp:  # the logo (outside the tree's stamp) changed
+            return None
+        return value, logo
+    except Exception:  # missing, damaged, from another version: read the tree instead
+        return None
+
+
+def _disk_keep(key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
+    """Keep the library for the next run (atomically, private to the user). Never raises: a cache is optional."""
+    import pickle
+    import tempfile
+
+    try:
+        name = _disk_name(key, stamp)
+        if name is None:
+            return
+        folder = Path(name).parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".library.", suffix=".tmp", dir=folder)  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((value, logo, _stamp(logo) if logo is not None else None), f,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        kept = sorted(folder.glob("library-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[DISK_KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception:
+        return
 
 
 def _logo_path(value: Any, roots: list[Path], clinic_path: Path | None) -> Path | None:

@@ -217,7 +217,7 @@ def _check_templates(report: Report, documents: list[Document], library) -> None
     # The longest values a visit may bring, so that a template whose work grows with them fails here, not in a leaflet.
     longest = max((t for c in library.conditions.values() for t in c.title.values()), key=len,
                   default="Condition")
-    context = {"clinic": library.clinic.model_dump(), "condition": longest, "practitioner": "P" * MAX_NAME}
+    context = {"clinic": library.clinic.plain(), "condition": longest, "practitioner": "P" * MAX_NAME}
     for doc in documents:
         for path, texts in _texts(doc.data):
             for lang, text in texts.items():

@@ -116,7 +116,7 @@ def compose(library: Library, visit: Visit) -> Handout:
     cid, condition = find_condition(library, visit.condition)
     cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
     clinic = library.clinic
-    context = {"clinic": clinic.model_dump(), "practitioner": visit.practitioner}
+    context = {"clinic": clinic.plain(), "practitioner": visit.practitioner}
     w = _Writer(library, visit.lang, context)
 
     title_text = w(condition.title, f"{cfile}: title")

@@ -349,15 +349,38 @@ class _Plan:
 
     def fit(self, width: float, height: float) -> float:
         """The largest scale (points per figure unit) at which the rows fit the box."""
+        size = self._sizer()
         lo, hi = 0.0, 8.0
         for _ in range(18):
             mid = (lo + hi) / 2
-            w, h = self.size(mid)
+            w, h = size(mid)
             if w <= width and h <= height:
                 lo = mid
             else:
                 hi = mid
         return lo
+
+    def _sizer(self):
+        """`size` with every figure's numbers looked up once (the search calls it often): the same arithmetic
+        in the same order, so the same values to the last bit."""
+        sz = self.sz
+        rows = [[[(self.fw[v.name], self.k(v), 2 * self.m(v), self.label_w.get(v.name, 0) + 4 - sz.gap,
+                   self.fh[v.name], 2 * self.mv(v)) for v in c] for c in r] for r in self.rows]
+        gap, disc, label = sz.gap, sz.disc, sz.label
+        row_gaps = [gap * (len(r) - 1) for r in rows]
+        ends = 2 * disc
+        rows_gap = gap * (len(rows) - 1)
+
+        def size(s: float) -> tuple[float, float]:
+            width = height = None
+            for r, extra in zip(rows, row_gaps):
+                w = sum(max(max(fw * s * k + m2, lw) for fw, k, m2, lw, _, _ in c) for c in r) + extra + ends
+                h = max(sum(fh * s * k + mv2 + label for _, k, _, _, fh, mv2 in c) for c in r)
+                width = w if width is None else max(width, w)
+                height = h if height is None else height + h
+            return width, height + rows_gap
+
+        return size
 
 
 ZOOMS = (1.0, 1.3, 1.7, 2.2)  # how much larger than the whole figure an inset may be drawn
@@ -393,6 +416,20 @@ def layout(marks: list[tuple[int, str, str, float, float]], labels: dict[str, st
     label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
     return _layout(tuple(tuple(m) for m in marks), tuple(sorted(labels.items())), float(width), float(height), sizes,
                    label_widths)
+
+
+def used_height(marks: list[tuple[int, str, str, float, float]], labels: dict[str, str], width: float, height: float,
+                sizes: Sizes = Sizes(), measure=None) -> float:
+    """The height `layout` would use of the box (`layout(...).height`), without placing the numbered discs.
+
+    The arrangement and scale decide the height; the discs are placed inside it afterwards. A page layout asks
+    for the height of many candidate widths and draws only one, so this is what it asks."""
+    names = tuple(view_order(m[2] for m in marks))
+    if not names:
+        return float(height)
+    label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
+    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths)
+    return round(plan.size(s)[1], 3)
 
 
 @lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages

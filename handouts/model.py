@@ -19,7 +19,24 @@ Texts = dict[Lang, Str]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built when it first validates, not at import; a run that takes the
+    # validated library from the disk cache (handouts/cache.py) never builds them
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def plain(self) -> dict[str, Any]:
+        """The fields as plain values (nested models as dicts; what templates see as `clinic`), as model_dump()
+        gives them, without building the model's serializer."""
+        return {k: _plain(v) for k, v in self.__dict__.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Frozen):
+        return value.plain()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    return value
 
 
 class Review(Frozen):
@@ -303,7 +320,7 @@ class Lint(Frozen):
 
     reviewed: Review | None = None
     review_months: int = Field(24, ge=1)
-    readability: Readability = Readability()
+    readability: Readability = Field(default_factory=Readability)
     risky_claims: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     hedge_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # an English hedge must survive in es and zh

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
+
 from .fonts import FontChain, chain_for, register
 
 
@@ -25,7 +27,7 @@ def _merge(base: dict, over: dict) -> dict:
 
 @lru_cache(maxsize=None)
 def _sheet(name: str) -> dict:
-    return yaml.safe_load((_SHEETS / f"{name}.yaml").read_text("utf-8")) or {}
+    return yaml.load((_SHEETS / f"{name}.yaml").read_text("utf-8"), Loader=_LOADER) or {}
 
 
 @lru_cache(maxsize=None)

@@ -20,6 +20,21 @@ def pytest_addoption(parser):
     parser.addoption("--regen-golden", action="store_true", help="rewrite the golden PNGs under tests/golden/ (then look at them)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _library_cache_in_a_temp_folder(tmp_path_factory):
+    """The validated library's disk cache (handouts/cache.py) goes to a folder of the test run, not ~/.cache;
+    CLI runs in subprocesses inherit it."""
+    import os
+
+    before = os.environ.get("HANDOUTS_CACHE")
+    os.environ["HANDOUTS_CACHE"] = str(tmp_path_factory.mktemp("library-cache"))
+    yield
+    if before is None:
+        os.environ.pop("HANDOUTS_CACHE", None)
+    else:
+        os.environ["HANDOUTS_CACHE"] = before
+
+
 @pytest.fixture
 def regen_golden(request) -> bool:
     return request.config.getoption("--regen-golden")

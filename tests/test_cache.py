@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,7 @@ def fresh(tmp_path, lang: str) -> bytes:
     out = tmp_path / f"fresh-{lang}.pdf"
     subprocess.run([sys.executable, "-m", "handouts", "leaflet", "hip-pain", "--patient", "Jane Doe", "--practitioner",
                     "John Roe, L.Ac.", "--date", "2026-12-01", "--lang", lang, "-o", str(out)], check=True, cwd=REPO,
-                   capture_output=True)
+                   capture_output=True, env={**os.environ, "HANDOUTS_CACHE": "off"})
     return out.read_bytes()
 
 
@@ -79,3 +81,83 @@ def test_a_batch_gives_each_patient_the_bytes_of_a_fresh_leaflet(run, tmp_path):
     made = sorted((tmp_path / "out").glob("*.pdf"))
     assert len(made) == 2
     assert made[1].read_bytes() == fresh(tmp_path, "zh")
+
+
+# ---- the library kept on disk between runs ------------------------------------------------------------------
+
+
+def _cli(tmp_path, out: str, *args: str, cache_dir=None, content=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HANDOUTS_CACHE": str(cache_dir) if cache_dir else "off"}
+    if content is not None:
+        env["HANDOUTS_CONTENT"] = str(content)
+    else:
+        env.pop("HANDOUTS_CONTENT", None)
+    return subprocess.run([sys.executable, "-m", "handouts", "leaflet", "hip-pain", "--patient", "Jane Doe", "--date",
+                           "2026-12-01", *args, "-o", str(tmp_path / out)], cwd=REPO, capture_output=True, text=True, env=env)
+
+
+def test_a_run_from_the_disk_cache_gives_the_bytes_of_a_run_without_it(tmp_path):
+    folder = tmp_path / "cache"
+    assert _cli(tmp_path, "off.pdf").returncode == 0
+    assert not folder.exists()
+    assert _cli(tmp_path, "first.pdf", cache_dir=folder).returncode == 0  # reads the YAML, keeps the library
+    kept = list(folder.glob("library-*.pickle"))
+    assert len(kept) == 1
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600" and oct(folder.stat().st_mode & 0o777) == "0o700"
+    stamp = kept[0].stat().st_mtime_ns
+    assert _cli(tmp_path, "second.pdf", cache_dir=folder).returncode == 0  # reads the kept library
+    assert kept[0].stat().st_mtime_ns == stamp  # read, not written again
+    off = (tmp_path / "off.pdf").read_bytes()
+    assert (tmp_path / "first.pdf").read_bytes() == off
+    assert (tmp_path / "second.pdf").read_bytes() == off
+    for path in folder.iterdir():  # clinic content only: no patient's name
+        assert b"Jane Doe" not in path.read_bytes()
+
+
+def test_an_edited_content_file_is_read_again_not_taken_from_the_disk_cache(tmp_path):
+    folder, content = tmp_path / "cache", tmp_path / "content"
+    (content / "conditions").mkdir(parents=True)
+    path = content / "conditions" / "hip-pain.yaml"
+    shutil.copy(REPO / "content" / "conditions" / "hip-pain.yaml", path)
+    assert _cli(tmp_path, "a.pdf", cache_dir=folder, content=content).returncode == 0
+    path.write_text(path.read_text("utf-8").replace("Hip pain", "Sore hip", 1), "utf-8")
+    assert _cli(tmp_path, "b.pdf", cache_dir=folder, content=content).returncode == 0
+    assert "Sore hip" not in flat(" ".join(pdf_text(tmp_path / "a.pdf")))
+    assert "Sore hip" in flat(" ".join(pdf_text(tmp_path / "b.pdf")))
+    assert len(list(folder.glob("library-*.pickle"))) == 2  # one per state of the tree
+
+
+def test_a_damaged_or_foreign_cache_file_is_ignored_and_replaced(tmp_path):
+    folder = tmp_path / "cache"
+    assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0
+    (kept,) = folder.glob("library-*.pickle")
+    kept.write_bytes(b"not a pickle")
+    run = _cli(tmp_path, "b.pdf", cache_dir=folder)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+    kept.write_bytes(pickle.dumps(("something else", None, None)))  # unpicklable as a library: not used
+    assert _cli(tmp_path, "c.pdf", cache_dir=folder).returncode == 0
+    assert (tmp_path / "c.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    run = _cli(tmp_path, "a.pdf", cache_dir=blocker / "cache")
+    assert run.returncode == 0 and run.stderr.startswith("wrote ") and "Traceback" not in run.stderr, run.stderr
+    assert _cli(tmp_path, "b.pdf").returncode == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_templates_see_the_clinic_as_model_dump_gives_it():
+    from handouts.model import Clinic
+
+    clinic = Clinic.model_validate({
+        "name": "A & B Clinic", "phone": "555-0100", "address": ["1 Main St", "Springfield"], "crisis_line": "988",
+        "team": [{"name": "Ann Lee", "credentials": "L.Ac.", "bio": {"en": "Ann has practised for ten years."}}],
+        "hours": [{"en": "Mon 9-5", "es": "lun 9-17"}], "colour_cmyk": [80, 20, 0, 30],
+        "testimonials": [{"text": {"en": "Kind and careful."}, "by": "Maria, Clifton", "consent_on": "2026-01-05"}],
+    })
+    assert clinic.plain() == clinic.model_dump()
+    assert type(clinic.plain()["team"]) is type(clinic.model_dump()["team"])
+    assert cache.library().clinic.plain() == cache.library().clinic.model_dump()

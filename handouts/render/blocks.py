@@ -267,14 +267,14 @@ def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | No
     rows = table.rows
     best = None
     step = 10
+    full = points_grid(b, table, rows=rows, header=False)  # the rows at full width under the map: the same for every width
+    full.wrap(b.width, 10_000)
     for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
         left, left_h = _map_column(b, figure, use, width)
         narrow = b.width - width - gap
         beside = points_grid(b, table, narrow)
         beside.wrap(narrow, 10_000)
         heights = beside._rowHeights
-        full = points_grid(b, table, rows=rows, header=False)
-        full.wrap(b.width, 10_000)
         for n in range(1, len(rows) + 1):  # the first n rows beside the map, the rest under it
             total = max(left_h, sum(heights[:n + 1])) + sum(full._rowHeights[n:])
             # shortest first; then a larger map; then more rows beside it

@@ -28,6 +28,7 @@ class BodyMapFlowable(Flowable):
         self.width = width
         self.height = height
         self._geometry: mapgeometry.MapGeometry | None = None
+        self._height: float | None = None
 
     def wrap(self, avail_width, avail_height):
         """The given width, and the height the map uses of the given height (the views keep their
@@ -35,7 +36,12 @@ class BodyMapFlowable(Flowable):
         return self.width, self.used_height()
 
     def used_height(self) -> float:
-        return min(self.height, self.geometry().height + self.caption_height())
+        if self._height is None:  # the arrangement alone gives it: the discs are placed only when drawn
+            marks = [(p.number, p.code, m.view, m.x, m.y) for p in self.block.points for m in p.marks]
+            self._height = mapgeometry.used_height(marks, dict(self.block.views), self.width,
+                                                   self.height - self.caption_height(), self.sizes(),
+                                                   measure=lambda text: text_width(self.s, text, "figure_label"))
+        return min(self.height, self._height + self.caption_height())
 
     # ---- the data -------------------------------------------------------------------
 
