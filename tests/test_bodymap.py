@@ -98,6 +98,16 @@ def test_true_spots_hold_at_every_size(size):
     assert map_errors(geometry, block) == []
 
 
+@pytest.mark.parametrize("condition, points", CASES)
+@pytest.mark.parametrize("size", [(140, 184), (230, 300), (260, 150)])
+def test_the_height_asked_while_fitting_is_the_height_drawn(condition, points, size):
+    """A page asks the map's height (without placing the discs) for many widths; it must be the drawn map's."""
+    flowable = bodymap.BodyMapFlowable(block_for(condition, points), render_map(block_for(condition, points))[0].s, *size)
+    asked = flowable.used_height()
+    assert asked == min(size[1], flowable.geometry().height + flowable.caption_height())
+    assert flowable.geometry().views
+
+
 def test_a_moved_dot_is_caught():
     block = block_for("hip-pain", SEED)
     _, geometry = render_map(block)

@@ -13,6 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from .. import mapgeometry
+from ..cache import LRU
 from ..model import BodyMap
 from ..styles import Style
 from .text import draw_runs, text_width
@@ -50,7 +51,12 @@ class BodyMapFlowable(Flowable):
         before closing punctuation; other scripts at spaces)."""
         if not self.block.caption:
             return []
-        return wrap_caption(self.block.caption, self.width, lambda t: text_width(self.s, t, "small"))
+        key = (self.block.caption, self.width, id(self.s.data))
+        hit = _CAPTIONS.hit(key)
+        if hit is None or hit[0] is not self.s.data:
+            hit = _CAPTIONS.keep(key, (self.s.data, wrap_caption(self.block.caption, self.width,
+                                                                 lambda t: text_width(self.s, t, "small"))))
+        return list(hit[1])
 
     def caption_height(self) -> float:
         lines = self.caption_lines()
@@ -90,10 +96,37 @@ class BodyMapFlowable(Flowable):
 
     def draw(self):
         c = self.canv
-        spec = self.s.data["layout"]["body_map"]
         geo = self.geometry()
         h = self.used_height()  # the top of the map, from the bottom of what wrap() reported
+        # The figures, leaders, dots and discs are the same PDF code every time this map is drawn (every fitting
+        # pass, every patient with these points): made once, then added as it was made (the same bytes).
+        spec = self.s.data["layout"]["body_map"]
+        key = (h, spec["line"], spec["detail"], self.s.colour("figure_fill"), self.s.colour("figure_line"),
+               self.s.colour("figure_detail"), self.s.colour("marker"), self.s.colour("page"),
+               getattr(c, "_enforceColorSpace", None))
+        hit = _ART.hit(id(geo))
+        if hit is not None and hit[0] is geo and hit[1] == key:
+            c.addLiteral(hit[2])
+        else:
+            start = len(c._code)
+            self._draw_art(geo, h)
+            _ART.keep(id(geo), (geo, key, "\n".join(c._code[start:])))
         marker = self.s.text("marker")
+        for view in geo.views:  # the numbers on their discs
+            for co in view.callouts:
+                draw_runs(c, self.s, co.x, h - co.y - marker["size"] * 0.36, str(co.number), "marker", align="centre")
+        for view in geo.views:
+            x, y = view.label_at
+            draw_runs(c, self.s, x, h - y, view.label, "figure_label", align="centre")
+        leading = self.s.text("small")["leading"]
+        lines = self.caption_lines()
+        for i, line in enumerate(lines):
+            draw_runs(c, self.s, self.width / 2, (len(lines) - 1 - i) * leading + leading * 0.25, line, "small", align="centre")
+
+    def _draw_art(self, geo: mapgeometry.MapGeometry, h: float) -> None:
+        """Everything but the text, inside one saved graphics state (so its code stands alone)."""
+        c = self.canv
+        spec = self.s.data["layout"]["body_map"]
         red = HexColor(self.s.colour("marker"))
         c.saveState()
         c.setLineJoin(1)
@@ -123,17 +156,12 @@ class BodyMapFlowable(Flowable):
                 c.circle(dot.x, h - dot.y, geo.dot_radius, stroke=1, fill=1)
             c.setLineWidth(0.9)
             for co in view.callouts:
-                c.setFillColor(red)
                 c.circle(co.x, h - co.y, geo.disc_radius, stroke=1, fill=1)
-                draw_runs(c, self.s, co.x, h - co.y - marker["size"] * 0.36, str(co.number), "marker", align="centre")
         c.restoreState()
-        for view in geo.views:
-            x, y = view.label_at
-            draw_runs(c, self.s, x, h - y, view.label, "figure_label", align="centre")
-        leading = self.s.text("small")["leading"]
-        lines = self.caption_lines()
-        for i, line in enumerate(lines):
-            draw_runs(c, self.s, self.width / 2, (len(lines) - 1 - i) * leading + leading * 0.25, line, "small", align="centre")
+
+
+_CAPTIONS = LRU(256)  # (caption, width, style) -> (style, lines): asked at every wrap of every candidate width
+_ART = LRU(32)  # id(geometry) -> (geometry, what else the code depends on, the PDF code of the figures and markers)
 
 
 NO_LINE_START = "。，、；：？！）」』】〉》”’.,;:!?)"  # kinsoku: these never begin a line
