@@ -28,13 +28,11 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     from .brochure_checks import claim_findings, medicare_findings
     from .brochure_compose import compose_brochure
     from .composer import find_condition
-    from .content import read_content
+    from .cache import content_read
     from .preflight import PreflightOptions, run_preflight as preflight
     from .render.brochure import render_brochure
 
-    result = read_content(content, clinic)
-    if result.problems:
-        raise ContentError(result.problems)
+    result = content_read(content, clinic)  # ContentError when the tree has problems; kept between runs while no file changes
     library = result.library
     assert library is not None
     rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]

@@ -92,14 +92,19 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
     extra = (clinic_path,) if clinic_path else ()
     stamp = _tree_stamp(roots, extra)
     disk = load is load_library  # only the real loader's result is kept on disk
-    found = _disk_load(key, stamp) if disk else None
+    found = _disk_load("library", key, stamp) if disk else None
     if found is not None:
         value, logo = found
     else:
-        value = load(content, clinic=clinic)
+        if disk:  # read once for both: the library, and the parsed files a brochure's claim check reads
+            read = _read_content(content, clinic)
+            value = read.library
+        else:
+            value = load(content, clinic=clinic)
         logo = _logo_path(value, roots, clinic_path)
         if disk:
-            _disk_keep(key, stamp, value, logo)
+            _disk_keep("library", key, stamp, value, logo)
+            _disk_keep("documents", key, stamp, (read.documents, read.lint), logo)
     if logo is not None:
         extra = (*extra, logo)
         stamp = stamp + (_stamp(logo),)
@@ -146,29 +151,29 @@ def _code_stamp() -> tuple:
     return (__version__, platform.python_version(), pydantic.VERSION, tuple(files))
 
 
-def _disk_name(key: tuple, stamp: tuple) -> str | None:
+def _disk_name(kind: str, key: tuple, stamp: tuple) -> str | None:
     import hashlib
 
     folder = disk_folder()
     if folder is None:
         return None
     digest = hashlib.sha256(repr((key, stamp, _code_stamp())).encode("utf-8", "surrogatepass")).hexdigest()
-    return str(folder / f"library-{digest[:40]}.pickle")
+    return str(folder / f"{kind}-{digest[:40]}.pickle")
 
 
-def _disk_load(key: tuple, stamp: tuple):
-    """(library, logo file) from the cache folder, or None. Never raises."""
+def _disk_load(kind: str, key: tuple, stamp: tuple):
+    """(value, logo file) from the cache folder, or None. Never raises."""
     import pickle
 
     try:
-        name = _disk_name(key, stamp)
+        name = _disk_name(kind, key, stamp)
         if name is None:
             return None
         with open(name, "rb") as f:
             value, logo, logo_stamp = pickle.load(f)
         from .model import Library
 
-        if not isinstance(value, Library):
+        if kind == "library" and not isinstance(value, Library):
             return None
         if logo is not None and _stamp(logo) != logo_stamp:  # the logo (outside the tree's stamp) changed
             return None
@@ -177,13 +182,13 @@ def _disk_load(key: tuple, stamp: tuple):
         return None
 
 
-def _disk_keep(key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
+def _disk_keep(kind: str, key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
     """Keep the library for the next run (atomically, private to the user). Never raises: a cache is optional."""
     import pickle
     import tempfile
 
     try:
-        name = _disk_name(key, stamp)
+        name = _disk_name(kind, key, stamp)
         if name is None:
             return
         folder = Path(name).parent
@@ -197,11 +202,38 @@ def _disk_keep(key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        kept = sorted(folder.glob("library-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        kept = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[DISK_KEEP:]:
             old.unlink(missing_ok=True)
     except Exception:
         return
+
+
+def _read_content(content, clinic):
+    from .content import read_content
+    from .errors import ContentError
+
+    read = read_content(content, clinic)
+    if read.problems:
+        raise ContentError(read.problems)
+    return read
+
+
+def content_read(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None):
+    """The library with the parsed files (with their lines) and lint.yaml, as content.read_content gives them when the
+    tree has no problems (else ContentError): from the disk cache while no file changed."""
+    from .content import ContentRead, content_roots
+
+    value = library(content, clinic)
+    roots = content_roots(content)
+    clinic_path = Path(clinic).resolve() if clinic is not None else None
+    key = (tuple(str(r.resolve()) for r in roots), str(clinic_path) if clinic_path else None)
+    found = _disk_load("documents", key, _tree_stamp(roots, (clinic_path,) if clinic_path else ()))
+    if found is not None and isinstance(found[0], tuple) and len(found[0]) == 2:
+        (documents, lint), _ = found
+        return ContentRead(library=value, problems=[], documents=documents, lint=lint)
+    read = _read_content(content, clinic)
+    return ContentRead(library=value, problems=[], documents=read.documents, lint=read.lint)
 
 
 def _logo_path(value: Any, roots: list[Path], clinic_path: Path | None) -> Path | None:
