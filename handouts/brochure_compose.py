@@ -64,6 +64,9 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         title = w.word("acupuncture_at", clinic=clinic.name)
         panels = pieces.clinic_panels(format, title)
         subject = w.field("tagline")
+    draft, unapproved = _draft(w, library, cid, cond if condition else None)
+    if draft:
+        panels = [_with_first(p, Heading(draft, level=3)) if p.name in DRAFT_PANELS[format] else p for p in panels]  # bold, first
     lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"] + ([clinic.website] if clinic.website else [])
     return Brochure(
         lang=lang, format=format, title=title,
@@ -71,7 +74,45 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         panels=tuple(panels), author=clinic.name, subject=subject,
         colour_cmyk=tuple(clinic.colour_cmyk) if clinic.colour_cmyk else None,
         condition_id=cid, keywords=("acupuncture", "brochure", *([cid] if cid else [])),
+        draft_notice=draft, unapproved=unapproved,
     )
+
+
+# The first text panel of each face, where a draft says so before anything else is read.
+DRAFT_PANELS = {"trifold": ("flap", "inside_left"), "bifold": ("back", "inside_left"), "rack-card": ("front", "back"),
+                "flyer": ("front",)}
+
+
+def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, tuple[str, ...]]:
+    """The draft line and the files behind it, as on a leaflet: every file the brochure's words come from must be
+    approved as it is now; a clinic that sets require_approval gets no brochure until they are."""
+    from .approval import UnapprovedError, sheet_files
+    from .composer import _APPROVAL_WORDS
+
+    if cond is not None:
+        files = set(sheet_files(library, cid, [cp.code for cp in cond.points if cp.default]))
+        files |= {f"brochures/conditions/{cid}.yaml"}
+    else:  # the clinic brochure names the conditions treated
+        files = set(sheet_files(library, "", [])) - {"conditions/.yaml"}
+        files |= {rel for rel in library.files if rel.startswith("conditions/")}
+    files = sorted((files | {"brochures/clinic.yaml"}) & set(library.files))
+    status = library.approval
+    unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
+    if not unapproved:
+        return "", ()
+    if library.clinic.require_approval:
+        raise UnapprovedError(status, unapproved, library.clinic.name)
+    texts = library.labels.words.get("draft_notice") or _APPROVAL_WORDS["draft_notice"]
+    return w(texts, "labels.yaml: words.draft_notice").format(clinic=library.clinic.name), unapproved
+
+
+def _with_first(panel: BrochurePanel, block) -> BrochurePanel:
+    """The panel with `block` first after its headline (never left out; the other blocks' indices move up one)."""
+    at = panel.head
+    moved = lambda i: i + 1 if i >= at else i  # noqa: E731
+    return BrochurePanel(panel.name, (*panel.blocks[:at], block, *panel.blocks[at:]), tuple(map(moved, panel.optional)),
+                         kind=panel.kind, sources=panel.sources, head=panel.head,
+                         together=tuple(tuple(map(moved, g)) for g in panel.together))
 
 
 Piece = list[tuple[Any, bool | str]]  # (block, optional): False, True, or a group name (left out together)

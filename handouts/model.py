@@ -613,6 +613,8 @@ class Brochure:
     colour_cmyk: tuple[float, float, float, float] | None = None
     condition_id: str = ""
     keywords: tuple[str, ...] = ()
+    draft_notice: str = ""  # printed at the top of a text panel on each face while its content is not approved
+    unapproved: tuple[str, ...] = ()  # the content files behind that notice
 
     def panel(self, name: str) -> BrochurePanel:
         for panel in self.panels:

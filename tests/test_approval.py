@@ -120,3 +120,34 @@ def test_approve_needs_a_clinic_folder_a_known_file_and_a_credential(run, clinic
     result = run("approve", "conditions/hip-pain.yaml", "--by", "Ana Ruiz", "--content", clinic)
     assert result.exit_code == 1 and "credential" in result.output
     assert not (clinic / "approvals.json").exists()
+
+
+BROCHURE_FILES = ["brochures/clinic.yaml", "brochures/conditions/hip-pain.yaml"]
+
+
+@pytest.mark.parametrize("fmt, faces", [("trifold", 2), ("flyer", 1)])
+def test_a_brochure_from_unapproved_text_says_draft_on_each_face_until_approved(run, clinic, tmp_path, fmt, faces):
+    out = tmp_path / "b.pdf"
+    assert run("brochure", "hip-pain", "--format", fmt, "--content", clinic, "-o", out).exit_code == 0
+    pages = [flat(t) for t in pdf_text(out)]
+    assert len(pages) == faces and all(DRAFT in page for page in pages)
+    approve_all(run, clinic)
+    assert run("approve", *BROCHURE_FILES, "--by", "Ana Ruiz, LAc", "--content", clinic).exit_code == 0
+    assert run("brochure", "hip-pain", "--format", fmt, "--content", clinic, "-o", out).exit_code == 0
+    assert not any("Draft" in page for page in (flat(t) for t in pdf_text(out)))
+    (clinic / "conditions" / "hip-pain.yaml").write_text(
+        (clinic / "conditions" / "hip-pain.yaml").read_text("utf-8") + "\n", "utf-8")  # edited after approval
+    assert run("brochure", "hip-pain", "--format", fmt, "--content", clinic, "-o", out).exit_code == 0
+    assert all(DRAFT in flat(t) for t in pdf_text(out))
+
+
+def test_require_approval_refuses_a_brochure_naming_its_files(run, clinic, tmp_path):
+    profile = clinic / "clinic.yaml"
+    profile.write_text(profile.read_text("utf-8") + "require_approval: true\n", "utf-8")
+    out = tmp_path / "b.pdf"
+    approve_all(run, clinic)  # the leaflet's files, not the brochure's own
+    result = run("brochure", "hip-pain", "--content", clinic, "-o", out)
+    assert result.exit_code == 1 and not out.exists() and "Traceback" not in result.output
+    assert "brochures/conditions/hip-pain.yaml (never approved)" in result.output
+    assert run("approve", *BROCHURE_FILES, "--by", "Ana Ruiz, LAc", "--content", clinic).exit_code == 0
+    assert run("brochure", "hip-pain", "--content", clinic, "-o", out).exit_code == 0
