@@ -2,14 +2,18 @@
 
 A long-running process (the API, a preview, a batch worker) makes many leaflets from the same content;
 the cached values are the same values a fresh process would compute, so the PDFs are byte-identical
-(tests/test_cache.py checks it). Nothing here holds a patient's data: the keys are content folders,
-file stamps, web addresses and style names, never a visit.
+(tests/test_cache.py checks it). What is kept about visits stays in the process's memory and is bounded: the
+paragraph memo holds recent text (a name included) until it ages out, and the fit memo holds composed sheets with
+the patient's name taken out (never one with a practitioner's note). Only the validated library is also kept on
+disk: clinic content, nothing of a visit.
 
 - the content library per (content folder, clinic file), checked against every file's stamp on each use
   (see `library`); editing, adding or removing a content file reads the tree again;
 - fonts are registered once per process (handouts.fonts.register), styles once per overlay list
   (handouts.styles.sheet), the QR code once per address (handouts.render.plan.qr_widget), paragraph
-  parses and line breaks per (markup, style, width) (handouts.render.paragraphs).
+  parses and line breaks per (markup, style, width) (handouts.render.paragraphs);
+- the body map's height search and drawing per map (handouts.render.blocks, handouts.render.bodymap), and which
+  optional blocks a sheet leaves out per sheet-without-its-patient's-name (handouts.render.leaflet.fit_leaflet).
 
 `clear()` empties them all (tests, and anyone who wants a fresh start).
 """
@@ -261,3 +265,10 @@ def clear() -> None:
     plan = sys.modules.get("handouts.render.plan")
     if plan is not None and hasattr(plan, "qr_widget"):
         plan.qr_widget.cache_clear()
+    for module, names in (("handouts.render.leaflet", ("_FITS",)), ("handouts.render.bodymap", ("_ART", "_CAPTIONS")),
+                          ("handouts.render.blocks", ("_CHOSEN",))):
+        loaded = sys.modules.get(module)
+        for name in names:
+            memo = getattr(loaded, name, None)
+            if memo is not None:
+                memo.clear()

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, flat, pdf_text
 from handouts import build_leaflet, cache
 
@@ -161,3 +163,57 @@ def test_templates_see_the_clinic_as_model_dump_gives_it():
     assert clinic.plain() == clinic.model_dump()
     assert type(clinic.plain()["team"]) is type(clinic.model_dump()["team"])
     assert cache.library().clinic.plain() == cache.library().clinic.model_dump()
+
+
+# ---- a day's sheets share their fit ---------------------------------------------------------------------------
+
+
+def _count_layouts(monkeypatch) -> list:
+    from handouts.render import leaflet
+
+    calls: list = []
+    real = leaflet._layout
+    monkeypatch.setattr(leaflet, "_layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def _fresh_in_process(fields: dict) -> bytes:
+    cache.clear()
+    return build_leaflet(fields).pdf
+
+
+def test_a_second_patient_of_the_same_sheet_is_laid_out_once_with_the_bytes_of_a_fresh_fit(monkeypatch):
+    cache.clear()
+    calls = _count_layouts(monkeypatch)
+    build_leaflet({**VISIT, "patient": "Ann Lee"})
+    first = len(calls)
+    assert first >= 2  # this sheet is fitted by leaving blocks out: more than one layout
+    calls.clear()
+    second = build_leaflet({**VISIT, "patient": "Bo Chen"}).pdf
+    assert len(calls) == 1
+    assert second == _fresh_in_process({**VISIT, "patient": "Bo Chen"})
+
+
+@pytest.mark.parametrize("name", ["Maria Guadalupe Fernández de la Concepción Rodríguez-Villanueva y Montes de Oca Santa Cruz",
+                                  "李" * 40])
+def test_a_patient_band_of_another_height_is_fitted_afresh(monkeypatch, name):
+    cache.clear()
+    build_leaflet({**VISIT, "patient": "Ann Lee"})
+    calls = _count_layouts(monkeypatch)
+    long = build_leaflet({**VISIT, "patient": name}).pdf
+    assert len(calls) >= 2  # the band wraps: the remembered fit is not used
+    assert long == _fresh_in_process({**VISIT, "patient": name})
+
+
+def test_a_sheet_with_a_note_is_not_remembered(monkeypatch):
+    from handouts.render import leaflet
+
+    cache.clear()
+    note = {**VISIT, "note": "Walk every day; ice the hip after."}
+    build_leaflet({**note, "patient": "Ann Lee"})
+    assert len(leaflet._FITS) == 0
+    calls = _count_layouts(monkeypatch)
+    build_leaflet({**note, "patient": "Bo Chen"})
+    assert len(calls) >= 2
+    build_leaflet({**VISIT, "patient": "Ann Lee"})
+    assert len(leaflet._FITS) == 1 and "Ann Lee" not in repr(next(iter(leaflet._FITS)))

@@ -12,7 +12,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..errors import HandoutError
-from ..model import Handout, Heading
+from ..cache import LRU
+from ..model import FactsRow, Handout, Heading
 from ..styles import Style, load_style
 from .flowables import Builder
 from .text import draw_runs, text_width, wrap_line
@@ -82,19 +83,74 @@ def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -
 
 
 def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> tuple[Handout, bytes]:
-    """The handout as printed (optional blocks left out, lowest rank first, only while over the page budget) and its PDF."""
+    """The handout as printed (optional blocks left out, lowest rank first, only while over the page budget) and its PDF.
+
+    Patients of one day share most of their sheet: the same condition, points, flags and plan, a different name. The
+    fit depends only on the heights of what is laid out, so once a sheet has been fitted, another sheet that differs
+    only in the patient's name, and whose patient band is as tall, drops the same blocks: it is laid out once, at
+    that rank, instead of once per rank tried. Same choice as a fresh fit, so the same bytes."""
     layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
+    key = _fit_key(handout, options)
+    hit = _FITS.hit(key) if key is not None else None
+    if hit is not None and hit[1] == _band_heights(handout, options, layers):
+        printed = handout if hit[0] is None else without_optional(handout, hit[0])
+        return printed, _layout(printed, options, layers)[0]
+    printed, pdf, rank = _fit(handout, options, layers)
+    if key is not None:
+        _FITS.keep(key, (rank, _band_heights(handout, options, layers)))
+    return printed, pdf
+
+
+def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[Handout, bytes, int | None]:
+    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None)."""
     pdf, pages = _layout(handout, options, layers)
     budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
     if options.large_print:  # large print has no page budget: it prints everything
-        return handout, pdf
-    printed = handout
+        return handout, pdf, None
+    printed, chosen = handout, None
     for rank in sorted({r for s in handout.sections for _, r in s.optional}):
         if pages <= budget:
             break
-        printed = without_optional(handout, rank)
+        printed, chosen = without_optional(handout, rank), rank
         pdf, pages = _layout(printed, options, layers)
-    return printed, pdf
+    return printed, pdf, chosen
+
+
+_FITS = LRU(128)  # the sheet without its patient's name -> (rank left out, the patient band's heights)
+BAND = "for-whom"  # compose's section holding the patient band (name, date, practitioner) and the note
+
+
+def _fit_key(handout: Handout, options: RenderOptions):
+    """The sheet with the patient's name left out, or None (not remembered: a sheet with a practitioner's note,
+    which is about this patient, or one that cannot be a key)."""
+    sections = []
+    for s in handout.sections:
+        if s.id == BAND:
+            if any(not isinstance(b, FactsRow) for b in s.blocks):
+                return None  # a note: nothing about a patient is kept beyond their own sheet
+            s = replace(s, blocks=tuple(replace(b, pairs=((b.pairs[0][0], ""), *b.pairs[1:])) if b.pairs else b
+                                        for b in s.blocks))
+        sections.append(s)
+    key = (replace(handout, sections=tuple(sections)), options.page_size, options.large_print)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _band_heights(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[float, ...]:
+    """The heights of the patient band's blocks on the page, as the layout wraps them."""
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    width = style.page[0] - style.margins["left"] - style.margins["right"]
+    builder = Builder(style, width)
+    out = []
+    for s in handout.sections:
+        if s.id == BAND:
+            for f in builder.section(s):
+                w, h = f.wrap(width, 100_000)
+                out.append((round(w, 6), round(h, 6), f.getSpaceBefore(), f.getSpaceAfter()))
+    return tuple(out)
 
 
 def without_optional(handout: Handout, rank: int) -> Handout:
