@@ -187,28 +187,96 @@ def _disk_load(kind: str, key: tuple, stamp: tuple):
 
 
 def _disk_keep(kind: str, key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
-    """Keep the library for the next run (atomically, private to the user). Never raises: a cache is optional."""
-    import pickle
-    import tempfile
-
+    """Keep the value for the next run (atomically, private to the user). Never raises: a cache is optional."""
     try:
         name = _disk_name(kind, key, stamp)
         if name is None:
             return
-        folder = Path(name).parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".library.", suffix=".tmp", dir=folder)  # mode 0600
+        _write_private(Path(name), (value, logo, _stamp(logo) if logo is not None else None))
+        kept = sorted(Path(name).parent.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[DISK_KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception:
+        return
+
+
+class DiskMemo:
+    """Small layout decisions (a few numbers each) kept between runs in one file of the cache folder, for what
+    depends only on content, styles, fonts and code (never a visit): keys are SHA-256 digests of the inputs, so the
+    file holds no text. The file's name carries the package's and the fonts' stamps: another version, another file.
+    A damaged file is ignored; two processes writing at once lose an entry at worst (it is worked out again)."""
+
+    MAX = 4096  # entries kept (oldest out first)
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, Any] | None = None
+        self._path: Path | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._entries is None:
+            self._entries = {}
+            folder = disk_folder()
+            if folder is not None:
+                import hashlib
+                import pickle
+
+                from .paths import fonts_dir
+
+                fonts = tuple(_stamp(p) for p in sorted(fonts_dir().glob("*.ttf")))
+                digest = hashlib.sha256(repr((_code_stamp(), fonts)).encode("utf-8", "surrogatepass")).hexdigest()
+                self._path = folder / f"{self.kind}-{digest[:40]}.pickle"
+                try:
+                    with open(self._path, "rb") as f:
+                        entries = pickle.load(f)
+                    if isinstance(entries, dict):
+                        self._entries = entries
+                except Exception:
+                    pass
+        return self._entries
+
+    @staticmethod
+    def digest(key: Any) -> str:
+        import hashlib
+
+        return hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: Any) -> Any:
+        return self._load().get(self.digest(key))
+
+    def put(self, key: Any, value: Any) -> None:
+        entries = self._load()
+        entries[self.digest(key)] = value
+        while len(entries) > self.MAX:
+            entries.pop(next(iter(entries)))
+        if self._path is not None:
+            _write_private(self._path, entries)
+            try:  # files of older versions go
+                kept = sorted(self._path.parent.glob(f"{self.kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+                for old in kept[DISK_KEEP:]:
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def clear(self) -> None:
+        self._entries = None
+
+
+def _write_private(path: Path, value: Any) -> None:
+    """Pickle `value` to `path` atomically, readable by this user only. Never raises: a cache is optional."""
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".handouts.", suffix=".tmp", dir=path.parent)  # mode 0600
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((value, logo, _stamp(logo) if logo is not None else None), f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, name)
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
-        kept = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[DISK_KEEP:]:
-            old.unlink(missing_ok=True)
     except Exception:
         return
 
@@ -266,7 +334,7 @@ def clear() -> None:
     if plan is not None and hasattr(plan, "qr_widget"):
         plan.qr_widget.cache_clear()
     for module, names in (("handouts.render.leaflet", ("_FITS",)), ("handouts.render.bodymap", ("_ART", "_CAPTIONS")),
-                          ("handouts.render.blocks", ("_CHOSEN",))):
+                          ("handouts.render.blocks", ("_CHOSEN", "_ON_DISK"))):
         loaded = sys.modules.get(module)
         for name in names:
             memo = getattr(loaded, name, None)

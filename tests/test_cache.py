@@ -217,3 +217,19 @@ def test_a_sheet_with_a_note_is_not_remembered(monkeypatch):
     assert len(calls) >= 2
     build_leaflet({**VISIT, "patient": "Ann Lee"})
     assert len(leaflet._FITS) == 1 and "Ann Lee" not in repr(next(iter(leaflet._FITS)))
+
+
+def test_the_map_width_choice_kept_on_disk_gives_the_same_bytes_and_holds_no_text(tmp_path):
+    folder = tmp_path / "cache"
+    assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0  # searches, keeps the choice
+    (memo,) = folder.glob("layout-*.pickle")
+    kept = pickle.loads(memo.read_bytes())
+    assert kept and all(len(k) == 64 and isinstance(v, tuple) for k, v in kept.items())  # digests and numbers only
+    for word in (b"Jane", b"GB30", b"hip", b"Hip"):
+        assert word not in memo.read_bytes()
+    assert _cli(tmp_path, "b.pdf", cache_dir=folder).returncode == 0  # takes the kept choice
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes() == (
+        _cli(tmp_path, "c.pdf").returncode == 0 and (tmp_path / "c.pdf").read_bytes())
+    memo.write_bytes(pickle.dumps({k: ("not", "numbers") for k in kept}))  # a damaged memo is not trusted
+    assert _cli(tmp_path, "d.pdf", cache_dir=folder).returncode == 0
+    assert (tmp_path / "d.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()

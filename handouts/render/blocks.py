@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
-from ..cache import LRU
+from ..cache import LRU, DiskMemo
 from ..model import BodyMap, Callout, Checklist, IconList, KeyPoints, Note, Paragraph, PointsTable
 from .icons import Icon
 from .kinsoku import Paragraph as RLParagraph
@@ -241,15 +241,21 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
     rows = table.rows
     # The search depends only on these values (not on the patient): remembered, it runs once per distinct
     # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
-    key = (id(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
+    # Kept on disk too (cache.DiskMemo: digests of these values, never text), so a new process skips the search.
+    key = (_style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
     try:
         chosen = _CHOSEN.hit(key)
     except TypeError:  # an unhashable block: search every time
         key, chosen = None, None
+    if chosen is None and key is not None:
+        kept = _ON_DISK.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(v, int) for v in kept):
+            chosen = _CHOSEN.keep(key, kept)
     if chosen is None:
         chosen = _widest_shortest(b, figure, table, use, spec, gap)
         if key is not None:
             _CHOSEN.keep(key, chosen)
+            _ON_DISK.put(key, chosen)
     width, n = chosen
     left, _ = _map_column(b, figure, use, width)
     narrow = b.width - width - gap
@@ -260,6 +266,15 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
 
 
 _CHOSEN = LRU(256)  # (style, width, map, table, line) -> (map width, rows beside it)
+_ON_DISK = DiskMemo("layout")
+_STYLES: dict[int, tuple[dict, str]] = {}  # id(style data) -> (the data, its digest): style sheets are shared, read-only
+
+
+def _style_digest(data: dict) -> str:
+    hit = _STYLES.get(id(data))
+    if hit is None or hit[0] is not data:
+        hit = _STYLES[id(data)] = (data, DiskMemo.digest(data))
+    return hit[1]
 
 
 def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, spec: dict, gap: float) -> tuple[int, int]:
