@@ -1,0 +1,68 @@
+"""The cut of Noto Sans SC (tools/subset_cjk.py): fast to parse, never the reason a character cannot be drawn."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from handouts.styles import sheet
+
+REPO = Path(__file__).resolve().parent.parent
+FONTS = REPO / "fonts"
+RARE = "王犇鑫"  # 犇 and 鑫 are not in GB 2312 level 1: not in the cut
+
+
+def cmap(name: str) -> dict[int, str]:
+    return TTFont(FONTS / name).getBestCmap()
+
+
+def test_the_cut_comes_before_the_full_font_in_every_chain():
+    chains = sheet()["fonts"]["chains"]
+    for weight, common, full in (("regular", "NotoSansSC-Common", "NotoSansSC"), ("bold", "NotoSansSC-Common-Bold", "NotoSansSC-Bold")):
+        assert chains[weight].index(common) < chains[weight].index(full)
+    assert chains["pinyin"].index("NotoSansSC-Common") < chains["pinyin"].index("NotoSansSC")
+
+
+def test_the_cut_has_the_full_fonts_glyph_widths_and_every_character_of_the_bundled_content():
+    for weight in ("Regular", "Bold"):
+        cut, full = TTFont(FONTS / f"NotoSansSC-Common-{weight}.ttf"), TTFont(FONTS / f"NotoSansSC-{weight}.ttf")
+        cut_map, full_map = cut.getBestCmap(), full.getBestCmap()
+        assert 4000 < len(cut_map) < len(full_map) / 4
+        for code in list(cut_map)[::97]:  # the same advance width as the full font, character by character
+            assert cut["hmtx"][cut_map[code]][0] == full["hmtx"][full_map[code]][0], hex(code)
+        assert cut["name"].getDebugName(6) == f"NotoSansSCCommon-{weight}" != full["name"].getDebugName(6)
+    cut_map = cmap("NotoSansSC-Common-Regular.ttf")
+    missing = {c for p in (REPO / "content").rglob("*.yaml") for c in p.read_text("utf-8")
+               if ord(c) > 0x2E7F and ord(c) not in cut_map}
+    assert not missing, f"run tools/subset_cjk.py: the bundled content uses {sorted(missing)}"
+
+
+def _registered(lang: str, patient: str) -> tuple[set[str], str]:
+    """The fonts a fresh process registers (parses) to make this sheet, and the sheet's text."""
+    code = ("import io, json, sys, pdfplumber\n"
+            "from reportlab.pdfbase import pdfmetrics\n"
+            "from handouts import build_leaflet\n"
+            f"pdf = build_leaflet({{'condition': 'hip-pain', 'lang': {lang!r}, 'patient': {patient!r}, 'date': '2026-12-01'}}).pdf\n"
+            "doc = pdfplumber.open(io.BytesIO(pdf))\n"
+            "print(json.dumps([pdfmetrics.getRegisteredFontNames(), ''.join(c['text'] for p in doc.pages for c in p.chars)]))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    names, text = json.loads(done.stdout)
+    return set(names), text
+
+
+def test_a_rarer_character_brings_in_the_full_font_and_is_drawn():
+    names, text = _registered("zh", RARE)
+    assert RARE in text  # drawn, not refused and not replaced
+    assert {"NotoSansSC-Common", "NotoSansSC"} <= names  # the name's word is set in the full font
+
+
+def test_common_text_never_parses_the_full_chinese_font():
+    for lang, patient in (("en", "Jane Doe"), ("zh", "李明")):
+        names, text = _registered(lang, patient)
+        assert patient in text
+        assert "NotoSansSC-Common" in names
+        assert not names & {"NotoSansSC", "NotoSansSC-Bold"}, (lang, names)
