@@ -32,7 +32,8 @@ def check_sources(add: Add, doc) -> None:
     for i, source in enumerate(sources):
         if not isinstance(source, dict):
             continue
-        name = source.get("short") or source.get("cite") or f"sources[{i}]"
+        short = source.get("short")
+        name = (short.get("en") if isinstance(short, dict) else short) or source.get("cite") or f"sources[{i}]"
         for key, fix in (("withdrawn", "the publisher withdrew it; remove it and base the text on a current source"),
                          ("superseded", "a newer version replaced it; cite the current version and check the text against it")):
             when = source.get(key)
