@@ -156,6 +156,10 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                     if missing:
                         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
                         report.add("error", where, f"{name}.{lang}: no font in fonts/ can draw {shown}; replace the character(s)")
+                    if guards.is_location(doc.label, path):
+                        guards.check_location(report.add, where, name, lang, text)
+                    if guards.is_lay_prose(doc.label, path):
+                        guards.check_codes(report.add, where, name, lang, text)
                     if not guards.urgent_allowed(doc.label, path):
                         guards.check_urgent(report.add, where, name, lang, text, urgent[lang])
                     if claims[lang] and (m := claims[lang].search(text)):

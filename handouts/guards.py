@@ -32,7 +32,8 @@ def check_sources(add: Add, doc) -> None:
     for i, source in enumerate(sources):
         if not isinstance(source, dict):
             continue
-        name = source.get("short") or source.get("cite") or f"sources[{i}]"
+        short = source.get("short")
+        name = (short.get("en") if isinstance(short, dict) else short) or source.get("cite") or f"sources[{i}]"
         for key, fix in (("withdrawn", "the publisher withdrew it; remove it and base the text on a current source"),
                          ("superseded", "a newer version replaced it; cite the current version and check the text against it")):
             when = source.get(key)
@@ -114,3 +115,66 @@ def check_approvals(add: Add, status: Any, require: bool) -> None:
         shown = ", ".join(never[:8]) + (f" and {len(never) - 8} more" if len(never) > 8 else "")
         add(level, where, f"{len(never)} content file(s) never approved: {shown}; sheets built from them say \"Draft\". "
                           f"Review them and run `handouts approve FILE... --by \"Name, credential\"`")
+
+
+# Point locations a patient can find on themselves (issue 9): no cun (a body-proportional unit only a
+# practitioner measures), and no anatomy names a patient cannot find unless they follow the lay words in
+# brackets ("the small bony knob there (the top of the fibula)"). Chinese entries match anywhere.
+_CUN = {"en": re.compile(r"\b(?:B-)?cun\b", re.I), "es": re.compile(r"\b(?:B-)?cun\b", re.I), "zh": re.compile(r"寸")}
+LOCATION_WORDS = {
+    "en": ("lumbar", "vertebra", "vertebrae", "sacrum", "sacral", "patella", "patellar", "tibia", "tibial", "fibula",
+           "fibular", "malleolus", "malleoli", "trochanter", "spinous process", "metatarsal", "metacarpal", "iliac",
+           "symphysis", "condyle", "epicondyle", "acromion", "deltoid", "radial", "ulnar", "calcaneus", "humerus",
+           "occipital", "mastoid", "phalanx", "popliteal", "styloid"),
+    "es": ("lumbar", "vértebra", "vértebras", "vertebral", "sacro", "tibia", "peroné", "maléolo", "trocánter",
+           "apófisis", "metatarsiano", "metacarpiano", "ilíaca", "sínfisis", "cóndilo", "epicóndilo", "acromion",
+           "deltoides", "radial", "cubital", "calcáneo", "húmero", "occipital", "mastoides", "falange", "poplíteo",
+           "estiloides"),
+    "zh": ("椎", "棘突", "骶", "髌", "胫骨", "腓骨", "踝尖", "跖骨", "掌骨", "肩峰", "肱骨", "髂", "耻骨联合", "结节",
+           "尺侧", "桡侧", "尺骨", "桡骨", "目外眦", "颞", "三角肌", "股内侧肌", "股外侧肌", "股直肌", "赤白肉际", "髁",
+           "肩胛冈", "跟骨", "腘", "枕骨", "乳突", "前正中线", "后正中线"),
+}
+_BRACKETS = re.compile(r"\([^()]*\)|（[^（）]*）")
+_POINT_CODE = re.compile(r"(?<![\w-])(?:EX-[A-Z]{1,2}\d{1,2}|(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|LIV|GV|CV)\d{1,2})(?![\w])")
+# Prose a patient reads where nothing turns a code into lay words. (A point's `uses` and a condition's `why`
+# may name another point: the leaflet prints it as "point 2", or by its name.)
+LAY_FIELDS = ("location", "overview", "who_may_benefit", "how_it_may_help", "evidence", "evidence_short",
+              "self_care", "risks", "urgent", "summary", "details")
+
+
+def _words_pattern(words: tuple[str, ...], lang: str) -> re.Pattern:
+    parts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(parts) if lang == "zh" else re.compile(r"(?<!\w)(?:" + parts + r")(?!\w)", re.I)
+
+
+_LOCATION_PATTERNS = {lang: _words_pattern(words, lang) for lang, words in LOCATION_WORDS.items()}
+
+
+def is_location(label: str, path: tuple) -> bool:
+    return "points/" in _rel(label) and bool(path) and path[-1] == "location"
+
+
+def check_location(add: Add, where: str, name: str, lang: str, text: str) -> None:
+    """A point's location in lay words: cun is an error; an anatomy name outside brackets a warning."""
+    if lang in _CUN and (m := _CUN[lang].search(text)):
+        add("error", where, f"{name}.{lang}: {m.group(0)!r} is a practitioner's measure a patient cannot take; say it in "
+                            f"finger-widths (1.5 cun: two finger-widths; 2: three; 3: four; 1: a thumb-width)")
+        return
+    pattern = _LOCATION_PATTERNS.get(lang)
+    if pattern is not None and (m := pattern.search(_BRACKETS.sub(" ", text))):
+        add("warning", where, f"{name}.{lang}: {m.group(0)!r} is an anatomy name a patient may not find; say where it "
+                              f"is in lay words (\"the bump on the outside of the ankle\"), with the name in brackets if needed")
+
+
+def is_lay_prose(label: str, path: tuple) -> bool:
+    rel = _rel(label)
+    if not any(part in rel for part in ("points/", "conditions/", "sections/")):
+        return False
+    return any(isinstance(p, str) and p in LAY_FIELDS for p in path) or ("sections/" in rel and bool(path) and path[-1] == "text")
+
+
+def check_codes(add: Add, where: str, name: str, lang: str, text: str) -> None:
+    """No point code (PC6, GB20) inside a sentence a patient reads: a warning; say where the point is, or its name."""
+    if m := _POINT_CODE.search(text):
+        add("warning", where, f"{name}.{lang}: the point code {m.group(0)!r} inside a sentence a patient reads; say where "
+                              f"the point is in lay words (\"the point on the inner wrist\") instead")
