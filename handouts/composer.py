@@ -224,10 +224,11 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
     blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
-    sources = "; ".join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
+    sources = ("；" if zh else "; ").join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
-    colon = "：" if w.lang == "zh" else ": "
-    blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}. {current}", style="small"))
+    colon, stop = ("：", "。") if zh else (": ", ". ")
+    blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))
     optional += ((len(blocks) - 2, 7), (len(blocks) - 1, 7))  # the last cut, for the longest sheets (flags, a note, Spanish)
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 

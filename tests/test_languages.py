@@ -77,3 +77,14 @@ def test_condition_renders_with_every_character(condition, lang):
         h2 = {round(c["size"], 1) for page in doc.pages for c in page.chars if c["fontname"].endswith("Bold") and c["size"] > 14}
     assert max(sizes) == text_styles["title"]["size"]
     assert h2 <= {text_styles["title"]["size"], text_styles["h2"]["size"], text_styles["masthead_name"]["size"]}
+
+
+@pytest.mark.parametrize("condition", ["hip-pain", "insomnia", "neck-pain"])
+def test_the_chinese_sources_line_has_full_width_punctuation(condition):
+    handout = compose(load_library(), make_visit({"condition": condition, "lang": "zh", "patient": "李明", "date": "2026-12-01"}))
+    (line,) = [b.text for s in handout.sections for b in s.blocks
+               if isinstance(b, Paragraph) and b.text.startswith("参考资料")]
+    assert line.startswith("参考资料：") and "。内容更新于" in line
+    assert "; " not in line and ". 内容" not in line
+    if len(load_library().conditions[condition].sources) > 1:
+        assert "；" in line
