@@ -423,7 +423,8 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
         blocks.append(Paragraph(w(condition.plan.summary, f"{cfile}: plan.summary")))
     optional = tuple((len(blocks) + i, 3) for i in range(len(condition.plan.details)))  # a long sheet's third cut
     blocks += [Paragraph(w(t, f"{cfile}: plan.details[{i}]")) for i, t in enumerate(condition.plan.details)]
-    if condition.self_care:
+    if condition.self_care:  # the very last cut (after the subtitle, render/leaflet.py): the note is this visit's advice
+        optional += ((len(blocks), 9), (len(blocks) + 1, 9))
         blocks.append(Heading(w.label("self_care"), level=3))
         blocks.append(actions.self_care(w, condition, cfile))
     return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks), optional=optional)

@@ -38,6 +38,7 @@ from .blocks import draw_block, map_and_table
 from .kinsoku import Paragraph as RLParagraph  # ReportLab's, memoised, with kinsoku line breaks
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
+from .sentences import SentenceParagraph
 
 
 def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30) -> list[Flowable]:
@@ -62,7 +63,8 @@ def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 
             else:
                 for f in group[:-1]:
                     f.keepWithNext = False  # handled here; ReportLab's own grouping would move the whole block
-                out += [CondPageBreak(head + first_lines), *group]
+                first = getattr(group[-1], "first_height", None)  # what the follower can leave at a page foot
+                out += [CondPageBreak(head + max(first_lines, first(width) if first else 0)), *group]
         group = []
     if group:
         out.append(KeepTogether(group))
@@ -143,7 +145,7 @@ class Builder:
         return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
     def title(self, handout: Handout) -> list[Flowable]:
-        return [Spacer(1, 6), self.para(handout.title, "title"), self.para(handout.subtitle, "subtitle")]
+        return [Spacer(1, 6), self.para(handout.title, "title"), *([self.para(handout.subtitle, "subtitle")] if handout.subtitle else [])]
 
     # ---- sections and blocks -------------------------------------------------------
 
@@ -198,6 +200,8 @@ class Builder:
             p.keepWithNext = True
             return [p]
         if isinstance(block, Paragraph):
+            if self.s.data["layout"].get("paragraph_breaks") == "sentences":  # overleaf only between sentences
+                return [SentenceParagraph(self.s, block.text, block.style)]
             return [self.para(block.text, block.style)]
         if isinstance(block, BulletList):
             return self.bullets(block.items, "body")

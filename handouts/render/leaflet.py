@@ -7,15 +7,15 @@ from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..errors import HandoutError
 from ..cache import LRU
 from ..model import FactsRow, Handout, Heading
-from ..styles import Style, load_style
-from .flowables import Builder
+from ..styles import Style, load_style, sheet
+from .flowables import Builder, _height
 from .text import draw_runs, text_width, wrap_line
 
 
@@ -102,17 +102,30 @@ def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> t
 
 
 def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[Handout, bytes, int | None]:
-    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None)."""
-    pdf, pages = _layout(handout, options, layers)
-    budget = MAX_PAGES + sum(1 for s in handout.sections if s.new_page)  # the sessions page comes on top
-    if options.large_print:  # large print has no page budget: it prints everything
+    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None).
+
+    The first pass measures how far past the two pages the sheet runs and the room left at the foot of them;
+    each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build)."""
+    pdf, over, gaps = _layout(handout, options, layers)
+    if options.large_print or over <= 0:  # large print has no page budget: it prints everything
         return handout, pdf, None
-    printed, chosen = handout, None
-    for rank in sorted({r for s in handout.sections for _, r in s.optional}):
-        if pages <= budget:
-            break
-        printed, chosen = without_optional(handout, rank), rank
-        pdf, pages = _layout(printed, options, layers)
+    heights = _optional_heights(handout, options, layers)
+    leading = sheet(*layers)["text"]["body"]["leading"]
+    ranks = sorted(heights)
+    printed, chosen, done = handout, None, 0
+    while over > 0 and done < len(ranks):
+        # Leaving out clearly less than the overflow less the room left at the foot of the first pages cannot
+        # fit: skip the passes that would. The heights are estimates (a block beside the code, a heading that
+        # moves), so "clearly" is ESTIMATE_MARGIN lines: the next rank tried is never past the first that fits.
+        saved = 0.0
+        for done in range(done, len(ranks)):
+            saved += heights[ranks[done]]
+            if saved >= over - gaps - ESTIMATE_MARGIN * leading:
+                break
+        done += 1
+        chosen = ranks[done - 1]
+        printed = without_optional(handout, chosen)
+        pdf, over, gaps = _layout(printed, options, layers)
     return printed, pdf, chosen
 
 
@@ -153,8 +166,12 @@ def _band_heights(handout: Handout, options: RenderOptions, layers: tuple[str, .
     return tuple(out)
 
 
+ESTIMATE_MARGIN = 2  # body lines
+SUBTITLE_RANK = 8  # the one-line summary under the title: after every optional block but the self-care list
+
+
 def without_optional(handout: Handout, rank: int) -> Handout:
-    """The handout without its optional blocks of this rank or lower."""
+    """The handout without its optional blocks of this rank or lower (and without its subtitle from SUBTITLE_RANK)."""
     sections = []
     for s in handout.sections:
         gone = {i for i, r in s.optional if r <= rank}
@@ -163,20 +180,72 @@ def without_optional(handout: Handout, rank: int) -> Handout:
             if not any(not isinstance(b, Heading) for b in s.blocks):
                 continue  # nothing left but headings: the section goes
         sections.append(s)
-    return replace(handout, sections=tuple(sections))
+    return replace(handout, sections=tuple(sections), subtitle="" if rank >= SUBTITLE_RANK else handout.subtitle)
+
+
+def _optional_heights(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> dict[int, float]:
+    """About how many points the sheet gets back per rank left out (each block at the frame width; a section
+    left with nothing but its heading takes the heading along)."""
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    builder = Builder(style, _frame(style)._width)
+    heights: dict[int, float] = {}
+    for s in handout.sections:
+        for i, r in s.optional:
+            heights[r] = heights.get(r, 0.0) + sum(_height(f, builder.width) for f in builder.block(s.blocks[i]))
+        if s.optional and s.title and len({i for i, _ in s.optional} | {i for i, b in enumerate(s.blocks) if isinstance(b, Heading)}) == len(s.blocks):
+            last = max(r for _, r in s.optional)
+            head = [g for f in builder.section(replace(s, blocks=(), optional=())) for g in getattr(f, "_content", [f])]
+            heights[last] += sum(_height(f, builder.width) for f in head)
+    if handout.subtitle:
+        heights[SUBTITLE_RANK] = heights.get(SUBTITLE_RANK, 0.0) + _height(builder.title(handout)[-1], builder.width)
+    return heights
 
 
 MAX_PAGES = 2
 
 
-def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[bytes, int]:
+def _frame(style: Style) -> Frame:
+    width, height = style.page
+    m = style.margins
+    return Frame(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+
+
+class _End(Flowable):
+    """Takes no room; remembers where the main flow ended (page, height from the page foot)."""
+
+    _ZEROSIZE = True
+
+    def __init__(self):
+        super().__init__()
+        self.page, self.y = 0, 0.0
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.page, self.y = canvas.getPageNumber(), y
+
+    def draw(self):
+        pass
+
+
+class _Doc(BaseDocTemplate):
+    """Remembers the room left at the foot of each page."""
+
+    def afterPage(self):
+        self.gaps.append(self.frame._y - self.frame._y1p)
+
+
+def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[bytes, float, float]:
+    """The PDF; how many points of the main flow run past MAX_PAGES (zero: it fits); the room left at the
+    foot of those pages."""
     style = load_style(handout.masthead.colour, options.page_size, layers)
     width, height = style.page
     m = style.margins
-    frame = Frame(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    frame = _frame(style)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _Doc(
         buffer,
         pagesize=(width, height),
         leftMargin=m["left"], rightMargin=m["right"], topMargin=m["top"], bottomMargin=m["bottom"],
@@ -185,15 +254,23 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -
         lang=handout.lang, invariant=1, initialFontName=style.chain().primary, pageCompression=1,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.gaps = []
     builder = Builder(style, frame._width)
     story = [builder.masthead(handout), *builder.title(handout)]
     if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
         story.append(builder.para(handout.draft_notice, "lead"))
+    end = _End()
     for section in handout.sections:
+        if section.new_page and end not in story:  # the sessions page comes on top of the budget
+            story.append(end)
         story += builder.section(section)
+    if end not in story:
+        story.append(end)
     canvasmaker = _numbered_canvas(handout, style)
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
         raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
-    return buffer.getvalue(), canvasmaker.pages
+    top = height - m["top"]
+    over = (end.page - MAX_PAGES - 1) * frame._height + (top - end.y) if end.page > MAX_PAGES else 0.0
+    return buffer.getvalue(), over, sum(doc.gaps[:MAX_PAGES])
