@@ -154,9 +154,10 @@ def test_qr_caption_is_on_the_page_of_its_code(large_print):
                 assert len(modules) > 50, f"the caption is on page {page.page_number}, its code is not"
 
 
+@pytest.mark.parametrize("points", [None, SIX])
 @pytest.mark.parametrize("lang", LANGS)
-def test_large_print_has_no_near_empty_last_page_and_the_map_shares_a_page_with_its_table(lang):
-    _, pdf = _render(lang=lang, large_print=True)
+def test_large_print_has_no_near_empty_last_page_and_the_map_shares_a_page_with_its_table(lang, points):
+    _, pdf = _render(lang=lang, large_print=True, **({"points": points.split(",")} if points else {}))
     pages = _lines(pdf)
     frame = 792 - 30 - 92
     last = pages[-1]
@@ -205,3 +206,18 @@ def test_chinese_headings_are_bold():
         fonts = {c["fontname"].split("+")[-1] for c in doc.pages[0].chars if c["text"] in "今天使用的穴位"
                  and round(c["size"], 1) == sheet()["text"]["h2"]["size"]}
     assert fonts == {"NotoSansSCCommon-Bold"}  # Noto Sans SC Bold, cut to common hanzi (tools/subset_cjk.py)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_large_print_with_flags_and_a_note_has_no_half_empty_page_before_the_last(lang):
+    """The key points box leaves too little room for the 300 pt map on page 2: the grid's first rows fill the page,
+    and the map goes on at the top of the next page with the rest of the rows (before, page 2 held the box alone)."""
+    _, pdf = _render(lang=lang, large_print=True, flags=["pregnant", "anticoagulants"], note=NOTE, practitioner="John Roe, L.Ac.")
+    pages = _lines(pdf)
+    top, frame = 30, 792 - 30 - 92
+    filled = [round((lines[-1]["top"] - top) / frame, 2) for lines in pages]
+    assert all(f >= 0.6 for f in filled[:-1]), filled
+    front = {"en": "Front", "es": "Delante", "zh": "正面"}[lang]
+    where = {"en": "Where:", "es": "Dónde:", "zh": "位置："}[lang]
+    map_page = next(i for i, p in enumerate(pages) if any(front in l["text"] for l in p))
+    assert any(where in l["text"] for l in pages[map_page]), "rows of the grid on the map's page"

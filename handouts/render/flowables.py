@@ -36,26 +36,33 @@ from ..model import (
 from ..styles import Style
 from .blocks import draw_block, map_and_table
 from .kinsoku import Paragraph as RLParagraph  # ReportLab's, memoised, with kinsoku line breaks
+from .largeprint import map_and_grid
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 from .sentences import SentenceParagraph
 
 
-def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30) -> list[Flowable]:
+def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30, whole_tail: bool = False) -> list[Flowable]:
     """Keep each run of keep-with-next flowables (headings, rules) with what follows it.
 
     ReportLab's own keepWithNext skips list flowables, which left headings orphaned at a page foot.
     A short follower moves with its heading as one piece; before a long one, the heading only asks
     for room for itself and `first_lines` points (a conditional page break), so no hole opens above it.
+    `whole_tail`: the last heading moves with all of what follows it (the end of a sheet: a list's last
+    items alone would make a near-empty last page).
     """
     out: list[Flowable] = []
     group: list[Flowable] = []
-    for flowable in flowables:
+    last = max((i for i, f in enumerate(flowables) if getattr(f, "keepWithNext", False)), default=-1) if whole_tail else -1
+    for n, flowable in enumerate(flowables):
         group.append(flowable)
         if getattr(flowable, "keepWithNext", False):
             continue
         if len(group) == 1:
             out.append(flowable)
+        elif n > last >= 0:
+            out.append(KeepTogether(group + flowables[n + 1:]))
+            return out
         else:
             head = sum(_height(f, width) for f in group[:-1])
             if not _splits(group[-1]) or _height(group[-1], width) <= SHORT_FOLLOWER:
@@ -149,7 +156,8 @@ class Builder:
 
     # ---- sections and blocks -------------------------------------------------------
 
-    def section(self, section: HandoutSection) -> list[Flowable]:
+    def section(self, section: HandoutSection, last: bool = False) -> list[Flowable]:
+        """A section's flowables; `last` (the end of a large-print sheet): its last heading keeps all that follows."""
         out: list[Flowable] = [PageBreak()] if section.new_page else []
         if section.title:
             heading = self.para(section.title, "h2")
@@ -166,7 +174,7 @@ class Builder:
                     head.insert(0, out.pop())
                 table = blocks.pop(0)
                 use = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) and blocks[0].style == "map_use" else None
-                out += map_and_table(self, block, table, use, head)
+                out += (map_and_grid if self.one_column else map_and_table)(self, block, table, use, head)
             elif (isinstance(block, BulletList) and len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], BulletList)
                   and not self.one_column and (pair := self.side_by_side(block, blocks[0], blocks[1])) is not None):
                 del blocks[:2]
@@ -185,7 +193,8 @@ class Builder:
                 out.append(self.beside_code(block, rest))
             else:
                 out += self.block(block)
-        return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"])
+        return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"],
+                                                                               whole_tail=last and self.one_column)
 
     def block(self, block, width: float | None = None) -> list[Flowable]:
         if width is not None and width != self.width:

@@ -260,10 +260,11 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -
     if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
         story.append(builder.para(handout.draft_notice, "lead"))
     end = _End()
+    main = [s for s in handout.sections if not s.new_page and s.blocks]
     for section in handout.sections:
         if section.new_page and end not in story:  # the sessions page comes on top of the budget
             story.append(end)
-        story += builder.section(section)
+        story += builder.section(section, last=bool(main) and section is main[-1])
     if end not in story:
         story.append(end)
     canvasmaker = _numbered_canvas(handout, style)
