@@ -31,6 +31,12 @@ def register(name: str, filename: str):
     return font
 
 
+# Faces whose zero is slashed (Atkinson Hyperlegible Next: neither it nor the original family has a plain-zero
+# alternate, and ReportLab applies no OpenType features): a chain that starts with one draws the digits of
+# running text from its next face that has them (Noto Sans), so 0 is never read as a slashed Ø.
+SLASHED_ZERO = frozenset({"AtkinsonHyperlegibleNext-Regular.ttf", "AtkinsonHyperlegibleNext-Bold.ttf"})
+DIGITS = frozenset("0123456789")
+
 RUNS_MEMO = 2048  # texts whose runs a chain remembers (a leaflet has a few hundred), least recently used out first
 
 
@@ -39,6 +45,7 @@ class FontChain:
 
     def __init__(self, faces: Sequence[tuple[str, str]]):
         self.faces = tuple(faces)  # (logical name, file name)
+        self.digits = self.faces[0][1] in SLASHED_ZERO and len(self.faces) > 1  # digits from the next face
 
     @property
     def primary(self) -> str:
@@ -84,12 +91,20 @@ class FontChain:
             else:
                 font = self.font_for(token)
                 pieces = [(font, token)] if font else [(self.font_for(c), c) for c in token]
+                if self.digits:  # what the primary would draw of the digits, the next face draws
+                    primary = self.faces[0][0]
+                    pieces = [(self._digit_font(part) if font == primary and part[0] in DIGITS else font, part)
+                              for font, piece in pieces for part in (_digit_parts(piece) if font == primary else [piece])]
             for font, piece in pieces:
                 if out and out[-1][0] == font:
                     out[-1] = (font, out[-1][1] + piece)
                 else:
                     out.append((font, piece))
         return out
+
+    def _digit_font(self, digits: str) -> str:
+        """The first face after the primary that has these digits (the primary's zero is slashed)."""
+        return next((self.faces[i][0] for i in range(1, len(self.faces)) if self._covers(i, digits)), self.font_for(digits))
 
     def markup(self, text: str) -> str:
         """Escaped Paragraph markup with an explicit face on every run."""
@@ -98,6 +113,17 @@ class FontChain:
     def missing(self, text: str) -> set[str]:
         """Characters of `text` that no font in the chain has."""
         return {c for c in set(text) if not c.isspace() and not any(self._covers(i, c) for i in range(len(self.faces)))}
+
+
+def _digit_parts(word: str) -> list[str]:
+    """A word cut where digits start and end: "(973)" -> "(", "973", ")"."""
+    parts: list[str] = []
+    for ch in word:
+        if parts and (parts[-1][-1] in DIGITS) == (ch in DIGITS):
+            parts[-1] += ch
+        else:
+            parts.append(ch)
+    return parts
 
 
 def _tokens(text: str) -> list[str]:
