@@ -21,10 +21,12 @@ def draw_runs(canvas, style: Style, x: float, y: float, text: str, name: str, al
     width = sum(stringWidth(run, font, size) for font, run in runs)
     x -= {"left": 0, "centre": width / 2, "right": width}[align]
     canvas.setFillColor(HexColor(style.colour(spec.get("colour", "text"))))
+    line = canvas.beginText(x, y)  # one text object, ended by a line break: readers extract one line
     for font, run in runs:
-        canvas.setFont(font, size)
-        canvas.drawString(x, y, run)
-        x += stringWidth(run, font, size)
+        line.setFont(font, size)
+        line.textOut(run)
+    line.textLine("")
+    canvas.drawText(line)
 
 
 def wrap_line(style: Style, text: str, name: str, width: float) -> list[str]:
