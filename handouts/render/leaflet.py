@@ -166,7 +166,7 @@ def _band_heights(handout: Handout, options: RenderOptions, layers: tuple[str, .
     return tuple(out)
 
 
-ESTIMATE_MARGIN = 2  # body lines
+ESTIMATE_MARGIN = 4  # body lines
 SUBTITLE_RANK = 8  # the one-line summary under the title: after every optional block but the self-care list
 
 
