@@ -208,3 +208,12 @@ def test_pictograms_are_the_pdf_drawings_as_decorative_svg():
     assert 'class="icon icon-emergency"' in raw and 'class="icon icon-phone"' in raw  # the urgent box's tiers
     with pytest.raises(ValueError, match="no pictogram called 'nope'"):
         icon_svg("nope")
+
+
+def test_a_sheet_without_its_subtitle_has_no_empty_subtitle_element():
+    from dataclasses import replace
+
+    handout = compose(load_library(), make_visit({"condition": "hip-pain", "patient": "Jane Doe", "date": "2026-12-01"}))
+    assert handout.subtitle and 'class="subtitle"' in render_html(handout).decode()
+    page = render_html(replace(handout, subtitle="")).decode()
+    assert 'class="subtitle"' not in page
