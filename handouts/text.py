@@ -64,8 +64,10 @@ def _bounded_filter(func: Any) -> Any:
     def call(*args: Any, **kwargs: Any) -> Any:
         if func.__name__ == "do_replace":
             text, old, new = (list(args[1:4]) + [None] * 3)[:3] if len(args) > 1 else (None, None, None)
-            if isinstance(text, str) and isinstance(old, str) and isinstance(new, str) and old:
-                _sized(" " * max(0, len(text) + text.count(old) * (len(new) - len(old))))
+            # the length it would have, without making it ("".count counts every gap, as replace fills them)
+            if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+                if len(text) + text.count(old) * (len(new) - len(old)) > MAX_TEXT:
+                    raise TemplateLimit(f"it makes a text or list longer than {MAX_TEXT:,}; templates should only fill in values")
         _step()
         return _sized(func(*args, **kwargs))
 

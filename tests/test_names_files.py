@@ -31,6 +31,8 @@ def test_check_pattern(pattern, want):
     ("{nope}.pdf", f"--name: {{nope}} is not a field; the fields are {FIELDS}"),
     ("{}", f"--name: {{}} is not a field; the fields are {FIELDS}"),
     ("{patient.__class__}", f"--name: {{patient.__class__}} is not a field; the fields are {FIELDS}"),
+    ("{{x}}-{nope}", f"--name: {{nope}} is not a field; the fields are {FIELDS}"),  # checked after literal braces too
+    ("{row}{{-{date:%Y}", "--name: {date} takes no format or conversion; write just {date}"),
     ("{patient:>40}", "--name: {patient} takes no format or conversion; write just {patient}"),
     ("{row!r}", "--name: {row} takes no format or conversion; write just {row}"),
 ])

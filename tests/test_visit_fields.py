@@ -181,3 +181,18 @@ def test_tracker_yes_and_no_from_csv_and_yaml_change_the_sheet(run, tmp_path):
         yes, no = sorted(out.iterdir())
         assert "Session tracker" in " ".join(pdf_text(yes)), visits
         assert "Session tracker" not in " ".join(pdf_text(no)), visits
+
+
+def test_without_a_place_messages_name_the_option():
+    with pytest.raises(VisitError) as err:
+        make_visit({"condition": "hip-pain", "page_size": "legal"})
+    assert str(err.value) == "--page-size: 'legal' is not a page size we print; choose letter or a4"
+
+
+def test_page_size_and_date_messages_name_their_field():
+    assert refused({"page_size": "a" * 11}) == "--page-size: is 11 characters long; the limit is 10. Shorten it"
+    assert refused({"page_size": "quarto-big"}) == "--page-size: 'quarto-big' is not a page size we print; choose letter or a4"
+    assert refused({"page_size": ["a4"]}, "v.yaml") == "v.yaml: page_size: must be text, found list"
+    assert refused({"date": "1/12/2026"}) == "--date: '1/12/2026' is not a date in the form YYYY-MM-DD (e.g. 2026-12-01)"
+    assert refused({"date": "2026-13-01"}, "v.csv row 2") == (
+        "v.csv row 2: date: '2026-13-01' is not a real date (check the month and day); use YYYY-MM-DD")
