@@ -387,8 +387,8 @@ def phase_text(w: _Writer, phase: PlanPhase) -> str:
     return w.label("phase", what=what, length=length)
 
 
-def timeline(w: _Writer, phases: tuple[PlanPhase, ...]) -> Timeline:
-    starts = phase_start_weeks(phases)
+def timeline(w: _Writer, phases: tuple[PlanPhase, ...], start: date | None = None) -> Timeline:
+    starts = phase_start_weeks(phases, start)  # counted from the first session, as the planned dates are
     out = []
     for i, phase in enumerate(phases):
         a = starts[i]
@@ -405,7 +405,7 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
     blocks: list[Any] = []
     ticks = None
     if phases:
-        line = timeline(w, phases)
+        line = timeline(w, phases, visit.start)
         blocks.append(line)
         ticks = actions.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step

@@ -90,15 +90,26 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def phase_start_weeks(phases: tuple[PlanPhase, ...]) -> list[int]:
-    """The week (1-based) in which each phase starts, counting months as their weeks from a fixed start."""
-    out, days, start = [], 0, date(2001, 1, 1)  # any fixed start; month lengths vary but weeks are what we print
+def phase_start_weeks(phases: tuple[PlanPhase, ...], start: date | None = None) -> list[int]:
+    """The week (1-based) in which each phase starts, counting months as their weeks from `start` (the first
+    session's date, so the timeline's "from week N" agrees with the dates the sessions are planned on); without a
+    start, from a fixed one (month lengths vary, so a monthly phase's week may then differ by one)."""
+    out, days = [], 0
+    first = start
+    begin = start or date(2001, 1, 1)
     for phase in phases:
         out.append(days // 7 + 1)
         if phase.length is not None:
-            end = start + timedelta(days=7 * phase.length) if phase.per == "week" else add_months(start, phase.length)
-            days += (end - start).days
-            start = end
+            end = begin + timedelta(days=7 * phase.length) if phase.per == "week" else add_months(begin, phase.length)
+            days += (end - begin).days
+            begin = end
+    if first is not None:  # a phase's week is that of its first planned session (moved off a weekend, say)
+        dates, k = session_dates(phases, first), 0
+        for i, phase in enumerate(phases):
+            if phase.length is None or k >= len(dates):
+                break
+            out[i] = (dates[k] - first).days // 7 + 1
+            k += phase.sessions * phase.length
     return out
 
 

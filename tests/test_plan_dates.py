@@ -142,3 +142,15 @@ def test_a_plan_start_on_the_sheet_with_weekend_moves_and_a_monthly_phase(run, t
     # The monthly phase starts on Saturday 19 December (two weeks on): Monday 21st, then 19 January.
     assert ("Week 1 Mon December 7, 2026 Week 2 Mon December 14, 2026 Week 3 Mon December 21, 2026 "
             "Week 7 Tue January 19, 2027") in text
+
+
+@pytest.mark.parametrize("start", [date(2026, 3, 2), date(2026, 1, 30), date(2026, 11, 30)])
+def test_the_timeline_week_of_a_phase_after_months_is_the_week_of_its_first_planned_session(start):
+    from handouts.plan import parse_plan, phase_start_weeks, session_dates
+
+    phases = parse_plan("2/week x 4, 1/month x 3, 1/week x 2", "--plan")
+    dates = session_dates(phases, start)
+    first_of_last = dates[2 * 4 + 3]  # after 8 weekly and 3 monthly sessions
+    weeks = phase_start_weeks(phases, start)
+    assert weeks[2] == (first_of_last - start).days // 7 + 1
+    assert weeks[:2] == [1, 5]
