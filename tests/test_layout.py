@@ -221,3 +221,14 @@ def test_large_print_with_flags_and_a_note_has_no_half_empty_page_before_the_las
     where = {"en": "Where:", "es": "Dónde:", "zh": "位置："}[lang]
     map_page = next(i for i, p in enumerate(pages) if any(front in l["text"] for l in p))
     assert any(where in l["text"] for l in pages[map_page]), "rows of the grid on the map's page"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_large_print_urgent_box_goes_on_overleaf_between_signs_not_leaving_a_half_empty_page(lang):
+    """Six points in large print put the urgent box at a page foot: it continues overleaf between two signs
+    (before, the whole box moved on and left the risks page less than half full)."""
+    _, pdf = _render(lang=lang, large_print=True, points=SIX.split(","))
+    pages = _lines(pdf)
+    top, frame = 30, 792 - 30 - 92
+    filled = [round((lines[-1]["top"] - top) / frame, 2) for lines in pages]
+    assert all(f >= 0.6 for f in filled[:-1]), filled

@@ -331,14 +331,25 @@ def callout(b, block: Callout) -> list[Flowable]:
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     closing = [b.para(block.closing, "lead")] if block.closing else []
-    if b.one_column:  # large print: one row per tier, so the tall box may break between tiers (never inside one)
-        rows = [[[b.para(block.title, "callout_title", spaceAfter=4), *cells[0]]]] + [[c] for c in cells[1:]] + ([[closing]] if closing else [])
+    if b.one_column:
+        # Large print: a tier's heading with its first two signs, then one row per further sign, so the tall box
+        # may continue overleaf between two signs (never inside one, never a heading alone at a page foot).
+        rows, heads = [], []
+        for n, cell in enumerate(cells):
+            head, signs = cell[0], cell[1:]
+            first = [b.para(block.title, "callout_title", spaceAfter=4)] if n == 0 else []
+            heads.append(len(rows))
+            rows.append([[*first, head, *signs[:2]]])
+            rows += [[[sign]] for sign in signs[2:]]
+        rows += [[closing]] if closing else []
         table = Table(rows, colWidths=[b.width])
         table.setStyle(b.table_style([
             ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # signs spaced as in one list
+            *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else 6) for i in heads),  # a tier's heading sets it apart
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
         ]))
         return [Spacer(1, 6), table]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
