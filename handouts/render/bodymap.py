@@ -80,16 +80,19 @@ class BodyMapFlowable(Flowable):
     # ---- painting -------------------------------------------------------------------
 
     def _path(self, commands):
+        """An outline's path, to a tenth of a point (0.035 mm: finer than any printer draws; the dots and discs,
+        which mark the true spots, keep their exact centres)."""
         h = self.used_height()
         path = self.canv.beginPath()
         for cmd in commands:
             op, *v = cmd
             if op == "M":
-                path.moveTo(v[0], h - v[1])
+                path.moveTo(round(v[0], 1), round(h - v[1], 1))
             elif op == "L":
-                path.lineTo(v[0], h - v[1])
+                path.lineTo(round(v[0], 1), round(h - v[1], 1))
             elif op == "C":
-                path.curveTo(v[0], h - v[1], v[2], h - v[3], v[4], h - v[5])
+                path.curveTo(round(v[0], 1), round(h - v[1], 1), round(v[2], 1), round(h - v[3], 1), round(v[4], 1),
+                             round(h - v[5], 1))
             elif op == "Z":
                 path.close()
         return path
