@@ -154,3 +154,18 @@ def test_the_timeline_week_of_a_phase_after_months_is_the_week_of_its_first_plan
     weeks = phase_start_weeks(phases, start)
     assert weeks[2] == (first_of_last - start).days // 7 + 1
     assert weeks[:2] == [1, 5]
+
+
+def test_without_a_start_months_are_counted_from_the_first_of_january_2001():
+    """29 months from 2001-01-01 are 881 days (week 126); from 2002-01-01 they would take in 29 February 2004."""
+    from handouts.plan import parse_plan, phase_start_weeks
+
+    assert phase_start_weeks(parse_plan("1/month x 5, 1/month x 24, 1/week x 2", "--plan")) == [1, 22, 126]
+
+
+def test_an_open_ended_last_phase_gets_its_week_with_a_start_too():
+    from handouts.plan import parse_plan, phase_start_weeks
+
+    phases = parse_plan("2/week x 4, 1/month", "--plan")
+    assert phase_start_weeks(phases, date(2026, 3, 2)) == [1, 5]
+    assert phase_start_weeks(parse_plan("1/month", "--plan"), date(2026, 3, 2)) == [1]
