@@ -4,8 +4,9 @@ A long-running process (the API, a preview, a batch worker) makes many leaflets 
 the cached values are the same values a fresh process would compute, so the PDFs are byte-identical
 (tests/test_cache.py checks it). What is kept about visits stays in the process's memory and is bounded: the
 paragraph memo holds recent text (a name included) until it ages out, and the fit memo holds composed sheets with
-the patient's name taken out (never one with a practitioner's note). Only the validated library is also kept on
-disk: clinic content, nothing of a visit.
+the patient's name taken out (never one with a practitioner's note). On disk (see below) go the validated library
+and the parsed content files (clinic content) and the map-width choices (SHA-256 digests of the map and points table
+drawn, which are content plus the set of points used, mapped to two numbers): never a name, a note, a date or a flag.
 
 - the content library per (content folder, clinic file), checked against every file's stamp on each use
   (see `library`); editing, adding or removing a content file reads the tree again;
@@ -202,8 +203,8 @@ def _disk_keep(kind: str, key: tuple, stamp: tuple, value: Any, logo: Path | Non
 
 class DiskMemo:
     """Small layout decisions (a few numbers each) kept between runs in one file of the cache folder, for what
-    depends only on content, styles, fonts and code (never a visit): keys are SHA-256 digests of the inputs, so the
-    file holds no text. The file's name carries the package's and the fonts' stamps: another version, another file.
+    depends only on content, styles, fonts, code and at most the set of points used (never a name, note, date or
+    flag): keys are SHA-256 digests of the inputs, so the file holds no text. The file's name carries the package's and the fonts' stamps: another version, another file.
     A damaged file is ignored; two processes writing at once lose an entry at worst (it is worked out again)."""
 
     MAX = 4096  # entries kept (oldest out first)

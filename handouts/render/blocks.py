@@ -241,7 +241,8 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
     rows = table.rows
     # The search depends only on these values (not on the patient): remembered, it runs once per distinct
     # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
-    # Kept on disk too (cache.DiskMemo: digests of these values, never text), so a new process skips the search.
+    # Kept on disk too (cache.DiskMemo: digests of these values, never text; they are content and the set of points
+    # used, nothing else of a visit), so a new process skips the search.
     key = (_style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
     try:
         chosen = _CHOSEN.hit(key)
