@@ -92,3 +92,12 @@ def assert_golden(image, name: str, regen: bool, what: str) -> None:
     assert reference.size == image.size
     diff = ImageStat.Stat(ImageChops.difference(reference, image)).mean[0]
     assert diff < 2.0, f"{what} differs from {golden.name} by {diff:.2f} grey levels on average; look, then --regen-golden"
+
+
+def tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A content tree under tmp_path: {relative path: text}."""
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return tmp_path

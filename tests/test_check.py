@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 
 from handouts import check_content, load_library
+from conftest import tree
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 HIP = (BUNDLED / "conditions" / "hip-pain.yaml").read_text("utf-8")
-
-
-def tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return tmp_path
 
 
 def errors(report) -> list[str]:

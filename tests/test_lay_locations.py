@@ -5,20 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from handouts import check_content, load_library
+from conftest import tree
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 ST = (BUNDLED / "points" / "ST.yaml").read_text("utf-8")
 HIP = (BUNDLED / "conditions" / "hip-pain.yaml").read_text("utf-8")
 ST36_ZH = '      zh: "在小腿前面，膝盖骨下方四横指，离小腿正前方的骨头往外一横指。"'
 ST36_ES = '      es: "En la parte delantera de la pierna, cuatro dedos por debajo de la rótula. Está un dedo hacia fuera del hueso de la espinilla."'
-
-
-def tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return tmp_path
 
 
 def line_of(text: str, needle: str) -> int:
