@@ -51,6 +51,10 @@ def main() -> None:
     \b
     Example:
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.pdf
+
+    The validated content is kept in ~/.cache/handouts between runs (never a
+    patient's name, note, date or flags); HANDOUTS_CACHE=DIR puts it elsewhere,
+    HANDOUTS_CACHE=off turns it off.
     """
 
 
