@@ -143,6 +143,18 @@ def disk_folder() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "handouts"
 
 
+def _trusted(folder: Path) -> bool:
+    """Whether the cache folder is this user's alone: a pickle runs code when read, so a folder someone else owns
+    or may write to is neither read nor written (as if the cache were off)."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return True  # not there yet: it is made 0700 by the first write
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def _code_stamp() -> tuple:
     """This package's files and the versions of what the pickled objects are made of."""
     import platform
@@ -160,7 +172,7 @@ def _disk_name(kind: str, key: tuple, stamp: tuple) -> str | None:
     import hashlib
 
     folder = disk_folder()
-    if folder is None:
+    if folder is None or not _trusted(folder):
         return None
     digest = hashlib.sha256(repr((key, stamp, _code_stamp())).encode("utf-8", "surrogatepass")).hexdigest()
     return str(folder / f"{kind}-{digest[:40]}.pickle")
@@ -218,7 +230,7 @@ class DiskMemo:
         if self._entries is None:
             self._entries = {}
             folder = disk_folder()
-            if folder is not None:
+            if folder is not None and _trusted(folder):
                 import hashlib
                 import pickle
 

@@ -233,3 +233,21 @@ def test_the_map_width_choice_kept_on_disk_gives_the_same_bytes_and_holds_no_tex
     memo.write_bytes(pickle.dumps({k: ("not", "numbers") for k in kept}))  # a damaged memo is not trusted
     assert _cli(tmp_path, "d.pdf", cache_dir=folder).returncode == 0
     assert (tmp_path / "d.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+
+
+def test_a_cache_folder_others_may_write_to_is_not_read(tmp_path):
+    """A pickle runs code when read: a cache folder that is not the user's alone is ignored, as if it were off."""
+    from dataclasses import replace
+
+    folder = tmp_path / "cache"
+    assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0
+    (kept,) = folder.glob("library-*.pickle")
+    library, logo, logo_stamp = pickle.loads(kept.read_bytes())
+    planted = replace(library, clinic=library.clinic.model_copy(update={"name": "Planted Clinic"}))
+    kept.write_bytes(pickle.dumps((planted, logo, logo_stamp)))
+    folder.chmod(0o777)
+    assert _cli(tmp_path, "shared.pdf", cache_dir=folder).returncode == 0
+    assert "Planted Clinic" not in flat(" ".join(pdf_text(tmp_path / "shared.pdf")))
+    folder.chmod(0o700)  # the same file in a private folder is read: the check above is what kept it out
+    assert _cli(tmp_path, "private.pdf", cache_dir=folder).returncode == 0
+    assert "Planted Clinic" in flat(" ".join(pdf_text(tmp_path / "private.pdf")))
