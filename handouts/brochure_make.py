@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .errors import ContentError, HandoutError
+from .errors import HandoutError
 
 
 class ClaimError(HandoutError):

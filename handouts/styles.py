@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
-
 from .fonts import FontChain, chain_for, register
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
 
 
 _SHEETS = Path(__file__).resolve().parent / "styles"  # the YAML style sheets ship beside this module
