@@ -82,32 +82,45 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
 
     Errors are never cached: broken content raises (ContentError) on every call, as load_library does.
     """
-    from .content import content_roots, load_library
+    return _library(content, clinic, load)[0]
 
-    load = load or load_library
+
+def _key(content, clinic) -> tuple[list[Path], Path | None, tuple]:
+    """(content roots, clinic profile, cache key) of a content tree."""
+    from .content import content_roots
+
     roots = content_roots(content)  # also resolves $HANDOUTS_CONTENT, so a changed variable is a new key
     clinic_path = Path(clinic).resolve() if clinic is not None else None
-    key = (tuple(str(r.resolve()) for r in roots), str(clinic_path) if clinic_path else None)
+    return roots, clinic_path, (tuple(str(r.resolve()) for r in roots), str(clinic_path) if clinic_path else None)
+
+
+def _library(content, clinic, load=None):
+    """(the Library, the ContentRead if the tree was read just now with the real loader, else None)."""
+    from .content import load_library
+
+    load = load or load_library
+    roots, clinic_path, key = _key(content, clinic)
     with _LOCK:
         hit = _LIBRARIES.get(key)
     if hit is not None:
         stamp, value, extra = hit
         if _tree_stamp(roots, extra) == stamp:
-            return value
+            return value, None
     extra = (clinic_path,) if clinic_path else ()
     stamp = _tree_stamp(roots, extra)
-    disk = load is load_library  # only the real loader's result is kept on disk
-    found = _disk_load("library", key, stamp) if disk else None
+    read = None
+    real = load is load_library  # only the real loader's result is kept on disk
+    found = _disk_load("library", key, stamp) if real else None
     if found is not None:
         value, logo = found
     else:
-        if disk:  # read once for both: the library, and the parsed files a brochure's claim check reads
+        if real:  # read once for both: the library, and the parsed files a brochure's claim check reads
             read = _read_content(content, clinic)
             value = read.library
         else:
             value = load(content, clinic=clinic)
         logo = _logo_path(value, roots, clinic_path)
-        if disk:
+        if read is not None:
             _disk_keep("library", key, stamp, value, logo)
             _disk_keep("documents", key, stamp, (read.documents, read.lint), logo)
     if logo is not None:
@@ -117,7 +130,7 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
         if len(_LIBRARIES) >= MAX_LIBRARIES and key not in _LIBRARIES:
             _LIBRARIES.pop(next(iter(_LIBRARIES)))
         _LIBRARIES[key] = (stamp, value, extra)
-    return value
+    return value, read
 
 
 # ---- the library on disk ----------------------------------------------------------------------------
@@ -129,7 +142,7 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
 # ignored and replaced. It holds clinic content only, never a patient's data. HANDOUTS_CACHE names another
 # folder, or `off` turns it off.
 
-DISK_KEEP = 8  # library files kept in the cache folder (one per content tree and version in use)
+DISK_KEEP = 8  # files of each kind kept in the cache folder (one per content tree and version in use)
 
 
 def disk_folder() -> Path | None:
@@ -306,18 +319,17 @@ def _read_content(content, clinic):
 
 def content_read(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None):
     """The library with the parsed files (with their lines) and lint.yaml, as content.read_content gives them when the
-    tree has no problems (else ContentError): from the disk cache while no file changed."""
-    from .content import ContentRead, content_roots
+    tree has no problems (else ContentError): from the disk cache while no file changed, the tree read once if not."""
+    from .content import ContentRead
 
-    value = library(content, clinic)
-    roots = content_roots(content)
-    clinic_path = Path(clinic).resolve() if clinic is not None else None
-    key = (tuple(str(r.resolve()) for r in roots), str(clinic_path) if clinic_path else None)
-    found = _disk_load("documents", key, _tree_stamp(roots, (clinic_path,) if clinic_path else ()))
-    if found is not None and isinstance(found[0], tuple) and len(found[0]) == 2:
-        (documents, lint), _ = found
-        return ContentRead(library=value, problems=[], documents=documents, lint=lint)
-    read = _read_content(content, clinic)
+    value, read = _library(content, clinic)
+    if read is None:
+        roots, clinic_path, key = _key(content, clinic)
+        found = _disk_load("documents", key, _tree_stamp(roots, (clinic_path,) if clinic_path else ()))
+        if found is not None and isinstance(found[0], tuple) and len(found[0]) == 2:
+            (documents, lint), _ = found
+            return ContentRead(library=value, problems=[], documents=documents, lint=lint)
+        read = _read_content(content, clinic)
     return ContentRead(library=value, problems=[], documents=read.documents, lint=read.lint)
 
 

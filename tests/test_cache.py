@@ -251,3 +251,17 @@ def test_a_cache_folder_others_may_write_to_is_not_read(tmp_path):
     folder.chmod(0o700)  # the same file in a private folder is read: the check above is what kept it out
     assert _cli(tmp_path, "private.pdf", cache_dir=folder).returncode == 0
     assert "Planted Clinic" in flat(" ".join(pdf_text(tmp_path / "private.pdf")))
+
+
+def test_a_brochure_reads_the_content_tree_once_when_nothing_is_cached(monkeypatch):
+    from handouts import content
+
+    monkeypatch.setenv("HANDOUTS_CACHE", "off")
+    monkeypatch.delenv("HANDOUTS_CONTENT", raising=False)
+    cache.clear()
+    reads = []
+    real = content.read_content
+    monkeypatch.setattr(content, "read_content", lambda *a, **k: reads.append(1) or real(*a, **k))
+    read = cache.content_read()
+    assert read.library is cache.library() and read.documents and read.lint is not None
+    assert len(reads) == 1  # the library and the parsed files from one reading of the tree
