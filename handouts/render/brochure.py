@@ -163,7 +163,7 @@ def _height(canvas: Canvas, flows: list[Flowable], width: float) -> float:
 
 
 def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, int, float]:
-    """The blocks to print: all of them if they fit, else leaving out optional ones from the end (a block's
+    """The flowables to print: all the blocks' if they fit, else leaving out optional blocks from the end (a block's
     `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
     optional = sorted(content.optional)
     gone: set[int] = set()
@@ -172,10 +172,10 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
         keep = [i for i in range(len(content.blocks)) if i not in gone]
         while keep and isinstance(content.blocks[keep[-1]], Heading):
             keep.pop()
-        blocks = [content.blocks[i] for i in keep]
-        need = _height(canvas, [f for i in keep for f in made[i]], width)
+        flows = [f for i in keep for f in made[i]]
+        need = _height(canvas, flows, width)
         if need <= height or not optional:
-            return blocks, len(gone), need
+            return flows, len(gone), need
         last = optional.pop()
         drop = {last}.union(*(set(g) for g in content.together if last in g))
         i = min(drop) - 1
@@ -281,7 +281,7 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         merged = Style(_merge(base.data, layer), base.accent, base.page_size) if layer else base
         style = _panel_style(merged, content.kind, base.accent)
         builder = Builder(style, width)
-        chosen, dropped, need = _fit(canvas, builder, content, width, height)
+        flows, dropped, need = _fit(canvas, builder, content, width, height)
         if need <= height:
             break
     else:
@@ -290,7 +290,6 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}, {options.page_size}) cannot hold its text: it needs "
                        f"{need:.0f} pt of height and has {height:.0f} pt (about {over / base.text('body')['leading']:.0f} lines too many). "
                        f"Shorten the text it takes from {files}, or choose a larger --format (bifold, trifold, flyer).")
-    flows = _flowables(builder, chosen, content.kind)
     if content.kind == "cover":  # the title a third of the way down the spare room, not stuck to the top
         flows.insert(0, Spacer(1, (height - _height(canvas, flows, width)) / 3))
     flows = [*top, *flows]
