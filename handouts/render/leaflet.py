@@ -91,13 +91,15 @@ def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> t
     that rank, instead of once per rank tried. Same choice as a fresh fit, so the same bytes."""
     layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
     key = _fit_key(handout, options)
-    hit = _FITS.hit(key) if key is not None else None
-    if hit is not None and hit[1] == _band_heights(handout, options, layers):
+    if key is None:
+        return _fit(handout, options, layers)[:2]
+    band = _band_heights(handout, options, layers)
+    hit = _FITS.hit(key)
+    if hit is not None and hit[1] == band:
         printed = handout if hit[0] is None else without_optional(handout, hit[0])
         return printed, _layout(printed, options, layers)[0]
     printed, pdf, rank = _fit(handout, options, layers)
-    if key is not None:
-        _FITS.keep(key, (rank, _band_heights(handout, options, layers)))
+    _FITS.keep(key, (rank, band))
     return printed, pdf
 
 
