@@ -115,25 +115,25 @@ class FontChain:
         return {c for c in set(text) if not c.isspace() and not any(self._covers(i, c) for i in range(len(self.faces)))}
 
 
+def _runs_of(text: str, kind) -> list[str]:
+    """Text cut where kind(character) changes: the runs of characters of one kind."""
+    runs: list[str] = []
+    for ch in text:
+        if runs and kind(runs[-1][-1]) == kind(ch):
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return runs
+
+
 def _digit_parts(word: str) -> list[str]:
     """A word cut where digits start and end: "(973)" -> "(", "973", ")"."""
-    parts: list[str] = []
-    for ch in word:
-        if parts and (parts[-1][-1] in DIGITS) == (ch in DIGITS):
-            parts[-1] += ch
-        else:
-            parts.append(ch)
-    return parts
+    return _runs_of(word, DIGITS.__contains__)
 
 
 def _tokens(text: str) -> list[str]:
-    tokens: list[str] = []
-    for ch in text:
-        if tokens and tokens[-1][-1].isspace() == ch.isspace():
-            tokens[-1] += ch
-        else:
-            tokens.append(ch)
-    return tokens
+    """Words and the white space between them."""
+    return _runs_of(text, str.isspace)
 
 
 @lru_cache(maxsize=None)
