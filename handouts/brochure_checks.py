@@ -56,7 +56,11 @@ def claim_findings(documents: Iterable[Document], lint: Lint | None, labels: set
     """`file:line: field.lang: 'word'` for every risky claim (lint.yaml's list) in the files named by `labels`."""
     from .checks import _field, _phrase_pattern
 
-    rules = lint or Lint()
+    if lint is None:  # a tree without lint.yaml: the schema's defaults
+        from .schema import defaults
+
+        lint = defaults(Lint)
+    rules = lint
     patterns = {lang: _phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
     out = []
     for doc in documents:

@@ -116,8 +116,9 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         report.add("error", where, message)
 
     from .model import Lint
+    from .schema import defaults
 
-    rules = result.lint or Lint()
+    rules = result.lint or defaults(Lint)
     from .styles import sheet
     from .fonts import FontChain
 
@@ -127,7 +128,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     effects = {lang: _phrase_pattern(list(rules.effect_words.get(lang, ())), lang) for lang in LANGS}
     hedges = {lang: _phrase_pattern(list(rules.hedge_words.get(lang, ())), lang) for lang in LANGS}
     urgent = {lang: _phrase_pattern(list(rules.urgent_words.get(lang, ())), lang) for lang in LANGS}
-    limits = {lang: (getattr(rules.readability, lang).model_dump(exclude_none=True) if getattr(rules.readability, lang) else {}) for lang in ("en", "es")}
+    limits = {lang: {k: v for k, v in getattr(rules.readability, lang).plain().items() if v is not None}
+              if getattr(rules.readability, lang) else {} for lang in ("en", "es")}
     known = _phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
     review_months = rules.review_months

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import BaseModel, ValidationError
 
 from . import yamlio
 from .errors import ContentError, VisitError
@@ -107,13 +106,18 @@ def _fmt_loc(loc: Iterable[Any]) -> str:
     return out or "(top level)"
 
 
-def validate(model: type[BaseModel], doc: yamlio.Document, problems: list[str], **extra: Any) -> Any:
-    """Validate a document against a model; on failure add one problem per error, with its line."""
+def validate(model: type, doc: yamlio.Document, problems: list[str], **extra: Any) -> Any:
+    """Validate a document against a record's schema (handouts/schema.py); the record, or None after adding one
+    problem per error, with its line."""
+    from pydantic import ValidationError  # only a run that reads the tree pays for pydantic
+
+    from .schema import validate_record
+
     if not isinstance(doc.data, dict):
         problems.append(f"{doc.at()}: the file must be a mapping of fields (name: value), found {type(doc.data).__name__}")
         return None
     try:
-        return model.model_validate({**doc.data, **extra})
+        return validate_record(model, {**doc.data, **extra})
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
@@ -166,7 +170,7 @@ class _Loader:
         versions = self.entries.get(rel)
         return versions[-1] if versions else None
 
-    def one(self, rel: str, model: type[BaseModel], required: bool = True) -> Any:
+    def one(self, rel: str, model: type, required: bool = True) -> Any:
         entry = self.winner(rel)
         if entry is None:
             if required:
@@ -191,8 +195,8 @@ def _protected(loader: _Loader, rel: str) -> Section | None:
         if merged is None:
             merged = section
         else:
-            merged = section.model_copy(update={"blocks": merged.blocks + tuple(b for b in section.blocks if b not in merged.blocks),
-                                                "footer": merged.footer})
+            merged = section.replace(blocks=merged.blocks + tuple(b for b in section.blocks if b not in merged.blocks),
+                                     footer=merged.footer)
     if not versions:
         loader.problems.append(f"{rel}: missing; every handout prints it")
     return merged
@@ -419,5 +423,5 @@ def _canonical_points(condition: Condition, points: dict[str, Point], aliases: d
     for cp in condition.points:
         key = normalise_code(cp.code)
         code = key if key in points else aliases.get(key, key)
-        fixed.append(cp if cp.code == code else cp.model_copy(update={"code": code}))
-    return condition.model_copy(update={"points": tuple(fixed)})
+        fixed.append(cp if cp.code == code else cp.replace(code=code))
+    return condition.replace(points=tuple(fixed))

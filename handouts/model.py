@@ -1,36 +1,71 @@
-"""Validated content models and the Handout document model; no I/O, no ReportLab, no YAML."""
+"""Content records (validated by handouts/schema.py) and the Handout document model; no I/O, no ReportLab, no YAML,
+no pydantic."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Annotated, Any, Literal, Mapping
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from typing import Any, Literal, Mapping
 
 LANGS: tuple[str, ...] = ("en", "es", "zh")
 LANG_NAMES = {"en": "English", "es": "Spanish", "zh": "Chinese (Simplified)"}
 Lang = Literal["en", "es", "zh"]
-
-Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Texts = dict[Lang, Str]
+Texts = dict[str, str]
 """One piece of text in each language it has been written in."""
 
+MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
+                  "foot_outer"]
 
-class Frozen(BaseModel):
-    # defer_build: a model's validator is built when it first validates, not at import; a run that takes the
-    # validated library from the disk cache (handouts/cache.py) never builds them
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+# ---- content records -------------------------------------------------------------
+#
+# What the content files hold, once handouts/schema.py has validated them: each class here has the fields of the
+# schema model of the same name (see there for what each field means) and its methods. Plain Python, so the
+# library can be read back from the disk cache without importing pydantic.
+
+
+class Record:
+    """A validated content object: read-only fields as attributes; equal, hashed and pickled by its fields."""
+
+    def __init__(self, **fields: Any):
+        object.__setattr__(self, "__dict__", fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only; use .replace({name}=...)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:  # as pydantic's frozen models: by the field values (a dict field: not hashable)
+        return hash((type(self).__name__, *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __reduce__(self):
+        return (_record, (type(self), self.__dict__))
+
+    def replace(self, **changes: Any):
+        """A copy with some fields changed (not validated again, as pydantic's model_copy)."""
+        return type(self)(**{**self.__dict__, **changes})
 
     def plain(self) -> dict[str, Any]:
-        """The fields as plain values (nested models as dicts; what templates see as `clinic`), as model_dump()
-        gives them, without building the model's serializer."""
+        """The fields as plain values (nested records as dicts; what templates see as `clinic`), as the schema
+        model's model_dump() gives them."""
         return {k: _plain(v) for k, v in self.__dict__.items()}
 
 
+def _record(cls: type, fields: dict[str, Any]) -> Record:
+    return cls(**fields)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Frozen):
+    if isinstance(value, Record):
         return value.plain()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -39,73 +74,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class Review(Frozen):
-    """Who last reviewed a content file, and when."""
-
-    by: Str
-    on: date
-
-
-class Source(Frozen):
-    """A reference that backs what a content file says."""
-
-    cite: Str
-    short: Str | Texts | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line (per language, or one for all)
-    url: Str | None = None
-    withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
-    superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
-
-
-class Caution(Frozen):
-    """Why a point needs care for some patients (e.g. kind 'pregnancy')."""
-
-    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
-    note: Texts
-    source: Str | None = None
+class Review(Record): ...
+class Source(Record): ...
+class Caution(Record): ...
+class PointBody(Record): ...
+class Channel(Record): ...
+class ChannelFile(Record): ...
+class Block(Record): ...
+class Section(Record): ...
+class ConditionPoint(Record): ...
+class Plan(Record): ...
+class Condition(Record): ...
+class TeamMember(Record): ...
+class Testimonial(Record): ...
+class Clinic(Record): ...
+class Labels(Record): ...
 
 
-MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
-                  "foot_outer"]
+class Refusal(Record):
+    @property
+    def targets_points(self) -> bool:
+        return bool(self.caution or self.regions or self.points)
 
 
-class PointBody(Frozen):
-    """A point as written in a channel file, under its code."""
-
-    pinyin: Str
-    hanzi: Str
-    english: Str
-    aliases: tuple[Str, ...] = ()
-    location: Texts | None = None
-    uses: Texts | None = None
-    region: Str | None = None
-    regions: tuple[Str, ...] = ()  # further regions the point's location reaches (e.g. EX-B2 runs from T1 to L5)
-    bilateral: bool = True
-    cautions: tuple[Caution, ...] = ()
-    # where the point is on each body-map view it can be shown on (see handouts/mapfigures.py)
-    map: dict[MapView, tuple[float, float]] = Field(default_factory=dict)
-
-    @field_validator("map")
-    @classmethod
-    def _inside_figure(cls, value: dict) -> dict:
-        for view, (x, y) in value.items():
-            if not (0 <= x <= 1 and 0 <= y <= 1):
-                raise ValueError(f"{view} coordinates must be between 0 and 1 (fractions of the figure's width and height)")
-        return value
+class Rule(Record):
+    def applies(self, flags: set[str]) -> bool:
+        return set(self.when) <= flags and (not self.when_any or bool(set(self.when_any) & flags))
 
 
-class Channel(Frozen):
-    code: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z-]*$")]
-    name: Texts
-
-
-class ChannelFile(Frozen):
-    """A file under points/: one channel (or group of extra points) and its points."""
-
-    channel: Channel
-    reviewed: Review
-    sources: tuple[Source, ...] = Field(min_length=1)
-    points: dict[Str, PointBody] = Field(min_length=1)
-
+class Rules(Record): ...
+class ReadabilityLimit(Record): ...
+class Readability(Record): ...
+class Lint(Record): ...
+class Question(Record): ...
+class BrochureText(Record): ...
+class BrochureCondition(Record): ...
 
 @dataclass(frozen=True)
 class Point:
@@ -123,234 +126,6 @@ class Point:
     def regions(self) -> tuple[str, ...]:
         """Every body region the point touches: `region` first, then `regions`."""
         return tuple(dict.fromkeys(r for r in (self.body.region, *self.body.regions) if r))
-
-
-class Block(Frozen):
-    """A piece of a shared section: optional heading, a paragraph and/or a list."""
-
-    heading: Texts | None = None
-    text: Texts | None = None
-    items: tuple[Texts, ...] = ()
-    leaflet: bool = True  # false: too long for the two-page leaflet; printed in brochures
-
-    @model_validator(mode="after")
-    def _has_content(self) -> "Block":
-        if self.text is None and not self.items:
-            raise ValueError("a block needs `text` or `items`")
-        return self
-
-
-class Section(Frozen):
-    """A shared section under sections/ (what acupuncture is, risks, when to call…)."""
-
-    title: Texts
-    blocks: tuple[Block, ...] = Field(min_length=1)
-    footer: Texts | None = None
-    reviewed: Review
-    sources: tuple[Source, ...] = ()
-
-
-class ConditionPoint(Frozen):
-    code: Str
-    why: Texts
-    default: bool = True
-
-
-class Plan(Frozen):
-    """The usual course of sessions for a condition."""
-
-    summary: Texts
-    details: tuple[Texts, ...] = ()
-    schedule: Str | None = None  # machine-readable, in the --plan grammar (handouts/plan.py), e.g. "2/week x4, monthly"
-
-
-class Condition(Frozen):
-    """A file under conditions/: what a patient with this condition should read."""
-
-    title: Texts
-    summary: Texts
-    overview: tuple[Texts, ...] = Field(min_length=1)
-    who_may_benefit: tuple[Texts, ...] = Field(min_length=1)
-    how_it_may_help: tuple[Texts, ...] = Field(min_length=1)
-    evidence: Texts
-    points: tuple[ConditionPoint, ...] = Field(min_length=1)
-    what_to_expect: tuple[Texts, ...] = ()
-    risks: tuple[Texts, ...] = ()
-    urgent: tuple[Texts, ...] = ()  # signs that need urgent care: they join the boxed urgent-care list
-    plan: Plan
-    self_care: tuple[Texts, ...] = ()
-    sources: tuple[Source, ...] = Field(min_length=1)
-    reviewed: Review
-    evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
-
-
-HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-class TeamMember(Frozen):
-    """A practitioner as a brochure introduces them: name, credentials, a short bio."""
-
-    name: Str
-    credentials: Str  # e.g. "L.Ac., Dipl. Ac. (NCCAOM)"
-    bio: Texts
-
-
-class Testimonial(Frozen):
-    """A patient's words, printed only with the date they agreed to it, and always with "results vary"."""
-
-    text: Texts
-    by: Str  # as the patient agreed to be named, e.g. "Maria, Clifton"
-    consent_on: date  # the date of the patient's written consent to print it
-
-
-Percent = Annotated[float, Field(ge=0, le=100)]
-
-
-class Clinic(Frozen):
-    """The clinic profile printed in the header and footer."""
-
-    name: Str
-    phone: Str
-    address: tuple[Str, ...] = Field(min_length=1)
-    website: Str | None = None
-    booking_url: Str | None = None
-    email: Str | None = None
-    colour: Annotated[str, StringConstraints(pattern=HEX.pattern)] = "#1D5C63"
-    emergency_number: Str = "911"
-    crisis_line: Str | None = None  # suicide and crisis line, e.g. "988" in the US; {{ clinic.crisis_line }} in content
-    require_approval: bool = False  # true: refuse to print from content its clinician has not approved (handouts approve)
-    practitioners: tuple[Str, ...] = ()
-    logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
-    # For brochures (handouts brochure); all optional.
-    team: tuple[TeamMember, ...] = ()  # practitioners with credentials and a short bio
-    hours: tuple[Texts, ...] = ()
-    payment: tuple[Texts, ...] = ()  # payment and insurance lines (`check` holds Medicare lines to what it covers)
-    testimonials: tuple[Testimonial, ...] = ()
-    colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
-    batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
-
-
-class Labels(Frozen):
-    """The leaflet's own words (headings, table headers, footer) and date formats."""
-
-    words: dict[Str, Texts]
-    months: dict[Lang, tuple[Str, ...]]
-    date_format: dict[Lang, Str]
-    weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
-    reviewed: Review
-
-    @field_validator("months", "weekdays")
-    @classmethod
-    def _complete(cls, value: dict, info) -> dict:
-        wanted = {"months": (12, "month names"), "weekdays": (7, "weekday names (Monday first)")}[info.field_name]
-        for lang, names in value.items():
-            if len(names) != wanted[0]:
-                raise ValueError(f"{lang} needs {wanted[0]} {wanted[1]}, has {len(names)}")
-        return value
-
-
-FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
-
-
-class Refusal(Frozen):
-    """When a rule refuses to print: which points it is about (none listed: the whole visit)."""
-
-    caution: FlagName | None = None  # points whose content carries this caution kind
-    regions: tuple[Str, ...] = ()  # points in these body regions
-    points: tuple[Str, ...] = ()  # these points by code
-    allow: Literal["per-point", "never"] = "per-point"
-    reason: Texts
-    allowed_note: Texts | None = None
-
-    @property
-    def targets_points(self) -> bool:
-        return bool(self.caution or self.regions or self.points)
-
-
-class Rule(Frozen):
-    """One safety rule: when these flags are set, refuse, or add text for the patient."""
-
-    id: FlagName
-    when: tuple[FlagName, ...] = ()  # all of these flags
-    when_any: tuple[FlagName, ...] = ()  # any of these flags
-    refuse: Refusal | None = None
-    risk_first: Texts | None = None
-    note: Texts | None = None
-    heading: Texts | None = None  # what the note is about, as its heading ("Because you take a blood thinner")
-    urgent: tuple[Texts, ...] = ()  # warning signs for this patient: they join the urgent-care box
-
-    @model_validator(mode="after")
-    def _complete(self) -> "Rule":
-        if not self.when and not self.when_any:
-            raise ValueError("a rule needs `when` (all of these flags) or `when_any` (any of them)")
-        if not (self.refuse or self.risk_first or self.note):
-            raise ValueError("a rule needs at least one of `refuse`, `risk_first` or `note`")
-        return self
-
-    def applies(self, flags: set[str]) -> bool:
-        return set(self.when) <= flags and (not self.when_any or bool(set(self.when_any) & flags))
-
-
-class Rules(Frozen):
-    """rules.yaml: the flags a visit may carry and what each changes."""
-
-    reviewed: Review
-    sources: tuple[Source, ...] = Field(min_length=1)
-    flags: dict[FlagName, Texts] = Field(min_length=1)
-    rules: tuple[Rule, ...] = ()
-
-
-class ReadabilityLimit(Frozen):
-    metric: Literal["flesch-kincaid", "fernandez-huerta"]
-    warn_above: float | None = None
-    fail_above: float | None = None
-    warn_below: float | None = None
-    fail_below: float | None = None
-
-
-class Readability(Frozen):
-    en: ReadabilityLimit | None = None
-    es: ReadabilityLimit | None = None
-    min_words: int = 12
-    known_words: tuple[Str, ...] = ()
-
-
-class Lint(Frozen):
-    """lint.yaml: what `handouts check` holds the content to."""
-
-    reviewed: Review | None = None
-    review_months: int = Field(24, ge=1)
-    readability: Readability = Field(default_factory=Readability)
-    risky_claims: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
-    effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
-    hedge_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # an English hedge must survive in es and zh
-    urgent_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # belong in an urgent block
-
-
-class Question(Frozen):
-    q: Texts
-    a: Texts
-
-
-class BrochureText(Frozen):
-    """brochures/clinic.yaml: the words of brochures that are not in conditions or sections."""
-
-    reviewed: Review
-    sources: tuple[Source, ...] = ()
-    tagline: Texts  # the clinic brochure's cover line
-    intro: Texts  # a short paragraph under the clinic brochure's cover title
-    conditions_intro: Texts  # before the list of conditions the clinic commonly sees
-    faq: tuple[Question, ...] = ()  # questions people ask before a first visit
-    words: dict[Str, Texts]  # headings and short labels
-
-
-class BrochureCondition(Frozen):
-    """brochures/conditions/ID.yaml: a condition brochure's own panel text (else the condition's summary)."""
-
-    reviewed: Review
-    sources: tuple[Source, ...] = ()
-    cover: Texts  # the cover line under "Acupuncture for ..."
-    highlights: tuple[Texts, ...] = ()  # two or three short lines for the flyer and rack card
 
 
 @dataclass(frozen=True)

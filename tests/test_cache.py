@@ -89,12 +89,15 @@ def test_a_batch_gives_each_patient_the_bytes_of_a_fresh_leaflet(run, tmp_path):
 
 
 def _cli(tmp_path, out: str, *args: str, cache_dir=None, content=None) -> subprocess.CompletedProcess:
+    """`handouts leaflet hip-pain` in a fresh process; a first arg "-X" runs it with -X importtime (imports on stderr)."""
+    python = [sys.executable, "-X", "importtime"] if args[:1] == ("-X",) else [sys.executable]
+    args = args[1:] if args[:1] == ("-X",) else args
     env = {**os.environ, "HANDOUTS_CACHE": str(cache_dir) if cache_dir else "off"}
     if content is not None:
         env["HANDOUTS_CONTENT"] = str(content)
     else:
         env.pop("HANDOUTS_CONTENT", None)
-    return subprocess.run([sys.executable, "-m", "handouts", "leaflet", "hip-pain", "--patient", "Jane Doe", "--date",
+    return subprocess.run([*python, "-m", "handouts", "leaflet", "hip-pain", "--patient", "Jane Doe", "--date",
                            "2026-12-01", *args, "-o", str(tmp_path / out)], cwd=REPO, capture_output=True, text=True, env=env)
 
 
@@ -152,17 +155,20 @@ def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):
 
 
 def test_templates_see_the_clinic_as_model_dump_gives_it():
-    from handouts.model import Clinic
+    from handouts import schema
 
-    clinic = Clinic.model_validate({
+    validated = schema.Clinic.model_validate({
         "name": "A & B Clinic", "phone": "555-0100", "address": ["1 Main St", "Springfield"], "crisis_line": "988",
         "team": [{"name": "Ann Lee", "credentials": "L.Ac.", "bio": {"en": "Ann has practised for ten years."}}],
         "hours": [{"en": "Mon 9-5", "es": "lun 9-17"}], "colour_cmyk": [80, 20, 0, 30],
         "testimonials": [{"text": {"en": "Kind and careful."}, "by": "Maria, Clifton", "consent_on": "2026-01-05"}],
     })
-    assert clinic.plain() == clinic.model_dump()
-    assert type(clinic.plain()["team"]) is type(clinic.model_dump()["team"])
-    assert cache.library().clinic.plain() == cache.library().clinic.model_dump()
+    clinic = schema.to_record(validated)
+    assert clinic.plain() == validated.model_dump()
+    assert type(clinic.plain()["team"]) is type(validated.model_dump()["team"])
+    assert clinic.plain()["team"][0] == {"name": "Ann Lee", "credentials": "L.Ac.", "bio": {"en": "Ann has practised for ten years."}}
+    bundled = cache.library().clinic
+    assert bundled.plain() == schema.Clinic.model_validate(bundled.plain()).model_dump()
 
 
 # ---- a day's sheets share their fit ---------------------------------------------------------------------------
@@ -243,7 +249,7 @@ def test_a_cache_folder_others_may_write_to_is_not_read(tmp_path):
     assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0
     (kept,) = folder.glob("library-*.pickle")
     library, logo, logo_stamp = pickle.loads(kept.read_bytes())
-    planted = replace(library, clinic=library.clinic.model_copy(update={"name": "Planted Clinic"}))
+    planted = replace(library, clinic=library.clinic.replace(name="Planted Clinic"))
     kept.write_bytes(pickle.dumps((planted, logo, logo_stamp)))
     folder.chmod(0o777)
     assert _cli(tmp_path, "shared.pdf", cache_dir=folder).returncode == 0
@@ -265,3 +271,38 @@ def test_a_brochure_reads_the_content_tree_once_when_nothing_is_cached(monkeypat
     read = cache.content_read()
     assert read.library is cache.library() and read.documents and read.lint is not None
     assert len(reads) == 1  # the library and the parsed files from one reading of the tree
+
+
+def test_records_are_what_validation_gives_read_only_and_equal_by_fields():
+    """Content records (handouts/model.py) carry the schema model's fields, defaults included; cannot be changed
+    in place; compare, hash and pickle by their fields."""
+    import pickle
+
+    from handouts import schema
+
+    rule = schema.to_record(schema.Rule.model_validate({"id": "x", "when": ["a"], "note": {"en": "n"}}))
+    assert type(rule).__module__ == "handouts.model" and type(rule).__name__ == "Rule"
+    assert rule.when_any == () and rule.refuse is None and rule.urgent == ()
+    assert rule.applies({"a", "b"}) and not rule.applies({"b"})
+    with pytest.raises(AttributeError, match="read-only"):
+        rule.id = "y"
+    again = pickle.loads(pickle.dumps(rule))
+    assert again == rule and type(again) is type(rule)
+    assert rule.replace(id="y") != rule and rule.replace(id="y").id == "y" and rule.id == "x"
+    with pytest.raises(TypeError):
+        hash(rule)  # `note` is a dict, as with pydantic's frozen models
+    review = schema.to_record(schema.Review.model_validate({"by": "A", "on": "2026-01-01"}))
+    assert hash(review) == hash(pickle.loads(pickle.dumps(review)))
+
+
+def test_a_run_with_the_library_on_disk_does_not_import_pydantic(tmp_path):
+    """pydantic only validates what is read from the YAML; a run that takes the library from the cache folder
+    has no use for it (its import is about a fifth of a cold start)."""
+    folder = tmp_path / "cache"
+    first = _cli(tmp_path, "a.pdf", "-X", cache_dir=folder)
+    assert first.returncode == 0, first.stderr
+    assert "pydantic" in first.stderr  # the tree was read and validated
+    again = _cli(tmp_path, "b.pdf", "-X", cache_dir=folder)
+    assert again.returncode == 0, again.stderr
+    assert "pydantic" not in again.stderr
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
