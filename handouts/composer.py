@@ -36,7 +36,7 @@ from .model import (
 from . import actions
 from .safety import Safety, apply_rules
 from .plan import PlanPhase, parse_plan, phase_start_weeks, session_count, session_dates
-from .text import fill
+from .literal import fill
 from .visit import Visit
 
 

@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from .errors import HandoutError
 from .paths import fonts_dir
-from .text import escape
+from .literal import escape
 
 
 class GlyphError(HandoutError):

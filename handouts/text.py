@@ -1,4 +1,5 @@
-"""The one sandboxed Jinja environment, and escaping of literal text for ReportLab markup."""
+"""The one sandboxed Jinja environment: content templates that do more than print a value (handouts/literal.py
+fills those without Jinja)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import functools
 import signal
 import threading
 import time
-import unicodedata
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -14,10 +14,10 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import ContentError
+from .literal import MAX_TEXT, clean, escape  # noqa: F401 (clean and escape: this module's API before handouts/literal.py)
 
 # Bounds on the work one template may do: content text is a few sentences with a variable or two,
-# so these are far above any real use and far below what would hang or exhaust a leaflet.
-MAX_TEXT = 10_000  # characters of output, and of any text or list a template makes
+# so these are far above any real use and far below what would hang or exhaust a leaflet (MAX_TEXT: literal.py).
 MAX_RANGE = 1_000  # items of range()
 MAX_STEPS = 100_000  # calls, attribute look-ups, operators and range() items per template
 MAX_SECONDS = 2.0  # wall time per template (where a timer can be set: the main thread)
@@ -178,18 +178,3 @@ def fill(source: str, context: Mapping[str, Any], where: str) -> str:
         if "loader" in str(exc):
             raise ContentError([f"{where}: templates may not include or import other files; write the text here"]) from None
         raise ContentError([f"{where}: the template cannot be filled ({type(exc).__name__}: {exc}); use only plain text and the documented variables"]) from None
-
-
-def escape(text: str) -> str:
-    """Literal text for a ReportLab Paragraph: `&`, `<` and `>` become entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-_KEEP = {"\n", "\t"}
-
-
-def clean(text: str) -> str:
-    """Normalise typed text: NFC, control and format characters removed, runs of spaces folded."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch in _KEEP or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co") else "" for ch in text)
-    return " ".join(text.split())

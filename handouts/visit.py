@@ -13,7 +13,7 @@ from . import yamlio
 from .errors import ContentError, VisitError
 from .model import LANG_NAMES, LANGS
 from .plan import parse_plan
-from .text import clean
+from .literal import clean
 
 PAGE_SIZES = ("letter", "a4")
 MAX_NAME = 120

@@ -1,6 +1,6 @@
 """The mutation score per module from mutmut's results in mutants/, less the equivalent mutants listed beside this file.
 
-    python tests/mutation/score.py [module ...]     (default: the six modules; run tests/mutation/run.sh first)
+    python tests/mutation/score.py [module ...]     (default: the seven modules; run tests/mutation/run.sh first)
 
 Prints a Markdown table (mutants, caught, equivalent, survived, not run, score = caught / (mutants - equivalent)),
 then every surviving mutant that is not listed as equivalent. Exit status 1 if a listed equivalent mutant no longer
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ("safety", "output", "names", "plan", "visit", "text")
+MODULES = ("safety", "output", "names", "plan", "visit", "text", "literal")
 CAUGHT = {1, 3, 36, 24, -24, 152, 255, 37}  # killed, pytest internal error, timeouts, type check: the bug was noticed
 SURVIVED = {0}
 
