@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+
+from conftest import REPO
 
 GOOD = ("hip-pain", "--patient", "Jane Doe", "--date", "2026-12-01")
 
@@ -97,3 +102,30 @@ def test_visit_file_errors_name_the_file_and_line(run, tmp_path):
     assert "date" in message and "not a real date" in message
     message = fails(run, tmp_path, "--visit", tmp_path / "missing.yaml")
     assert "missing.yaml" in message and "cannot be read" in message
+
+
+# ---- the end of a command: no teardown, but everything that must happen at exit does -------------------------
+
+_EXIT = """
+import atexit, sys, threading, time
+import handouts.__main__ as m
+atexit.register(lambda: print("atexit ran", flush=True))
+print("buffered", end="")  # not flushed yet: the exit must flush it
+if sys.argv[1] == "thread":
+    threading.Thread(target=time.sleep, args=(0.3,)).start()
+m._exit(SystemExit(int(sys.argv[2]) if sys.argv[2].isdigit() else sys.argv[2]))
+print(" returned")  # only when another thread runs: then the normal exit
+raise SystemExit(4)
+"""
+
+
+@pytest.mark.parametrize("how, code, status, out", [
+    ("plain", "0", 0, "bufferedatexit ran\n"),
+    ("plain", "3", 3, "bufferedatexit ran\n"),
+    ("plain", "text", 1, "bufferedatexit ran\n"),
+    ("thread", "3", 4, "buffered returned\natexit ran\n"),
+])
+def test_a_finished_command_runs_atexit_flushes_and_keeps_its_status(how, code, status, out):
+    done = subprocess.run([sys.executable, "-c", _EXIT, how, code], capture_output=True, text=True, cwd=REPO)
+    assert (done.returncode, done.stdout) == (status, out)
+    assert done.stderr == ("text\n" if code == "text" else "")
