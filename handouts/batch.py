@@ -283,7 +283,7 @@ def redact(text: str, patient: Any) -> str:
         patient = str(patient)
     if not isinstance(patient, str) or not patient.strip():
         return text
-    from .text import clean
+    from .literal import clean
 
     words = {patient.strip(), *patient.split(), clean(patient), *clean(patient).split()}
     for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
@@ -393,8 +393,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     File-level problems (unreadable file, unknown column, broken content, --record not writable) raise
     before anything is made. `progress(total)` gives a context manager whose `update(1)` is called per row.
     """
-    from .content import load_library  # the library is read once, here, and handed to every worker
-
+    from . import cache  # the library is read once, here (from the disk cache while no file changed), and handed to every worker
     from .formats import require
 
     path = Path(visits_file)
@@ -404,7 +403,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
-    library = load_library(options.content, clinic=options.clinic)
+    library = cache.library(options.content, clinic=options.clinic)
     pattern = names.check_pattern(options.pattern or library.clinic.batch_name or names.DEFAULT_PATTERN)
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
