@@ -66,8 +66,9 @@ def test_anything_else_is_left_to_the_sandbox(source):
 
 
 def test_an_output_over_the_limit_is_left_to_the_sandbox_which_refuses_it():
-    big = {"v": "x" * 6000}
+    big = {"v": "x" * 6000, "w": "y" * 4000}
     assert literal._values_only("{{ v }}", big) == "x" * 6000
+    assert literal._values_only("{{ v }}{{ w }}", big) == "x" * 6000 + "y" * 4000  # exactly the limit: filled here
     assert literal._values_only("{{ v }}{{ v }}", big) is None
     with pytest.raises(ContentError, match="10,000"):
         literal.fill("{{ v }}{{ v }}", big, "f.yaml: text")
