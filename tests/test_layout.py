@@ -232,3 +232,46 @@ def test_large_print_urgent_box_goes_on_overleaf_between_signs_not_leaving_a_hal
     top, frame = 30, 792 - 30 - 92
     filled = [round((lines[-1]["top"] - top) / frame, 2) for lines in pages]
     assert all(f >= 0.6 for f in filled[:-1]), filled
+
+
+def _saves(monkeypatch) -> list:
+    """Count the PDFs written (ReportLab's Canvas.save: font subsets, compression, the file)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    saves, real = [], Canvas.save
+    monkeypatch.setattr(Canvas, "save", lambda self: saves.append(1) or real(self))
+    return saves
+
+
+def test_trial_layouts_that_run_over_are_not_written(monkeypatch):
+    """The English hip-pain sheet takes three layouts to fit; only the last is written as a PDF."""
+    import handouts.render.leaflet as leaflet
+
+    monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))  # no sheet fitted before (the memo would skip the trials)
+    layouts = []
+    real = leaflet._layout
+    monkeypatch.setattr(leaflet, "_layout", lambda *a: layouts.append(a[-1] if len(a) > 3 else False) or real(*a))
+    saves = _saves(monkeypatch)
+    visit = make_visit({"condition": "hip-pain", "patient": "Trial Writer", "date": "2026-12-01", "practitioner": "John Roe, L.Ac."})
+    printed, pdf = fit_leaflet(compose(LIBRARY, visit), RenderOptions())
+    assert len(layouts) >= 2 and layouts[:-1] == [True] * (len(layouts) - 1)
+    assert len(saves) == 1 and pdf.startswith(b"%PDF") and "Trial Writer" in flat(_text(pdf))
+
+
+def test_a_sheet_that_runs_over_with_nothing_left_to_leave_out_is_still_written(monkeypatch):
+    """Every optional block left out and still past two pages (both flags, a long note): the last layout is the
+    sheet, on three pages, not a trial."""
+    saves = _saves(monkeypatch)
+    visit = make_visit({"condition": "low-back-pain", "patient": "Jane Doe", "date": "2026-12-01",
+                        "flags": "pregnant,anticoagulants", "allow_caution": "BL23,BL25,EX-B2",
+                        "note": "Rest well and walk daily. " * 12})
+    printed, pdf = fit_leaflet(compose(LIBRARY, visit), RenderOptions())
+    assert not any(s.optional for s in printed.sections)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(doc.pages) == 3
+    assert len(saves) == 1
+
+
+def _text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return " ".join(page.extract_text() or "" for page in doc.pages)

@@ -29,8 +29,10 @@ class RenderOptions:
     title_name: str = ""  # html and pdf-ua: the patient's name in the page title (only with --title-name)
 
 
-def _numbered_canvas(handout: Handout, style: Style):
-    """A canvas class that draws the footer once the page count is known."""
+def _numbered_canvas(handout: Handout, style: Style, discard=None):
+    """A canvas class that draws the footer once the page count is known. `discard()` true at the end: the PDF
+    is not wanted (a trial layout that ran past its pages), so it is not written (no footers, font subsets or
+    compression)."""
 
     class FooterCanvas(Canvas):
         pages = 0
@@ -44,6 +46,8 @@ def _numbered_canvas(handout: Handout, style: Style):
             self._startPage()
 
         def save(self):
+            if discard is not None and discard():
+                return
             total = FooterCanvas.pages = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
@@ -107,8 +111,10 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
     """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None).
 
     The first pass measures how far past the two pages the sheet runs and the room left at the foot of them;
-    each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build)."""
-    pdf, over, gaps = _layout(handout, options, layers)
+    each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build).
+    A pass that runs over while another is still to come is a trial: its PDF is not written."""
+    trial = not options.large_print and (bool(handout.subtitle) or any(s.optional for s in handout.sections))
+    pdf, over, gaps = _layout(handout, options, layers, trial)
     if options.large_print or over <= 0:  # large print has no page budget: it prints everything
         return handout, pdf, None
     heights = _optional_heights(handout, options, layers)
@@ -127,7 +133,7 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _layout(printed, options, layers)
+        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks))
     return printed, pdf, chosen
 
 
@@ -239,9 +245,9 @@ class _Doc(BaseDocTemplate):
         self.gaps.append(self.frame._y - self.frame._y1p)
 
 
-def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[bytes, float, float]:
+def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False) -> tuple[bytes, float, float]:
     """The PDF; how many points of the main flow run past MAX_PAGES (zero: it fits); the room left at the
-    foot of those pages."""
+    foot of those pages. A trial that runs past MAX_PAGES gives b"" for the PDF (it is laid out, not written)."""
     style = load_style(handout.masthead.colour, options.page_size, layers)
     width, height = style.page
     m = style.margins
@@ -269,7 +275,7 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -
         story += builder.section(section, last=bool(main) and section is main[-1])
     if end not in story:
         story.append(end)
-    canvasmaker = _numbered_canvas(handout, style)
+    canvasmaker = _numbered_canvas(handout, style, (lambda: end.page > MAX_PAGES) if trial else None)
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
