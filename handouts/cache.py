@@ -232,8 +232,9 @@ class DiskMemo:
 
     MAX = 4096  # entries kept (oldest out first)
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, keep: int = MAX):
         self.kind = kind
+        self.keep = keep
         self._entries: dict[str, Any] | None = None
         self._path: Path | None = None
 
@@ -271,7 +272,7 @@ class DiskMemo:
     def put(self, key: Any, value: Any) -> None:
         entries = self._load()
         entries[self.digest(key)] = value
-        while len(entries) > self.MAX:
+        while len(entries) > self.keep:
             entries.pop(next(iter(entries)))
         if self._path is not None:
             _write_private(self._path, entries)

@@ -405,17 +405,24 @@ def _arrangement(names: tuple[str, ...], width: float, height: float, margin: fl
 
 
 def layout(marks: list[tuple[int, str, str, float, float]], labels: dict[str, str], width: float, height: float,
-           sizes: Sizes = Sizes(), measure=None) -> MapGeometry:
+           sizes: Sizes = Sizes(), measure=None, discs: tuple | None = None) -> MapGeometry:
     """The map for a box of width x height points.
 
     marks: (number, code, view, x, y) with x, y fractions of the view's figure box (one per dot; a
     bilateral point already has its two dots). labels: {view: label}. measure(text) -> width of a label
-    in points (the painter's font), so that labels never overlap.
+    in points (the painter's font), so that labels never overlap. discs: what `disc_places` gave for the same
+    arguments (the numbered discs' search, the costly part, remembered); None, or places that do not match the
+    dots, and they are searched for.
     """
     names = tuple(view_order(m[2] for m in marks))
     label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
     return _layout(tuple(tuple(m) for m in marks), tuple(sorted(labels.items())), float(width), float(height), sizes,
-                   label_widths)
+                   label_widths, discs)
+
+
+def disc_places(geometry: MapGeometry) -> tuple:
+    """The numbered discs of a map as plain numbers, per view: ((number, x, y, leader, dot), ...) (for `layout`)."""
+    return tuple(tuple((c.number, c.x, c.y, c.leader, c.dot) for c in v.callouts) for v in geometry.views)
 
 
 def used_height(marks: list[tuple[int, str, str, float, float]], labels: dict[str, str], width: float, height: float,
@@ -433,7 +440,7 @@ def used_height(marks: list[tuple[int, str, str, float, float]], labels: dict[st
 
 
 @lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages
-def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label_widths) -> MapGeometry:
+def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label_widths, discs=None) -> MapGeometry:
     labels = dict(label_items)
     names = tuple(view_order(m[2] for m in marks))
     if not names:
@@ -465,6 +472,9 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
                 cy += box_h + sizes.label
             x += cell_w + sizes.gap
         y += row_h + sizes.gap
+    if _discs_fit(discs, out):
+        return MapGeometry(width, round(total_h, 3), sizes.dot, sizes.disc,
+                           tuple(replace(v, callouts=tuple(Callout(*c) for c in d)) for v, d in zip(out, discs)))
     # numbered discs, view by view, each kept clear of every figure, dot, disc and leader drawn so far
     everything = _Placed([poly for v in out for poly in v.outlines], [d for v in out for d in v.dots])
     reach = margin + sizes.gap / 2 + sizes.disc
@@ -550,6 +560,23 @@ class _Placed:
                 seen.add(id(edge))
                 if _segment_distance(p, *edge) < distance:
                     return True
+        return False
+
+
+def _discs_fit(discs, views: list[ViewGeometry]) -> bool:
+    """Whether remembered disc places (disc_places) belong to these views: one disc per number, each pointing at
+    one of that view's dots."""
+    try:
+        if not isinstance(discs, tuple) or len(discs) != len(views):
+            return False
+        for places, v in zip(discs, views):
+            dots = {(d.number, (d.x, d.y)) for d in v.dots}
+            if not isinstance(places, tuple) or sorted(p[0] for p in places) != sorted({d.number for d in v.dots}):
+                return False
+            if any(len(p) != 5 or (p[0], p[4]) not in dots for p in places):
+                return False
+        return True
+    except (TypeError, IndexError, ValueError):
         return False
 
 

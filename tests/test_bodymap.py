@@ -240,3 +240,26 @@ def test_an_unknown_map_view_is_named_with_the_views_there_are(run, tmp_path):
     result = run("check", "--content", tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "KI3.map.ankle" in result.output and "'foot_inner' or 'foot_outer': the body-map views are drawn in" in result.output
+
+
+@pytest.mark.parametrize("condition, points", [("hip-pain", SEED), ("low-back-pain", None), ("tension-headache", None)])
+def test_remembered_disc_places_give_the_searched_map_and_wrong_ones_are_not_used(condition, points):
+    """layout(discs=...) with the places a search found is the same map; places that do not belong to the map's
+    dots (another point set, a damaged memo) are searched again."""
+    from handouts.mapgeometry import _layout, disc_places
+
+    block = block_for(condition, points)
+    marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
+    views = dict(block.views)
+    widths = {v: 30.0 + i for i, v in enumerate(views)}
+    searched = layout(marks, views, 230, 300, measure=lambda t: widths.get(t, 25.0))
+    places = disc_places(searched)
+    assert places and all(places)
+    _layout.cache_clear()  # not the same geometry object from the in-process cache
+    assert layout(marks, views, 230, 300, measure=lambda t: widths.get(t, 25.0), discs=places) == searched
+    renumbered = tuple(tuple((n + 1, *rest) for n, *rest in view) for view in places)
+    moved_dot = tuple(tuple((n, x, y, leader, (dot[0] + 1, dot[1])) for n, x, y, leader, dot in view) for view in places)
+    for wrong in (renumbered, moved_dot, places[:-1] if len(places) > 1 else (), ("junk",), 7):
+        _layout.cache_clear()
+        again = layout(marks, views, 230, 300, measure=lambda t: widths.get(t, 25.0), discs=wrong)
+        assert again == searched and map_errors(again, block) == []

@@ -225,18 +225,28 @@ def test_a_sheet_with_a_note_is_not_remembered(monkeypatch):
     assert len(leaflet._FITS) == 1 and "Ann Lee" not in repr(next(iter(leaflet._FITS)))
 
 
-def test_the_map_width_choice_kept_on_disk_gives_the_same_bytes_and_holds_no_text(tmp_path):
+def test_the_map_choices_kept_on_disk_give_the_same_bytes_and_hold_no_text(tmp_path):
+    """The map width beside the points table (layout-*) and the numbered discs' places (discs-*)."""
     folder = tmp_path / "cache"
-    assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0  # searches, keeps the choice
+    assert _cli(tmp_path, "a.pdf", cache_dir=folder).returncode == 0  # searches, keeps the choices
     (memo,) = folder.glob("layout-*.pickle")
+    (discs,) = folder.glob("discs-*.pickle")
     kept = pickle.loads(memo.read_bytes())
     assert kept and all(len(k) == 64 and isinstance(v, tuple) for k, v in kept.items())  # digests and numbers only
+    places = pickle.loads(discs.read_bytes())
+
+    def numbers(value) -> bool:
+        return isinstance(value, (int, float)) or isinstance(value, tuple) and all(numbers(v) for v in value)
+
+    assert places and all(len(k) == 64 and numbers(v) for k, v in places.items())
     for word in (b"Jane", b"GB30", b"hip", b"Hip"):
-        assert word not in memo.read_bytes()
-    assert _cli(tmp_path, "b.pdf", cache_dir=folder).returncode == 0  # takes the kept choice
+        assert word not in memo.read_bytes() and word not in discs.read_bytes()
+    assert _cli(tmp_path, "b.pdf", cache_dir=folder).returncode == 0  # takes the kept choices
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes() == (
         _cli(tmp_path, "c.pdf").returncode == 0 and (tmp_path / "c.pdf").read_bytes())
     memo.write_bytes(pickle.dumps({k: ("not", "numbers") for k in kept}))  # a damaged memo is not trusted
+    discs.write_bytes(pickle.dumps({k: tuple(tuple((99, 1.0, 2.0, ((0, 0), (1, 1)), (5, 5)) for _ in v) for v in view)
+                                    for k, view in places.items()}))  # discs for numbers the map does not have
     assert _cli(tmp_path, "d.pdf", cache_dir=folder).returncode == 0
     assert (tmp_path / "d.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
 

@@ -13,7 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from .. import mapgeometry
-from ..cache import LRU
+from ..cache import LRU, DiskMemo
 from ..model import BodyMap
 from ..styles import Style
 from .text import draw_runs, text_width
@@ -69,12 +69,24 @@ class BodyMapFlowable(Flowable):
                                  gap=spec["gap"] / 2)
 
     def geometry(self) -> mapgeometry.MapGeometry:
-        """The map's geometry in this flowable's box above the caption (y down from the top)."""
+        """The map's geometry in this flowable's box above the caption (y down from the top).
+
+        Where the numbered discs go is searched once per map (points, views, box, sizes, label widths) and kept
+        on disk too (cache.DiskMemo: a digest of those values, which are content and the set of points used,
+        mapped to the discs' numbers and places), so a new process draws the same map without the search."""
         if self._geometry is None:
             marks = [(p.number, p.code, m.view, m.x, m.y) for p in self.block.points for m in p.marks]
-            self._geometry = mapgeometry.layout(marks, dict(self.block.views), self.width,
-                                                self.height - self.caption_height(), self.sizes(),
-                                                measure=lambda text: text_width(self.s, text, "figure_label"))
+            views = dict(self.block.views)
+            height = self.height - self.caption_height()
+            sizes = self.sizes()
+            measure = lambda text: text_width(self.s, text, "figure_label")  # noqa: E731
+            key = (marks, sorted(views.items()), self.width, height, sizes,
+                   [measure(views.get(n, n)) for n in mapgeometry.view_order(m[2] for m in marks)])
+            kept = _DISCS.get(key)
+            self._geometry = mapgeometry.layout(marks, views, self.width, height, sizes, measure=measure, discs=kept)
+            found = mapgeometry.disc_places(self._geometry)
+            if found != kept:
+                _DISCS.put(key, found)
         return self._geometry
 
     # ---- painting -------------------------------------------------------------------
@@ -209,3 +221,6 @@ def wrap_caption(text: str, width: float, measure) -> list[str]:
             else:
                 lines[-1] += token
     return [line.strip() for line in lines if line.strip()]
+
+
+_DISCS = DiskMemo("discs", keep=256)  # a map's numbered discs: (number, x, y, leader, dot) per view
