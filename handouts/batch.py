@@ -602,11 +602,13 @@ _LIBRARY: Library | None = None
 
 def _start_worker(library: Library) -> None:
     """Worker start: keep the parent's library (read once, so every row uses the same content)."""
+    import gc
     import signal
     import threading
 
     global _LIBRARY
     _LIBRARY = library
+    gc.set_threshold(10_000, 10, 10)  # as the command's own process (handouts/__main__.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; no worker tracebacks
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
