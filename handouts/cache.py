@@ -3,18 +3,21 @@
 A long-running process (the API, a preview, a batch worker) makes many leaflets from the same content;
 the cached values are the same values a fresh process would compute, so the PDFs are byte-identical
 (tests/test_cache.py checks it). What is kept about visits stays in the process's memory and is bounded: the
-paragraph memo holds recent text (a name included) until it ages out, and the fit memo holds composed sheets with
-the patient's name taken out (never one with a practitioner's note). On disk (see below) go the validated library
-and the parsed content files (clinic content) and the map-width choices (SHA-256 digests of the map and points table
-drawn, which are content plus the set of points used, mapped to two numbers): never a name, a note, a date or a flag.
+paragraph memo holds recent text (dates, a practitioner; never the patient band's values, render/kinsoku.py
+VisitParagraph) until it ages out, and the fit memo holds composed sheets with the patient's name taken out (never
+one with a practitioner's note). On disk (see below) go the validated library
+and the parsed content files (clinic content), the map-width choices and the numbered discs' places (SHA-256 digests
+of the map and points table drawn, which are content plus the set of points used, mapped to numbers): never a name, a
+note, a date or a flag.
 
 - the content library per (content folder, clinic file), checked against every file's stamp on each use
   (see `library`); editing, adding or removing a content file reads the tree again;
 - fonts are registered once per process (handouts.fonts.register), styles once per overlay list
   (handouts.styles.sheet), the QR code once per address (handouts.render.plan.qr_widget), paragraph
   parses and line breaks per (markup, style, width) (handouts.render.paragraphs);
-- the body map's height search and drawing per map (handouts.render.blocks, handouts.render.bodymap), and which
-  optional blocks a sheet leaves out per sheet-without-its-patient's-name (handouts.render.leaflet.fit_leaflet).
+- the body map's height search, disc places and drawing per map (handouts.render.blocks, handouts.render.bodymap),
+  the urgent-care box's column split per box, and which optional blocks a sheet leaves out per
+  sheet-without-its-patient's-name (handouts.render.leaflet.fit_leaflet).
 
 `clear()` empties them all (tests, and anyone who wants a fresh start).
 """
@@ -357,8 +360,8 @@ def clear() -> None:
     plan = sys.modules.get("handouts.render.plan")
     if plan is not None and hasattr(plan, "qr_widget"):
         plan.qr_widget.cache_clear()
-    for module, names in (("handouts.render.leaflet", ("_FITS",)), ("handouts.render.bodymap", ("_ART", "_CAPTIONS")),
-                          ("handouts.render.blocks", ("_CHOSEN", "_ON_DISK"))):
+    for module, names in (("handouts.render.leaflet", ("_FITS",)), ("handouts.render.bodymap", ("_ART", "_CAPTIONS", "_DISCS")),
+                          ("handouts.render.blocks", ("_CHOSEN", "_ON_DISK", "_SPLITS"))):
         loaded = sys.modules.get(module)
         for name in names:
             memo = getattr(loaded, name, None)

@@ -267,6 +267,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
 
 
 _CHOSEN = LRU(256)  # (style, width, map, table, line) -> (map width, rows beside it)
+_SPLITS = LRU(64)  # (style, accent, width, icon size, urgent box) -> the widths of its two columns
 _ON_DISK = DiskMemo("layout")
 _STYLES: dict[int, tuple[dict, str]] = {}  # id(style data) -> (the data, its digest): style sheets are shared, read-only
 
@@ -321,9 +322,20 @@ def callout(b, block: Callout) -> list[Flowable]:
 
     widths = [inner_width / columns] * columns
     if columns == 2:  # the split (40-70 %) that makes the taller column shortest: the two columns end near each other
-        parts = list(zip(block.parts, block.icons))
-        widths = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
-                     key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+        # Searched once per (box, style, width): the box is the clinic's and the flags' text, the same for every
+        # patient, and the search builds and measures both columns seven times.
+        key = (_style_digest(b.s.data), b.s.accent, inner_width, size, block)
+        try:
+            chosen = _SPLITS.hit(key)
+        except TypeError:  # an unhashable block: search every time
+            key, chosen = None, None
+        if chosen is None:
+            parts = list(zip(block.parts, block.icons))
+            chosen = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
+                         key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+            if key is not None:
+                _SPLITS.keep(key, tuple(chosen))
+        widths = list(chosen)
     cells = [cell(head, items, icon, w) for (head, items), icon, w in
              zip(block.parts, block.icons, widths if columns > 1 else [inner_width] * len(block.parts))]
     grid = [cells] if columns > 1 else [[c] for c in cells]
