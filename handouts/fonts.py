@@ -69,9 +69,10 @@ class FontChain:
         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
         raise GlyphError(f"the text {word!r} has characters that no bundled font can draw: {shown}; remove or replace them")
 
-    def runs(self, text: str) -> list[tuple[str, str]]:
+    def runs(self, text: str, remember: bool = True) -> list[tuple[str, str]]:
         """Split text into (font name, text) runs, whole words at a time (remembered per text: the shared
-        blocks of every leaflet are the same strings; a bounded memo, so nothing accumulates per patient)."""
+        blocks of every leaflet are the same strings; a bounded memo). remember=False: text about one visit
+        (a patient's name), used but not kept."""
         memo = self.__dict__.get("_memo")
         if memo is None:
             from .cache import LRU
@@ -79,7 +80,9 @@ class FontChain:
             memo = self.__dict__["_memo"] = LRU(RUNS_MEMO)
         hit = memo.hit(text)
         if hit is None:
-            hit = memo.keep(text, tuple(self._runs(text)))
+            hit = tuple(self._runs(text))
+            if remember:
+                memo.keep(text, hit)
         return list(hit)
 
     def _runs(self, text: str) -> list[tuple[str, str]]:
@@ -106,9 +109,9 @@ class FontChain:
         """The first face after the primary that has these digits (the primary's zero is slashed)."""
         return next((self.faces[i][0] for i in range(1, len(self.faces)) if self._covers(i, digits)), self.font_for(digits))
 
-    def markup(self, text: str) -> str:
-        """Escaped Paragraph markup with an explicit face on every run."""
-        return "".join(f'<font face="{font}">{escape(run)}</font>' for font, run in self.runs(text))
+    def markup(self, text: str, remember: bool = True) -> str:
+        """Escaped Paragraph markup with an explicit face on every run (remember: as for `runs`)."""
+        return "".join(f'<font face="{font}">{escape(run)}</font>' for font, run in self.runs(text, remember))
 
     def missing(self, text: str) -> set[str]:
         """Characters of `text` that no font in the chain has."""

@@ -97,9 +97,10 @@ class Style:
         )
         return ParagraphStyle(name, **{**values, **changes})
 
-    def markup(self, text: str, name: str) -> str:
-        """Escaped markup for literal text in the weight of a named text style."""
-        return self.chain(self.text(name).get("weight", "regular")).markup(text)
+    def markup(self, text: str, name: str, remember: bool = True) -> str:
+        """Escaped markup for literal text in the weight of a named text style (remember=False: text about one
+        visit, not kept in the font chain's memo)."""
+        return self.chain(self.text(name).get("weight", "regular")).markup(text, remember)
 
 
 def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:

@@ -318,3 +318,20 @@ def test_a_run_with_the_library_on_disk_does_not_import_pydantic_or_jinja(tmp_pa
     assert "pydantic" not in again.stderr
     assert "jinja2" not in again.stderr
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+
+
+def test_patient_names_are_not_kept_in_the_paragraph_or_font_memos():
+    """The patient band's values are laid out afresh and never remembered: a long batch does not grow with
+    names, and no name outlives its sheet in the process's memos."""
+    from handouts.render import paragraphs
+    from handouts.styles import load_style
+
+    names = [f"Rememberme Zqx{i}" for i in range(5)]
+    for name in names:
+        build_leaflet({"condition": "hip-pain", "patient": name, "date": "2026-12-01"})
+    memos = [paragraphs._PARSED, paragraphs._LINES]
+    style = load_style("#1D5C63")
+    memos += [chain.__dict__.get("_memo") or {} for chain in (style.chain(), style.chain("bold"))]
+    text = repr([list(m.keys()) for m in memos])
+    assert "Zqx" not in text
+    assert paragraphs._PARSED and paragraphs._LINES  # the shared text is remembered

@@ -36,6 +36,7 @@ from ..model import (
 from ..styles import Style
 from .blocks import draw_block, map_and_table
 from .kinsoku import Paragraph as RLParagraph  # ReportLab's, memoised, with kinsoku line breaks
+from .kinsoku import VisitParagraph
 from .largeprint import map_and_grid
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
@@ -263,20 +264,22 @@ class Builder:
         """About how many lines the items take at a given width (for choosing one or two columns)."""
         return sum(max(1, math.ceil(self._text_width(item, name) * 1.08 / width)) for item in items)
 
-    def _text_width(self, text: str, name: str) -> float:
+    def _text_width(self, text: str, name: str, remember: bool = True) -> float:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         size = self.s.text(name)["size"]
-        return sum(stringWidth(run, font, size) for font, run in self.s.chain().runs(text))
+        return sum(stringWidth(run, font, size) for font, run in self.s.chain().runs(text, remember))
 
     def facts(self, block: FactsRow) -> Flowable:
         cells, natural = [], []
         pad = self.s.data["layout"]["padding"]
         for label, value in block.pairs:
             label = label + ("：" if label[-1:] >= "\u2e80" else ": ")  # full-width after a Chinese label
-            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts") if value else "_" * 22)
-            cells.append(RLParagraph(text, self.s.paragraph("facts")))
-            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts") if value else 140) + 2 * pad + 6)
+            # the values are this visit's (a name): used, not remembered
+            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts", remember=False) if value else "_" * 22)
+            cells.append(VisitParagraph(text, self.s.paragraph("facts")))
+            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts", remember=False) if value else 140)
+                           + 2 * pad + 6)
         # Each column as wide as its text when they all fit on one line; else shares in proportion.
         spare = self.width - sum(natural)
         widths = [w + spare / len(natural) for w in natural] if spare >= 0 else [self.width * w / sum(natural) for w in natural]

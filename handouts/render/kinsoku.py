@@ -96,3 +96,10 @@ class Paragraph(_MemoParagraph):
         _handleBulletWidth(self.bulletText, self.style, maxWidths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
         return kinsoku_split(self.frags, maxWidths, auto not in ("", "off"))
+
+
+class VisitParagraph(Paragraph):
+    """A paragraph about one visit (the patient band: a name): laid out as any other, but its parse and lines are
+    not kept in the memo, so a long batch does not fill it with names (nor keep them after their sheet)."""
+
+    remember = False

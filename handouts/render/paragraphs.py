@@ -8,7 +8,8 @@ change; tests/test_cache.py checks them against a fresh process).
 
 Keys are values, not objects: the markup, every attribute of the style (repr), the bullet and the width.
 The memos are bounded, least recently used out first (handouts.cache.LRU): text every leaflet shares
-stays, a name or a date ages out, so a long batch does not grow.
+stays, a date ages out. The patient band (a name) is never kept (kinsoku.VisitParagraph): a batch of a thousand
+names would fill the memo with one-off entries, some 6 KB each, before they aged out.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ class Paragraph(_Paragraph):
     """reportlab.platypus.Paragraph whose markup parse and line breaks are shared between equal paragraphs."""
 
     _key: tuple | None = None
+    remember = True  # False (VisitParagraph): text about one visit, parsed and broken afresh, never kept
 
     def _setup(self, text, style, bulletText, frags, cleaner):
-        if frags is not None or not isinstance(text, str) or not isinstance(bulletText, (str, type(None))):
+        if not self.remember or frags is not None or not isinstance(text, str) or not isinstance(bulletText, (str, type(None))):
             self._key = None  # a split-off part (frags given) or unusual input: ReportLab's own path, no memo
             return super()._setup(text, style, bulletText, frags, cleaner)
         key = (text, _style_key(style), bulletText)
