@@ -238,7 +238,7 @@ class Callout:
 class FactsRow:
     """Label/value pairs on one line: who the sheet is for, when, by whom."""
 
-    pairs: tuple[tuple[str, str], ...]
+    pairs: tuple[tuple[str, str], ...]  # the first is the patient (never remembered by the renderers' memos)
 
 
 @dataclass(frozen=True)

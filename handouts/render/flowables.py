@@ -273,12 +273,12 @@ class Builder:
     def facts(self, block: FactsRow) -> Flowable:
         cells, natural = [], []
         pad = self.s.data["layout"]["padding"]
-        for label, value in block.pairs:
+        for n, (label, value) in enumerate(block.pairs):
             label = label + ("：" if label[-1:] >= "\u2e80" else ": ")  # full-width after a Chinese label
-            # the values are this visit's (a name): used, not remembered
-            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts", remember=False) if value else "_" * 22)
-            cells.append(VisitParagraph(text, self.s.paragraph("facts")))
-            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts", remember=False) if value else 140)
+            keep = n > 0  # the first value is the patient's name (compose): used, never remembered
+            text = self.s.markup(label, "lead") + (self.s.markup(value, "facts", remember=keep) if value else "_" * 22)
+            cells.append((RLParagraph if keep else VisitParagraph)(text, self.s.paragraph("facts")))
+            natural.append(self._text_width(label, "lead") + (self._text_width(value, "facts", remember=keep) if value else 140)
                            + 2 * pad + 6)
         # Each column as wide as its text when they all fit on one line; else shares in proportion.
         spare = self.width - sum(natural)
