@@ -66,3 +66,18 @@ def test_common_text_never_parses_the_full_chinese_font():
         assert patient in text
         assert "NotoSansSC-Common" in names
         assert not names & {"NotoSansSC", "NotoSansSC-Bold"}, (lang, names)
+
+
+def test_a_remembered_font_subset_is_the_subset_the_font_makes():
+    """register() gives each face a makeSubset that remembers: the same characters in the same order give the bytes
+    ReportLab's own cut gives, and another order or set is cut afresh."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from handouts.fonts import register
+    from handouts.paths import fonts_dir
+
+    face = register("NotoSans", "NotoSans-Regular.ttf").face
+    fresh = TTFontFace(str(fonts_dir() / "NotoSans-Regular.ttf"))
+    for subset in ([72, 105, 112], [112, 105, 72], [72, 105, 112, 48, 49], [72, 105, 112]):
+        assert face.makeSubset(subset) == fresh.makeSubset(subset)
+    assert face.makeSubset([72, 105, 112]) is face.makeSubset([72, 105, 112])  # the second time, remembered
