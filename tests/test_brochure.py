@@ -232,6 +232,7 @@ def test_cmyk_logo_is_converted_and_sits_on_the_cover(tmp_path):
 
     logo = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
     ImageDraw.Draw(logo).ellipse((10, 10, 230, 230), fill=(200, 30, 60, 255))
+    ImageDraw.Draw(logo).rectangle((300, 60, 590, 180), fill=(0, 0, 0, 255))  # black type, say
     logo.save(tmp_path / "logo.png")
     clinic = tmp_path / "clinic.yaml"
     clinic.write_text(EXAMPLE_CLINIC.read_text("utf-8").replace("colour_cmyk:", "logo: logo.png\ncolour_cmyk:"), "utf-8")
@@ -243,6 +244,18 @@ def test_cmyk_logo_is_converted_and_sits_on_the_cover(tmp_path):
                 if str(xobj.Subtype) == "/Image":
                     spaces.append(str(xobj.ColorSpace))
         assert spaces == (["/DeviceCMYK"] if colour == "cmyk" else ["/DeviceRGB"])
+        if colour == "cmyk":  # separated as the vector colours: black on K alone, the red as rgb_to_cmyk gives it
+            from handouts.render.brochure import rgb_to_cmyk
+
+            with pikepdf.open(io.BytesIO(made_.pdf)) as doc:
+                (xobj,) = [x for x in doc.pages[0].Resources.XObject.values() if str(x.Subtype) == "/Image"]
+                pixels = pikepdf.PdfImage(xobj).as_pil_image()
+            w, h = pixels.size
+            assert pixels.getpixel((w * 445 // 600, h // 2)) == (0, 0, 0, 255)
+            red = pixels.getpixel((w * 120 // 600, h // 2))
+            want = [v * 255 for v in rgb_to_cmyk(200 / 255, 30 / 255, 60 / 255)]  # C0 M85 Y70 K22
+            assert all(abs(got - v) <= 0.5 for got, v in zip(red, want)), (red, want)
+            assert pixels.getpixel((w * 270 // 600, h // 2)) == (0, 0, 0, 0)  # the transparent part: white paper
         lines = made_.report.lines()
         assert not made_.report.failed
         assert any(line.startswith("OK    images:") and "on page 1" in line for line in lines), lines

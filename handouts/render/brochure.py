@@ -188,7 +188,7 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
 
 def logo_image(data: bytes, cmyk: bool):
     """The clinic logo as a Pillow image on white; for CMYK, brought to sRGB with ImageCms (from its own ICC
-    profile, if it has one), then separated by Pillow (no CMYK profile ships, so the split is Pillow's own)."""
+    profile, if it has one), then separated as the vector colours are (rgb_to_cmyk: no CMYK profile ships)."""
     from PIL import Image, ImageCms
 
     image = Image.open(io.BytesIO(data))
@@ -204,8 +204,24 @@ def logo_image(data: bytes, cmyk: bool):
         if icc:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
-        image = image.convert("CMYK")
+        image = separate(image)
     return image
+
+
+def separate(image):
+    """An RGB image in CMYK, pixel by pixel as rgb_to_cmyk separates a colour: full grey-component replacement, so
+    black and greys print on the K plate alone. (Pillow's own convert("CMYK") sets K to 0 and prints black as
+    C100 M100 Y100: 300 % ink, which a print shop flags, and small black type blurs if the plates shift.)"""
+    from PIL import Image, ImageChops, ImageMath
+
+    r, g, b = image.split()
+    top = ImageChops.lighter(ImageChops.lighter(r, g), b)  # 255 (1 - K)
+
+    def plate(x):  # 255 (top - x) / top, rounded; 0 where the pixel is black (top 0, and x 0 with it)
+        return ImageMath.lambda_eval(
+            lambda a: a["convert"]((a["float"](a["top"]) - a["x"]) * 255 / a["max"](a["top"], 1) + 0.5, "L"), top=top, x=x)
+
+    return Image.merge("CMYK", (plate(r), plate(g), plate(b), ImageChops.invert(top)))
 
 
 class _LogoCard(Flowable):
