@@ -34,7 +34,7 @@ def _exit(done: SystemExit) -> None:
     """End the process once the command is done, without tearing down the interpreter object by object.
 
     A cold leaflet leaves some hundred thousand objects (ReportLab, fonts, the content library) that Python would
-    free one at a time on the way out: about 60 ms, an eighth of the command, spent after the file is written.
+    free one at a time on the way out: about 60 ms of a cold leaflet, spent after the file is written.
     Everything that must happen at exit still does: the atexit functions (logging, multiprocessing, temporary
     folders), then stdout and stderr flushed. Output files are already complete (written to a temporary file,
     then renamed). Returns, so the exit is the normal one, when another thread is still running or a stream

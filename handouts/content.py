@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-
 from . import yamlio
 from .errors import ContentError, VisitError
 from .model import (

@@ -249,6 +249,10 @@ def test_the_map_choices_kept_on_disk_give_the_same_bytes_and_hold_no_text(tmp_p
                                     for k, view in places.items()}))  # discs for numbers the map does not have
     assert _cli(tmp_path, "d.pdf", cache_dir=folder).returncode == 0
     assert (tmp_path / "d.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+    discs.write_bytes(pickle.dumps({k: [list(map(list, v)) for v in view] for k, view in places.items()}))  # lists
+    done = _cli(tmp_path, "e.pdf", cache_dir=folder)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "e.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
 
 
 def test_a_cache_folder_others_may_write_to_is_not_read(tmp_path):

@@ -83,6 +83,10 @@ class BodyMapFlowable(Flowable):
             key = (marks, sorted(views.items()), self.width, height, sizes,
                    [measure(views.get(n, n)) for n in mapgeometry.view_order(m[2] for m in marks)])
             kept = _DISCS.get(key)
+            try:
+                hash(kept)  # a damaged file may hold anything; the layout's own memo needs a hashable value
+            except TypeError:
+                kept = None
             self._geometry = mapgeometry.layout(marks, views, self.width, height, sizes, measure=measure, discs=kept)
             found = mapgeometry.disc_places(self._geometry)
             if found != kept:
