@@ -28,9 +28,10 @@ def fill(source: str, context: Mapping[str, Any], where: str) -> str:
 
 def _values_only(source: str, context: Mapping[str, Any]) -> str | None:
     """The template filled as Jinja's sandbox fills it, when all it does is print text values found in `context`
-    (names, then keys of plain dicts); None for anything else, which Jinja then fills or reports (a tag, a comment,
-    a value with a filter or an expression, a brace touching a value, a missing name, a value that is not text, a field that is also a dict method, a trailing
-    newline or carriage return, which Jinja changes, an output over MAX_TEXT)."""
+    (names, then keys of plain dicts); None for anything else, which Jinja then fills or reports: a tag, a comment,
+    a value with a filter or an expression, a brace touching a value, a missing name, a value that is not text, a
+    field that is also a dict method, a trailing newline or a carriage return (which Jinja changes), an output over
+    MAX_TEXT."""
     if source.endswith("\n") or "\r" in source:
         return None
     out: list[str] = []
@@ -63,7 +64,8 @@ def _inert(literal: str) -> bool:
     """Whether Jinja prints this text between values as it is: no tag, value or comment starts in it (a lone brace,
     as in the labels' `{n}` for str.format, is text to Jinja), and no brace at either end, where it would touch a
     value's braces."""
-    return not any(start in literal for start in ("{{", "{%", "{#")) and not literal.endswith("{") and not literal.startswith("}")
+    starts = any(start in literal for start in ("{{", "{%", "{#"))
+    return not starts and not literal.endswith("{") and not literal.startswith("}")
 
 
 def escape(text: str) -> str:
