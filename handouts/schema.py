@@ -3,7 +3,7 @@
 Validation turns each model into the record of the same name in handouts/model.py (`to_record`): plain Python
 objects with the same fields and methods. The rest of the program, and the library kept on disk between runs
 (handouts/cache.py), only ever sees records, so a run that takes the library from the cache never imports
-pydantic (about 80 ms and 15 MiB of a cold start).
+pydantic (about 80 ms and 13 MB of a cold leaflet).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .model import Lang, MapView
 Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Texts = dict[Lang, Str]
 """One piece of text in each language it has been written in."""
+
 
 class Frozen(BaseModel):
     # defer_build: a model's validator is built when it first validates, not at import

@@ -339,3 +339,15 @@ def test_patient_names_are_not_kept_in_the_paragraph_or_font_memos():
     text = repr([list(m.keys()) for m in memos])
     assert "Zqx" not in text
     assert paragraphs._PARSED and paragraphs._LINES  # the shared text is remembered
+
+
+def test_every_schema_model_has_its_record_and_every_record_its_model():
+    """Validation makes the record of the same name (schema.to_record): a model added to one module and not the
+    other would fail at the first validation."""
+    from pydantic import BaseModel
+
+    from handouts import model, schema
+
+    models = {n for n, v in vars(schema).items() if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == schema.__name__}
+    records = {n for n, v in vars(model).items() if isinstance(v, type) and issubclass(v, model.Record) and v is not model.Record}
+    assert models - {"Frozen"} == records
