@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -171,8 +172,11 @@ def _trusted(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
+@lru_cache(maxsize=1)
 def _code_stamp() -> tuple:
-    """This package's files and versions: the pickled objects are made of our own classes (handouts/model.py)."""
+    """This package's files and versions: the pickled objects are made of our own classes (handouts/model.py).
+    Read once per process (the library and each DiskMemo asked for it): a running process runs the code it
+    loaded, whatever happens to the files later."""
     import platform
 
     from . import __version__
