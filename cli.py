@@ -100,8 +100,8 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail
     """
     from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
-    from handouts.output import write_file
-    from handouts.record import entry
+    from handouts.deliver.files import write_file
+    from handouts.deliver.record import entry
 
     fields: dict[str, Any] = {}
     try:
@@ -116,19 +116,19 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
                              output=Output(format_for(out, format_), title_name))
-        from handouts import tempfiles
+        from handouts.deliver import tempfiles
 
         tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
-        from handouts.batch import redact  # the name may come back in any field's message: mask it
+        from handouts.deliver.batch import redact  # the name may come back in any field's message: mask it
 
         raise _Fail(redact(str(exc), fields.get("patient") or options.get("patient"))) from None
     if log is not None:
         try:
             log.append(entry(made, out, source=str(visit_file) if visit_file else "command line", command="leaflet"))
         except HandoutError as exc:
-            from handouts.batch import redact
+            from handouts.deliver.batch import redact
 
             raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
     click.echo(f"wrote {out}", err=True)
@@ -193,7 +193,7 @@ def approve(files: tuple[str, ...], by: str, content: Path | None) -> None:
       handouts approve conditions/hip-pain.yaml --by "Ana Ruiz, LAc" --content ./our-clinic
       handouts approve sections/*.yaml rules.yaml labels.yaml --by "Ana Ruiz, LAc"
     """
-    from handouts.approval import approve as record
+    from handouts.library.approvals import approve as record
 
     try:
         approvals = record(files, by, content)
@@ -274,7 +274,7 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
 
 
 def _check_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from handouts.names import PatternError, check_pattern
+    from handouts.library.file_names import PatternError, check_pattern
 
     if value is None:
         return None  # the clinic profile's batch_name, else the built-in default
@@ -337,7 +337,7 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    from handouts.render.print_geometry import LengthError, parse_length
+    from handouts.design.print_geometry import LengthError, parse_length
 
     if value is None:
         return None
@@ -383,9 +383,9 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
       handouts brochure --format rack-card --page-size a4 --bleed 3mm --marks crop,fold --colour cmyk -o rack.pdf
       handouts brochure hip-pain --lang es --proof hip-proof.png -o hip-es.pdf
     """
-    from handouts.brochure_make import build_brochure
-    from handouts.output import write_file
-    from handouts.render.brochure import BrochureOptions
+    from handouts.deliver.brochure import build_brochure
+    from handouts.deliver.files import write_file
+    from handouts.render.pdf.brochure import BrochureOptions
 
     options = BrochureOptions(format=format_, page_size=page_size, bleed=bleed or 0.0, marks=marks, colour=colour)
     try:
@@ -422,7 +422,7 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
       handouts preflight hip-brochure.pdf --format trifold --bleed 0.125in
       handouts preflight canva-export.pdf --colour cmyk
     """
-    from handouts.preflight import PreflightOptions, read_pdf, run_preflight as run
+    from handouts.deliver.preflight import PreflightOptions, read_pdf, run_preflight as run
 
     try:
         report = run(read_pdf(pdf), PreflightOptions(format_, bleed, colour), label=str(pdf))

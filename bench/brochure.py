@@ -36,10 +36,10 @@ def whole(runs: int) -> None:
 
 
 def parts() -> None:
-    from handouts.brochure_compose import compose_brochure
-    from handouts.content import read_content
-    from handouts.preflight import PreflightOptions, run_preflight as preflight
-    from handouts.render.brochure import BrochureOptions, render_brochure
+    from handouts.composition.brochure import compose_brochure
+    from handouts.library.load import read_content
+    from handouts.deliver.preflight import PreflightOptions, run_preflight as preflight
+    from handouts.render.pdf.brochure import BrochureOptions, render_brochure
 
     options = BrochureOptions(bleed=9.0)
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import sys
 
 from handouts import compose, load_library, make_visit
 from handouts.model import LANGS, Heading
-from handouts.render.leaflet import RenderOptions, fit_leaflet
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
 
 
 def _label(section, block) -> str:

@@ -36,7 +36,7 @@ def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
     from handouts import compose, load_library, make_visit
-    from handouts.mapfigures import FIGURES
+    from handouts.design.map_figures import FIGURES
 
     def qr_modules(url: str) -> list:  # the same encoding as the leaflet's (level M)
         widget = QrCodeWidget(url, barLevel="M")

@@ -15,14 +15,14 @@ import time
 
 CPU = time.process_time
 start = CPU()
-import handouts.make  # noqa: E402,F401
-import handouts.render.leaflet  # noqa: E402,F401
+import handouts.deliver.leaflet  # noqa: E402,F401
+import handouts.render.pdf.leaflet  # noqa: E402,F401
 
 imported = CPU()
 spent: dict[str, float] = {}
-WATCH = [("handouts.cache", "library"), ("handouts.fonts", "register"), ("handouts.make", "compose"),
-         ("handouts.render.leaflet", "_layout"), ("handouts.render.blocks", "_widest_shortest"),
-         ("handouts.render.bodymap", "BodyMapFlowable.draw")]
+WATCH = [("handouts.library.cache", "library"), ("handouts.design.fonts", "register"), ("handouts.deliver.leaflet", "compose"),
+         ("handouts.render.pdf.leaflet", "_layout"), ("handouts.render.pdf.blocks", "_widest_shortest"),
+         ("handouts.render.pdf.bodymap", "BodyMapFlowable.draw")]
 
 
 def watch(module: str, name: str) -> None:

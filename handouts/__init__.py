@@ -22,14 +22,15 @@ __version__ = "0.1.0"
 
 # The rest of the API loads on first use, so `handouts --help` does not pay for pydantic or ReportLab.
 _LAZY = {
-    "load_library": "content", "compose": "composer", "Visit": "visit", "make_visit": "visit",
-    "read_visit_file": "visit", "condition_rows": "listing", "point_rows": "listing",
-    "MissingMap": "checks", "missing_map_points": "checks", "PlanPhase": "plan", "parse_plan": "plan",
-    "session_dates": "plan",
-    "Leaflet": "make", "Output": "make", "format_for": "formats", "BatchOptions": "batch", "BatchResult": "batch", "RowFailure": "batch", "run_batch": "batch",
-    "RecordLog": "record",
-    "build_brochure": "brochure_make", "compose_brochure": "brochure_compose", "BrochureOptions": "render.brochure",
-    "run_preflight": "preflight", "PreflightOptions": "preflight",
+    "load_library": "library.load", "compose": "composition.leaflet", "Visit": "composition.visit", "make_visit": "composition.visit",
+    "read_visit_file": "composition.visit", "condition_rows": "library.listing", "point_rows": "library.listing",
+    "MissingMap": "review.check", "missing_map_points": "review.check", "PlanPhase": "library.plan",
+    "parse_plan": "library.plan", "session_dates": "library.plan",
+    "Leaflet": "deliver.leaflet", "Output": "deliver.leaflet", "format_for": "render.formats",
+    "BatchOptions": "deliver.batch", "BatchResult": "deliver.batch", "RowFailure": "deliver.batch",
+    "run_batch": "deliver.batch", "RecordLog": "deliver.record",
+    "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
+    "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
 }
 
 
@@ -44,8 +45,8 @@ def __getattr__(name: str):
 
 
 def check_content(content=None, today=None):
-    """Run every content check (see handouts.checks); returns a Report, raises nothing for content problems."""
-    from .checks import check_content as run
+    """Run every content check (see handouts.review.check); returns a Report, raises nothing for content problems."""
+    from .review.check import check_content as run
 
     return run(content, today)
 
@@ -59,7 +60,7 @@ def render_pdf(handout, options=None) -> bytes:
 
 def render_handout(handout, options=None) -> bytes:
     """Render a composed Handout in options.format (RenderOptions): print PDF, HTML page or tagged PDF/UA bytes."""
-    from .formats import render
+    from .render.formats import render
 
     return render(handout, options)
 
@@ -75,9 +76,9 @@ def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, 
     """As make_leaflet, but also what the PDF was made from (visit, printed points, content hashes) for --record.
 
     `output` (an Output) picks the format: pdf (default), html or pdf-ua."""
-    from .cache import library as cached_library  # read once per process while no content file changes
-    from .make import Output, make_handout
-    from .visit import make_visit
+    from .library.cache import library as cached_library  # read once per process while no content file changes
+    from .deliver.leaflet import Output, make_handout
+    from .composition.visit import make_visit
 
     library = cached_library(content, clinic)
     visit = make_visit(fields, where)

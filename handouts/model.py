@@ -1,4 +1,4 @@
-"""Content records (validated by handouts/schema.py) and the Handout document model; no I/O, no ReportLab, no YAML,
+"""Content records (validated by handouts/library/schema.py) and the Handout document model; no I/O, no ReportLab, no YAML,
 no pydantic."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm
 
 # ---- content records -------------------------------------------------------------
 #
-# What the content files hold, once handouts/schema.py has validated them: each class here has the fields of the
+# What the content files hold, once handouts/library/schema.py has validated them: each class here has the fields of the
 # schema model of the same name (see there for what each field means) and its methods. Plain Python, so the
 # library can be read back from the disk cache without importing pydantic.
 
@@ -151,7 +151,7 @@ class Library:
     files: Mapping[str, SourceFile]
     where: Mapping[str, str] = field(default_factory=dict)  # "conditions/hip-pain" -> label
     logo: bytes | None = field(default=None, repr=False)  # the clinic logo's file, checked to be a usable image
-    approval: Any = field(default=None, repr=False)  # handouts.approval.ApprovalStatus: which files the clinic approved
+    approval: Any = field(default=None, repr=False)  # handouts.library.approvals.ApprovalStatus: which files the clinic approved
     brochure: "BrochureText | None" = None  # brochures/clinic.yaml
     brochure_conditions: Mapping[str, "BrochureCondition"] = field(default_factory=dict)  # brochures/conditions/*.yaml
 

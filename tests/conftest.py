@@ -22,7 +22,7 @@ def pytest_addoption(parser):
 
 @pytest.fixture(autouse=True, scope="session")
 def _library_cache_in_a_temp_folder(tmp_path_factory):
-    """The validated library's disk cache (handouts/cache.py) goes to a folder of the test run, not ~/.cache;
+    """The validated library's disk cache (handouts/library/cache.py) goes to a folder of the test run, not ~/.cache;
     CLI runs in subprocesses inherit it."""
     import os
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, flat, pdf_text
-from handouts.names import safe_name, unique
-from handouts.record import content_digest
+from handouts.library.file_names import safe_name, unique
+from handouts.deliver.record import content_digest
 
 HEADER = "Date,Patient,Practitioner,Condition,Points,Plan,Lang"
 
@@ -76,7 +76,7 @@ def test_patient_data_stays_out_of_messages_even_when_the_name_is_the_problem(ru
 
 
 def test_redact_replaces_the_name_and_each_word_of_it():
-    from handouts.batch import redact
+    from handouts.deliver.batch import redact
 
     assert redact("the text 'Quux' has characters", "Zebulon Quux") == "the text '[patient]' has characters"
     assert redact("hip-pain GB30", "Ann") == "hip-pain GB30"

@@ -9,10 +9,10 @@ import pdfplumber
 import pytest
 
 from handouts import compose, load_library, make_visit
-from handouts.mapfigures import FIGURES, VIEWS
-from handouts.mapgeometry import Sizes, choose_views, inside, layout, on_figure, to_svg
+from handouts.design.map_figures import FIGURES, VIEWS
+from handouts.design.map_geometry import Sizes, choose_views, inside, layout, on_figure, to_svg
 from handouts.model import BodyMap, MapView
-from handouts.render import bodymap
+from handouts.render.pdf import bodymap
 
 SEED = "GB29,GB30,BL54,BL40,ST36,LR3"
 LIBRARY = load_library()
@@ -65,7 +65,7 @@ def map_errors(geometry, block: BodyMap) -> list[str]:
 
 
 def render_map(block: BodyMap, width: float = 140, height: float = 184):
-    from handouts.styles import load_style
+    from handouts.design.styles import load_style
 
     flowable = bodymap.BodyMapFlowable(block, load_style("#1F5C66"), width, height)
     return flowable, flowable.geometry()
@@ -246,7 +246,7 @@ def test_an_unknown_map_view_is_named_with_the_views_there_are(run, tmp_path):
 def test_remembered_disc_places_give_the_searched_map_and_wrong_ones_are_not_used(condition, points):
     """layout(discs=...) with the places a search found is the same map; places that do not belong to the map's
     dots (another point set, a damaged memo) are searched again."""
-    from handouts.mapgeometry import _layout, disc_places
+    from handouts.design.map_geometry import _layout, disc_places
 
     block = block_for(condition, points)
     marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]

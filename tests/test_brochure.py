@@ -12,10 +12,10 @@ import pdfplumber
 import pytest
 
 from conftest import assert_golden
-from handouts import cache
-from handouts.brochure_make import build_brochure
-from handouts.render import print_geometry as geo
-from handouts.render.brochure import BrochureOptions
+from handouts.library import cache
+from handouts.deliver.brochure import build_brochure
+from handouts.design import print_geometry as geo
+from handouts.render.pdf.brochure import BrochureOptions
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CLINIC = REPO / "examples" / "brochure-clinic" / "clinic.yaml"
@@ -153,8 +153,8 @@ def test_every_character_is_inside_its_panels_safe_zone_and_drawn(format, lang):
     sheet = geo.sheet(format, "letter", 9.0)
     assert _chars_outside_safe_zone(made_.pdf, sheet) == []
     assert not made_.report.failed, "\n".join(made_.report.lines())
-    from handouts.brochure_compose import compose_brochure
-    from handouts.content import load_library
+    from handouts.composition.brochure import compose_brochure
+    from handouts.library.load import load_library
     from handouts.model import Paragraph
 
     brochure = compose_brochure(load_library(), "hip-pain", format, lang)
@@ -245,7 +245,7 @@ def test_cmyk_logo_is_converted_and_sits_on_the_cover(tmp_path):
                     spaces.append(str(xobj.ColorSpace))
         assert spaces == (["/DeviceCMYK"] if colour == "cmyk" else ["/DeviceRGB"])
         if colour == "cmyk":  # separated as the vector colours: black on K alone, the red as rgb_to_cmyk gives it
-            from handouts.render.brochure import rgb_to_cmyk
+            from handouts.render.pdf.brochure import rgb_to_cmyk
 
             with pikepdf.open(io.BytesIO(made_.pdf)) as doc:
                 (xobj,) = [x for x in doc.pages[0].Resources.XObject.values() if str(x.Subtype) == "/Image"]

@@ -1,4 +1,4 @@
-"""Caches (handouts/cache.py and the per-address QR code) change speed, never bytes; edited content is read again."""
+"""Caches (handouts/library/cache.py and the per-address QR code) change speed, never bytes; edited content is read again."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from conftest import REPO, flat, pdf_text
-from handouts import build_leaflet, cache
+from handouts import build_leaflet
+from handouts.library import cache
 
 VISIT = {"condition": "hip-pain", "patient": "Jane Doe", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01"}
 
@@ -155,7 +156,7 @@ def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):
 
 
 def test_templates_see_the_clinic_as_model_dump_gives_it():
-    from handouts import schema
+    from handouts.library import schema
 
     validated = schema.Clinic.model_validate({
         "name": "A & B Clinic", "phone": "555-0100", "address": ["1 Main St", "Springfield"], "crisis_line": "988",
@@ -175,7 +176,7 @@ def test_templates_see_the_clinic_as_model_dump_gives_it():
 
 
 def _count_layouts(monkeypatch) -> list:
-    from handouts.render import leaflet
+    from handouts.render.pdf import leaflet
 
     calls: list = []
     real = leaflet._layout
@@ -212,7 +213,7 @@ def test_a_patient_band_of_another_height_is_fitted_afresh(monkeypatch, name):
 
 
 def test_a_sheet_with_a_note_is_not_remembered(monkeypatch):
-    from handouts.render import leaflet
+    from handouts.render.pdf import leaflet
 
     cache.clear()
     note = {**VISIT, "note": "Walk every day; ice the hip after."}
@@ -274,7 +275,7 @@ def test_a_cache_folder_others_may_write_to_is_not_read(tmp_path):
 
 
 def test_a_brochure_reads_the_content_tree_once_when_nothing_is_cached(monkeypatch):
-    from handouts import content
+    from handouts.library import load as content
 
     monkeypatch.setenv("HANDOUTS_CACHE", "off")
     monkeypatch.delenv("HANDOUTS_CONTENT", raising=False)
@@ -292,7 +293,7 @@ def test_records_are_what_validation_gives_read_only_and_equal_by_fields():
     in place; compare, hash and pickle by their fields."""
     import pickle
 
-    from handouts import schema
+    from handouts.library import schema
 
     rule = schema.to_record(schema.Rule.model_validate({"id": "x", "when": ["a"], "note": {"en": "n"}}))
     assert type(rule).__module__ == "handouts.model" and type(rule).__name__ == "Rule"
@@ -312,7 +313,7 @@ def test_records_are_what_validation_gives_read_only_and_equal_by_fields():
 def test_a_run_with_the_library_on_disk_does_not_import_pydantic_or_jinja(tmp_path):
     """pydantic only validates what is read from the YAML; a run that takes the library from the cache folder
     has no use for it (its import is about a fifth of a cold start). Nor for Jinja: the hip-pain sheet's
-    templates only print values (handouts/literal.py)."""
+    templates only print values (handouts/composition/literal.py)."""
     folder = tmp_path / "cache"
     first = _cli(tmp_path, "a.pdf", "-X", cache_dir=folder)
     assert first.returncode == 0, first.stderr
@@ -327,8 +328,8 @@ def test_a_run_with_the_library_on_disk_does_not_import_pydantic_or_jinja(tmp_pa
 def test_patient_names_are_not_kept_in_the_paragraph_or_font_memos():
     """The patient band's values are laid out afresh and never remembered: a long batch does not grow with
     names, and no name outlives its sheet in the process's memos."""
-    from handouts.render import paragraphs
-    from handouts.styles import load_style
+    from handouts.render.pdf import paragraphs
+    from handouts.design.styles import load_style
 
     names = [f"Rememberme Zqx{i}" for i in range(5)]
     for name in names:
@@ -346,7 +347,8 @@ def test_every_schema_model_has_its_record_and_every_record_its_model():
     other would fail at the first validation."""
     from pydantic import BaseModel
 
-    from handouts import model, schema
+    from handouts import model
+    from handouts.library import schema
 
     models = {n for n, v in vars(schema).items() if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == schema.__name__}
     records = {n for n, v in vars(model).items() if isinstance(v, type) and issubclass(v, model.Record) and v is not model.Record}

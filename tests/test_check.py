@@ -109,7 +109,7 @@ def test_reading_level_too_high(tmp_path):
 
 
 def test_pinyin_and_codes_do_not_count_toward_reading_level():
-    from handouts.checks import _for_scoring
+    from handouts.review.check import _for_scoring
 
     assert _for_scoring("Needles at GB30 (Huántiào) and EX-HN3 go in {{ clinic.name }} gently.", None) == "Needles at and go in gently."
     assert _for_scoring("Está en la línea de Zúsānlǐ.", None, "es") == "Está en la línea de"

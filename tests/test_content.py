@@ -6,7 +6,7 @@ import pytest
 
 from handouts import ContentError, load_library
 from handouts.model import normalise_code
-from handouts.yamlio import parse
+from handouts.library.yamlio import parse
 
 
 @pytest.mark.parametrize("raw, code", [("LIV3", "LR3"), ("Liv 3", "LR3"), ("lr-3", "LR3"), ("TW5", "TE5"), ("SJ 5", "TE5"),

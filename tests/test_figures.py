@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, assert_golden, flat, pdf_text
 from handouts import VisitError, load_library, missing_map_points, parse_plan, session_dates
-from handouts.plan import PlanPhase, session_count
+from handouts.library.plan import PlanPhase, session_count
 
 JANE = ("hip-pain", "--patient", "Jane Doe", "--date", "2026-12-01")
 
@@ -182,8 +182,8 @@ def _page_image(pdf: Path, index: int = 0, dpi: int = 100):
 
 def test_qr_code_decodes_to_the_booking_url_and_is_big_enough(leaflet):
     zxingcpp = pytest.importorskip("zxingcpp")
-    from handouts.render.plan import QUIET_MODULES, qr_drawing
-    from handouts.styles import sheet
+    from handouts.render.pdf.plan import QUIET_MODULES, qr_drawing
+    from handouts.design.styles import sheet
 
     out, pages = leaflet(*JANE)
     url = load_library().clinic.booking_url
@@ -216,7 +216,7 @@ def test_large_print_body_text_is_18pt_or_more_and_the_content_is_the_same(leafl
 
 
 def test_default_leaflet_body_text_is_12pt_or_more(leaflet):
-    from handouts.styles import sheet
+    from handouts.design.styles import sheet
 
     text = sheet()["text"]
     small = ("small", "footer", "marker", "masthead_line", "point_meta")  # not body text (point_meta: codes, pinyin, characters)
@@ -247,7 +247,7 @@ def contrast(a: str, b: str) -> float:
 
 @pytest.mark.parametrize("layers", [(), ("large-print",)])
 def test_every_text_colour_has_contrast_4_5_against_its_backgrounds(layers):
-    from handouts.styles import Style, sheet
+    from handouts.design.styles import Style, sheet
 
     accent = load_library().clinic.colour
     style = Style(data=sheet(*layers), accent=accent, page_size="letter")

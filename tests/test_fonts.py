@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from handouts.styles import sheet
+from handouts.design.styles import sheet
 
 REPO = Path(__file__).resolve().parent.parent
 FONTS = REPO / "fonts"
@@ -73,8 +73,8 @@ def test_a_remembered_font_subset_is_the_subset_the_font_makes():
     ReportLab's own cut gives, and another order or set is cut afresh."""
     from reportlab.pdfbase.ttfonts import TTFontFace
 
-    from handouts.fonts import register
-    from handouts.paths import fonts_dir
+    from handouts.design.fonts import register
+    from handouts.library.paths import fonts_dir
 
     face = register("NotoSans", "NotoSans-Regular.ttf").face
     fresh = TTFontFace(str(fonts_dir() / "NotoSans-Regular.ttf"))

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from conftest import flat
 from handouts import HandoutError, make_leaflet
-from handouts.text import clean
+from handouts.composition.templates import clean
 
 HOSTILE = [
     "<b>bold</b> <i>x", "</para><para>", "<font name='Courier'>x</font>", '<img src="/etc/passwd"/>',
@@ -33,7 +33,7 @@ FIELDS = ["patient", "practitioner", "note", "plan"]
 
 @pytest.mark.parametrize("value, field", [(v, FIELDS[i % 4]) for i, v in enumerate(HOSTILE)] + [(HOSTILE[0], f) for f in FIELDS[1:]])
 def test_markup_templates_and_accents_print_literally(value, field):
-    if field == "plan":  # --plan is a grammar now (handouts/plan.py): hostile text is refused, naming the option
+    if field == "plan":  # --plan is a grammar now (handouts/library/plan.py): hostile text is refused, naming the option
         with pytest.raises(HandoutError) as info:
             make_leaflet({"condition": "hip-pain", "date": "2026-12-01", field: value})
         assert str(info.value).startswith("--plan: ") and "write N/week xW" in str(info.value)

@@ -8,6 +8,7 @@ import json
 import re
 import sys
 import typing
+from pathlib import Path
 from dataclasses import dataclass
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from conftest import REPO
 from handouts import compose, load_library, make_visit
 from handouts.model import HandoutBlock, HandoutSection, IconList, Paragraph
-from handouts.render.html import HANDLERS, HtmlOptions, MissingHandler, render_html
+from handouts.render.html.page import HANDLERS, HtmlOptions, MissingHandler, render_html
 from pagetext import PageText
 
 LIBRARY = load_library()
@@ -64,7 +65,7 @@ def _text(raw: bytes) -> str:
 
 def test_the_page_is_the_sheet_the_pdf_prints():
     """What the PDF leaves out to fit its two pages, the page leaves out too; unfitted or in large print, it is there."""
-    from handouts.render.leaflet import fit_leaflet
+    from handouts.render.pdf.leaflet import fit_leaflet
 
     handout = compose(LIBRARY, make_visit(FULL))
     printed, _ = fit_leaflet(handout)
@@ -140,10 +141,10 @@ def test_typed_text_is_literal_never_markup():
 
 
 def test_the_templates_ship_in_the_package():
-    from handouts.render.html import TEMPLATES
+    from handouts.render.html.page import TEMPLATES
 
     assert all((TEMPLATES / name).is_file() for name in ("leaflet.html.j2", "blocks.html.j2", "leaflet.css"))
-    assert TEMPLATES.parent.name == "handouts"  # inside the package: hatchling's packages=["handouts"] takes it
+    assert "handouts" in TEMPLATES.relative_to(Path(__file__).resolve().parents[1]).parts  # inside the package: hatchling's packages=["handouts"] takes it
 
 
 # ---- command line ----------------------------------------------------------------------------
@@ -197,8 +198,8 @@ def test_checklist_boxes_are_named_and_counted_across_phases():
 
 
 def test_pictograms_are_the_pdf_drawings_as_decorative_svg():
-    from handouts.render.icons import ICONS
-    from handouts.render.svg_icons import icon_svg
+    from handouts.render.pdf.icons import ICONS
+    from handouts.render.html.svg_icons import icon_svg
 
     for name in ICONS:
         svg = str(icon_svg(name))

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO
 from handouts import compose, load_library, make_visit
 from handouts.model import LANGS, Callout, Heading, KeyPoints, PointsTable
-from handouts.render.html import HtmlOptions, printed_handout, render_html
+from handouts.render.html.page import HtmlOptions, printed_handout, render_html
 
 CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 import pdfplumber
 
 from handouts import compose, load_library, make_visit
-from handouts.render.leaflet import RenderOptions, fit_leaflet
-from handouts.styles import sheet
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
+from handouts.design.styles import sheet
 from handouts.model import LANGS, BulletList, Callout, FactsRow, Heading, Paragraph, PointsTable
 
 LIBRARY = load_library()

@@ -10,9 +10,9 @@ import pytest
 from conftest import flat
 from handouts import compose, load_library, make_visit
 from handouts.model import LANGS
-from handouts.render.kinsoku import CANNOT_END, CANNOT_START, break_allowed
-from handouts.render.leaflet import RenderOptions, fit_leaflet
-from handouts.styles import sheet
+from handouts.render.pdf.kinsoku import CANNOT_END, CANNOT_START, break_allowed
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
+from handouts.design.styles import sheet
 
 LIBRARY = load_library()
 SIX = "GB29,GB30,BL54,BL40,ST36,LIV3"
@@ -245,7 +245,7 @@ def _saves(monkeypatch) -> list:
 
 def test_trial_layouts_that_run_over_are_not_written(monkeypatch):
     """The English hip-pain sheet takes three layouts to fit; only the last is written as a PDF."""
-    import handouts.render.leaflet as leaflet
+    import handouts.render.pdf.leaflet as leaflet
 
     monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))  # no sheet fitted before (the memo would skip the trials)
     layouts = []

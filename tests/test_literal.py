@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handouts import literal, text
+from handouts.composition import literal, templates as text
 from handouts.errors import ContentError
 
 CONTEXT = {

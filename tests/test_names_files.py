@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handouts.names import DEFAULT_PATTERN, PatternError, check_pattern, fill, safe_name, unique
+from handouts.library.file_names import DEFAULT_PATTERN, PatternError, check_pattern, fill, safe_name, unique
 
 FIELDS = "{date}, {patient}, {condition}, {practitioner}, {lang}, {row}"
 

@@ -19,7 +19,7 @@ pikepdf = pytest.importorskip("pikepdf", reason='pikepdf is not installed: pip i
 from handouts import compose, load_library, make_visit, render_handout as render  # noqa: E402
 from handouts.model import KeyPoints  # noqa: E402
 from handouts.render import RenderOptions  # noqa: E402
-from handouts.render.html import printed_handout  # noqa: E402
+from handouts.render.html.page import printed_handout  # noqa: E402
 
 LIBRARY = load_library()
 VISIT = {"condition": "knee-osteoarthritis", "patient": "Ana Ruiz", "practitioner": "John Roe, L.Ac.", "date": "2026-12-01"}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from handouts.errors import VisitError
-from handouts.plan import PlanPhase, add_months, parse_plan, phase_start_weeks, session_count, session_dates
+from handouts.library.plan import PlanPhase, add_months, parse_plan, phase_start_weeks, session_count, session_dates
 
 HELP = "write N/week xW, N/month xM, weekly, monthly"
 
@@ -146,7 +146,7 @@ def test_a_plan_start_on_the_sheet_with_weekend_moves_and_a_monthly_phase(run, t
 
 @pytest.mark.parametrize("start", [date(2026, 3, 2), date(2026, 1, 30), date(2026, 11, 30)])
 def test_the_timeline_week_of_a_phase_after_months_is_the_week_of_its_first_planned_session(start):
-    from handouts.plan import parse_plan, phase_start_weeks, session_dates
+    from handouts.library.plan import parse_plan, phase_start_weeks, session_dates
 
     phases = parse_plan("2/week x 4, 1/month x 3, 1/week x 2", "--plan")
     dates = session_dates(phases, start)
@@ -158,13 +158,13 @@ def test_the_timeline_week_of_a_phase_after_months_is_the_week_of_its_first_plan
 
 def test_without_a_start_months_are_counted_from_the_first_of_january_2001():
     """29 months from 2001-01-01 are 881 days (week 126); from 2002-01-01 they would take in 29 February 2004."""
-    from handouts.plan import parse_plan, phase_start_weeks
+    from handouts.library.plan import parse_plan, phase_start_weeks
 
     assert phase_start_weeks(parse_plan("1/month x 5, 1/month x 24, 1/week x 2", "--plan")) == [1, 22, 126]
 
 
 def test_an_open_ended_last_phase_gets_its_week_with_a_start_too():
-    from handouts.plan import parse_plan, phase_start_weeks
+    from handouts.library.plan import parse_plan, phase_start_weeks
 
     phases = parse_plan("2/week x 4, 1/month", "--plan")
     assert phase_start_weeks(phases, date(2026, 3, 2)) == [1, 5]

@@ -8,8 +8,8 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.fonts import register
-from handouts.render import print_geometry as geo
+from handouts.design.fonts import register
+from handouts.design import print_geometry as geo
 
 FONT = "Atkinson"
 

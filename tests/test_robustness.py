@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from handouts import yamlio
+from handouts.library import yamlio
 from handouts.errors import ContentError
 
 CONDITION = (REPO / "content" / "conditions" / "hip-pain.yaml").read_text(encoding="utf-8")
@@ -256,8 +256,8 @@ def test_a_bad_batch_name_fails_check_naming_the_line(run, tmp_path):
 def test_the_limit_is_what_the_renderers_qr_code_holds():
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
-    from handouts.content import MAX_BOOKING_URL_BYTES
-    from handouts.render.plan import qr_drawing
+    from handouts.library.load import MAX_BOOKING_URL_BYTES
+    from handouts.render.pdf.plan import qr_drawing
 
     url = "https://clinic.example/book?" + "a" * (MAX_BOOKING_URL_BYTES - 28)
     assert len(url.encode()) == MAX_BOOKING_URL_BYTES
@@ -267,7 +267,7 @@ def test_the_limit_is_what_the_renderers_qr_code_holds():
 
 
 def test_a_too_long_booking_url_fails_check_and_the_leaflet_and_batch_cleanly(run, tmp_path):
-    from handouts.content import MAX_BOOKING_URL_BYTES
+    from handouts.library.load import MAX_BOOKING_URL_BYTES
 
     (tmp_path / "own").mkdir()
     clinic = tmp_path / "own" / "clinic.yaml"
@@ -285,7 +285,7 @@ def test_a_too_long_booking_url_fails_check_and_the_leaflet_and_batch_cleanly(ru
 
 
 def test_a_booking_url_at_the_limit_prints(leaflet, tmp_path):
-    from handouts.content import MAX_BOOKING_URL_BYTES
+    from handouts.library.load import MAX_BOOKING_URL_BYTES
 
     (tmp_path / "own").mkdir()
     url = "https://clinic.example/book?" + "a" * (MAX_BOOKING_URL_BYTES - 28)
@@ -318,7 +318,7 @@ HEAVY_TEMPLATES = [
 
 @pytest.mark.parametrize("template, words", HEAVY_TEMPLATES)
 def test_heavy_templates_are_refused_naming_file_and_field(template, words):
-    from handouts.text import fill
+    from handouts.composition.templates import fill
 
     context = {"clinic": {"name": "Clinic", "phone": "555"}, "practitioner": "P" * 120, "condition": "Hip pain"}
     with pytest.raises(ContentError) as caught:
@@ -334,7 +334,7 @@ def test_heavy_templates_are_refused_naming_file_and_field(template, words):
     ("{% for line in clinic.address %}{{ line }};{% endfor %} {{ '-' * 10 }}", "A;B; ----------"),
 ])
 def test_ordinary_templates_still_fill(template, expected):
-    from handouts.text import fill
+    from handouts.composition.templates import fill
 
     assert fill(template, {"clinic": {"name": "Clinic", "phone": "555", "address": ["A", "B"]}}, "x") == expected
 
@@ -436,14 +436,14 @@ class _ShortWrites:
 
 @pytest.mark.parametrize("fail_with_error", [False, True])
 def test_a_short_or_failed_record_write_is_cut_back_and_the_run_fails(run, tmp_path, monkeypatch, fail_with_error):
-    import handouts.record
+    import handouts.deliver.record
 
     record = tmp_path / "record.jsonl"
     args = ("leaflet", "hip-pain", "--patient", "Jane Doe", "--record", record)
     assert run(*args, "-o", tmp_path / "1.pdf").exit_code == 0
     before = record.read_bytes()
     with monkeypatch.context() as patch:
-        patch.setattr(handouts.record.os, "write", _ShortWrites(os.write, fail_with_error))
+        patch.setattr(handouts.deliver.record.os, "write", _ShortWrites(os.write, fail_with_error))
         result = run(*args, "-o", tmp_path / "2.pdf")
     assert result.exit_code == 1 and "could not be appended to" in result.output
     assert record.read_bytes() == before
@@ -469,7 +469,7 @@ class _Killed(BaseException):
 
 def test_a_sheet_written_but_never_recorded_is_recorded_by_the_rerun(run, tmp_path, monkeypatch):
     from handouts import BatchOptions, run_batch
-    from handouts.record import RecordLog
+    from handouts.deliver.record import RecordLog
 
     visits, out, record = _two_visits(tmp_path), tmp_path / "out", tmp_path / "record.jsonl"
     real = RecordLog.append
@@ -517,7 +517,7 @@ def test_an_existing_file_that_differs_is_not_recorded(run, tmp_path):
 KILL_DURING_WRITE = """
 import os, signal, sys
 from pathlib import Path
-import handouts.output as output
+import handouts.deliver.files as output
 
 real = os.fsync
 def fsync_then_die(fd):
@@ -560,7 +560,7 @@ def test_a_leaflet_removes_the_part_file_a_killed_run_left(run, tmp_path):
 
 
 def test_a_fresh_part_file_of_a_live_run_is_left_alone(tmp_path):
-    from handouts import tempfiles
+    from handouts.deliver import tempfiles
 
     mine = tmp_path / f"{tempfiles.prefix()}abc{tempfiles.SUFFIX}"
     mine.write_bytes(b"in flight")
@@ -573,7 +573,7 @@ def test_a_fresh_part_file_of_a_live_run_is_left_alone(tmp_path):
 
 
 def test_old_style_and_very_old_part_files_are_removed(tmp_path):
-    from handouts import tempfiles
+    from handouts.deliver import tempfiles
 
     fresh_dead = _killed_write(tmp_path)  # a dead pid, but just now: perhaps another host's live write
     old_style = tmp_path / ".handout.k3j_x9q2.part"
@@ -594,10 +594,10 @@ def test_the_parent_keeps_no_handout_once_it_is_delivered():
     import gc
     import weakref
 
-    from handouts.batch import _results
-    from handouts.content import load_library
-    from handouts.make import Leaflet
-    from handouts.visit import make_visit
+    from handouts.deliver.batch import _results
+    from handouts.library.load import load_library
+    from handouts.deliver.leaflet import Leaflet
+    from handouts.composition.visit import make_visit
 
     library = load_library()
     todo = [(i, f"row {i}", make_visit({"condition": "hip-pain", "patient": f"P {i}"})) for i in range(14)]

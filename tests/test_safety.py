@@ -129,7 +129,7 @@ def test_a_point_spanning_regions_is_caught_by_every_region_it_lists(run, tmp_pa
 def test_every_listed_region_of_every_point_meets_the_rules():
     """Whatever regions a point lists, a rule naming any one of them catches the point."""
     from handouts import load_library
-    from handouts.safety import apply_rules
+    from handouts.composition.safety import apply_rules
 
     library = load_library()
     region_rules = [r for r in library.rules.rules if r.refuse and r.refuse.regions and r.when]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from handouts.content import load_library
+from handouts.library.load import load_library
 from handouts.errors import SafetyError, VisitError
-from handouts.safety import Safety, apply_rules
+from handouts.composition.safety import Safety, apply_rules
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from handouts import compose, load_library, make_visit, render_pdf
 from handouts.model import LANGS, BodyMap
-from handouts.render.html import render_html
+from handouts.render.html.page import render_html
 
 from pagetext import PageText, only_marks, sentences, squash
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO, flat, pdf_text
 from handouts.errors import ContentError
-from handouts.text import clean, environment, escape, fill
+from handouts.composition.templates import clean, environment, escape, fill
 
 
 def problems(source: str, **context) -> list[str]:
@@ -100,7 +100,7 @@ import signal  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 
-from handouts import text as text_module  # noqa: E402
+from handouts.composition import templates as text_module  # noqa: E402
 
 LIMIT = "f.yaml: text: the template does too much work: "
 

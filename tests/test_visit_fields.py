@@ -8,7 +8,7 @@ import pytest
 
 from conftest import pdf_text
 from handouts.errors import VisitError
-from handouts.visit import FIELDS, Visit, check_drawable, make_visit, parse_date, read_visit_file
+from handouts.composition.visit import FIELDS, Visit, check_drawable, make_visit, parse_date, read_visit_file
 
 
 def refused(data: dict, where: str = "") -> str:

@@ -8,9 +8,9 @@ import pdfplumber
 import pytest
 
 from handouts import compose, load_library, make_visit
-from handouts.fonts import SLASHED_ZERO
-from handouts.render.leaflet import RenderOptions, fit_leaflet
-from handouts.styles import load_style
+from handouts.design.fonts import SLASHED_ZERO
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
+from handouts.design.styles import load_style
 
 LIBRARY = load_library()
 

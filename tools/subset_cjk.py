@@ -5,7 +5,7 @@
 The full Noto Sans SC (30,898 glyphs, 10 MB) takes about five times as long to parse as this cut (4,500 glyphs:
 GB 2312 level 1, the 3,755 most used hanzi, every character of the bundled content and code, Latin, punctuation
 and the CJK and full-width forms), and every leaflet parses it: the point names print their characters. The font
-chains (handouts/styles/base.yaml) put the cut before the full font, so a word with a rarer character (a patient's
+chains (handouts/design/styles/base.yaml) put the cut before the full font, so a word with a rarer character (a patient's
 name, a clinic's own content) is set in the full font: nothing becomes undrawable. Glyphs and advance widths are the full font's (the
 names say Common, so one PDF never holds two fonts of one name); hinting and the layout tables (which ReportLab does not use) are left out. Run it again after
 adding much Chinese content (tests/test_fonts.py says when the bundled content needs the full font).

@@ -6,6 +6,6 @@ from reportlab import rl_config
 # pure-Python encoding pass. Read by ReportLab when it writes a PDF, so set once for the process.
 rl_config.useA85 = 0
 
-from .leaflet import RenderOptions, render_leaflet  # noqa: E402
+from .pdf.leaflet import RenderOptions, render_leaflet  # noqa: E402
 
 __all__ = ["RenderOptions", "render_leaflet"]

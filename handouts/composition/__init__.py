@@ -1,0 +1,1 @@
+"""Composing: a visit and the library into a Handout or a Brochure (templates, safety rules, care steps)."""

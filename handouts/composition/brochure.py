@@ -1,0 +1,339 @@
+"""Library -> Brochure: which reviewed text goes on which named panel of a tri-fold, bi-fold, rack card or flyer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .leaflet import _Writer, body_map, find_condition, resolve_points
+from ..errors import ContentError
+from ..model import (
+    BookingCode,
+    Brochure,
+    BrochurePanel,
+    BrochureText,
+    BulletList,
+    Callout,
+    Condition,
+    Heading,
+    Library,
+    Masthead,
+    Paragraph,
+)
+
+CLINIC_FILE = "clinic.yaml"
+TEXT_FILE = "brochures/clinic.yaml"
+
+
+class _BWriter(_Writer):
+    """The leaflet's writer plus the brochure's own words (brochures/clinic.yaml)."""
+
+    def __init__(self, library: Library, lang: str, context: dict[str, Any]):
+        super().__init__(library, lang, context)
+        if library.brochure is None:
+            raise ContentError([f"{TEXT_FILE}: missing; a brochure needs it (copy the bundled {TEXT_FILE} into your content folder)"])
+        self.text: BrochureText = library.brochure
+        self.where = library.files[TEXT_FILE].label if TEXT_FILE in library.files else TEXT_FILE
+
+    def word(self, key: str, **values: Any) -> str:
+        texts = self.text.words.get(key)
+        if texts is None:
+            raise ContentError([f"{self.where}: words.{key}: missing; add it (see the bundled {TEXT_FILE})"])
+        text = self(texts, f"{self.where}: words.{key}")
+        return text.format(**values) if values else text
+
+    def field(self, name: str) -> str:
+        return self(getattr(self.text, name), f"{self.where}: {name}")
+
+
+def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en") -> Brochure:
+    """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure."""
+    clinic = library.clinic
+    context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
+    w = _BWriter(library, lang, context)
+    pieces = _Pieces(w, library)
+    if condition:
+        cid, cond = find_condition(library, condition)
+        cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+        title_text = w(cond.title, f"{cfile}: title")
+        context["condition"] = title_text
+        title = w.word("acupuncture_for", condition=title_text.lower() if lang in ("en", "es") else title_text)
+        panels = pieces.condition_panels(format, cid, cond, cfile, title, title_text)
+        subject = w(cond.summary, f"{cfile}: summary")
+    else:
+        cid = ""
+        title = w.word("acupuncture_at", clinic=clinic.name)
+        panels = pieces.clinic_panels(format, title)
+        subject = w.field("tagline")
+    draft, unapproved = _draft(w, library, cid, cond if condition else None)
+    if draft:
+        panels = [_with_first(p, Heading(draft, level=3)) if p.name in DRAFT_PANELS[format] else p for p in panels]  # bold, first
+    lines = [*clinic.address, f"{w.label('phone')}: {clinic.phone}"] + ([clinic.website] if clinic.website else [])
+    return Brochure(
+        lang=lang, format=format, title=title,
+        masthead=Masthead(name=clinic.name, lines=tuple(lines), colour=clinic.colour, logo=library.logo),
+        panels=tuple(panels), author=clinic.name, subject=subject,
+        colour_cmyk=tuple(clinic.colour_cmyk) if clinic.colour_cmyk else None,
+        condition_id=cid, keywords=("acupuncture", "brochure", *([cid] if cid else [])),
+        draft_notice=draft, unapproved=unapproved,
+    )
+
+
+# The first text panel of each face, where a draft says so before anything else is read.
+DRAFT_PANELS = {"trifold": ("flap", "inside_left"), "bifold": ("back", "inside_left"), "rack-card": ("front", "back"),
+                "flyer": ("front",)}
+
+
+def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, tuple[str, ...]]:
+    """The draft line and the files behind it, as on a leaflet: every file the brochure's words come from must be
+    approved as it is now; a clinic that sets require_approval gets no brochure until they are."""
+    from ..library.approvals import UnapprovedError, sheet_files
+    from .leaflet import _APPROVAL_WORDS
+
+    if cond is not None:
+        files = set(sheet_files(library, cid, [cp.code for cp in cond.points if cp.default]))
+        files |= {f"brochures/conditions/{cid}.yaml"}
+    else:  # the clinic brochure names the conditions treated
+        files = set(sheet_files(library, "", [])) - {"conditions/.yaml"}
+        files |= {rel for rel in library.files if rel.startswith("conditions/")}
+    files = sorted((files | {"brochures/clinic.yaml"}) & set(library.files))
+    status = library.approval
+    unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
+    if not unapproved:
+        return "", ()
+    if library.clinic.require_approval:
+        raise UnapprovedError(status, unapproved, library.clinic.name)
+    texts = library.labels.words.get("draft_notice") or _APPROVAL_WORDS["draft_notice"]
+    return w(texts, "labels.yaml: words.draft_notice").format(clinic=library.clinic.name), unapproved
+
+
+def _with_first(panel: BrochurePanel, block) -> BrochurePanel:
+    """The panel with `block` first after its headline (never left out; the other blocks' indices move up one)."""
+    at = panel.head
+    moved = lambda i: i + 1 if i >= at else i  # noqa: E731
+    return BrochurePanel(panel.name, (*panel.blocks[:at], block, *panel.blocks[at:]), tuple(map(moved, panel.optional)),
+                         kind=panel.kind, sources=panel.sources, head=panel.head,
+                         together=tuple(tuple(map(moved, g)) for g in panel.together))
+
+
+Piece = list[tuple[Any, bool | str]]  # (block, optional): False, True, or a group name (left out together)
+
+
+def _panel(name: str, parts: Piece, kind: str, sources: tuple[str, ...], head: int = 0) -> BrochurePanel:
+    groups: dict[str, list[int]] = {}
+    for i, (_, opt) in enumerate(parts):
+        if isinstance(opt, str):
+            groups.setdefault(opt, []).append(i)
+    return BrochurePanel(name, tuple(b for b, _ in parts), tuple(i for i, (_, opt) in enumerate(parts) if opt), kind=kind,
+                         sources=sources, head=head, together=tuple(tuple(g) for g in groups.values()))
+
+
+class _Pieces:
+    """Groups of blocks that panels are made of; each knows the files its text comes from."""
+
+    def __init__(self, w: _BWriter, library: Library):
+        self.w = w
+        self.library = library
+        self.clinic_file = library.files[CLINIC_FILE].label if CLINIC_FILE in library.files else CLINIC_FILE
+
+    # ---- the two kinds of brochure, per format ---------------------------------------------------
+    # A piece is a list of (block, optional) pairs; an optional block is left out, the last first, when a panel is full.
+
+    def condition_panels(self, format: str, cid: str, cond: Condition, cfile: str, title: str, title_text: str) -> list[BrochurePanel]:
+        face = "front" if format == "rack-card" else "cover"
+        cover = self.cover(title, self.cover_line(cid, cond, cfile), highlights=format in ("rack-card", "flyer"), cid=cid)
+        about = self.about(cond, cfile, title_text)
+        points = self.points(cond, cfile)
+        visit = self.first_visit(cond, cfile)
+        risks = self.risks(cond, cfile)
+        contact = self.contact()
+        back = (self.clinic_file, self.w.where)
+        if format == "trifold":
+            return [_panel("cover", cover, "cover", back),
+                    _panel("inside_left", about, "text", (cfile,)),
+                    _panel("inside_middle", points, "text", (cfile, "points/")),
+                    _panel("inside_right", visit, "text", (cfile, "sections/what-to-expect.yaml")),
+                    _panel("flap", risks, "text", ("sections/risks.yaml", "sections/when-to-call.yaml")),
+                    _panel("back", contact, "contact", back)]
+        if format == "bifold":
+            return [_panel("cover", cover, "cover", back),
+                    _panel("inside_left", about + visit, "text", (cfile, "sections/what-to-expect.yaml")),
+                    _panel("inside_right", points + risks, "text", (cfile, "sections/risks.yaml", "sections/when-to-call.yaml")),
+                    _panel("back", contact, "contact", back)]
+        if format == "rack-card":
+            return [_panel(face, cover, "cover", back),
+                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
+        # flyer: one panel, the cover's words on top, then the essentials
+        head = cover[:-2]  # the clinic's name and phone are under "Book a visit"
+        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + contact, "flyer",
+                       (cfile, *back), head=len(head))]
+
+    def clinic_panels(self, format: str, title: str) -> list[BrochurePanel]:
+        w = self.w
+        cover = self.cover(title, w.field("tagline"), highlights=False)
+        what = self.what_is()
+        seen = self.we_often_see()
+        visit = self.first_visit(None, "")
+        team = self.team()
+        risks = self.risks()
+        contact = self.contact()
+        back = (self.clinic_file, w.where)
+        if format == "trifold":
+            return [_panel("cover", cover, "cover", back),
+                    _panel("inside_left", what + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml")),
+                    _panel("inside_middle", seen, "text", (w.where, "conditions/")),
+                    _panel("inside_right", visit + (risks if team else []), "text", ("sections/what-to-expect.yaml", "sections/risks.yaml")),
+                    _panel("flap", team or risks, "text", (self.clinic_file, "sections/risks.yaml")),
+                    _panel("back", contact, "contact", back)]
+        if format == "bifold":
+            return [_panel("cover", cover, "cover", back),
+                    _panel("inside_left", what + seen + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
+                    _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
+                    _panel("back", contact, "contact", back)]
+        if format == "rack-card":
+            front = cover[:2] + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
+            return [_panel("front", front, "cover", back),
+                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
+        head = cover[:-2]
+        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + contact, "flyer",
+                       (*back, "sections/what-is-acupuncture.yaml"), head=len(head))]
+
+    # ---- pieces ------------------------------------------------------------------------------------
+
+    def cover_line(self, cid: str, cond: Condition, cfile: str) -> str:
+        own = self.library.brochure_conditions.get(cid)
+        if own is not None:
+            return self.w(own.cover, f"brochures/conditions/{cid}.yaml: cover")
+        return self.w(cond.summary, f"{cfile}: summary")
+
+    def cover(self, title: str, line: str, highlights: bool, cid: str = "") -> Piece:
+        clinic = self.library.clinic
+        out: Piece = [(Paragraph(title, style="cover_title"), False), (Paragraph(line, style="cover_text"), False)]
+        own = self.library.brochure_conditions.get(cid) if cid else None
+        if highlights and own is not None and own.highlights:
+            where = f"brochures/conditions/{cid}.yaml: highlights"
+            out.append((BulletList(tuple(self.w(t, f"{where}[{i}]") for i, t in enumerate(own.highlights))), True))
+        out.append((Paragraph(clinic.name, style="cover_name"), False))
+        out.append((Paragraph(self.w.word("call_us", phone=clinic.phone), style="cover_text"), False))
+        return out
+
+    def about(self, cond: Condition, cfile: str, title_text: str) -> Piece:
+        w = self.w
+        out: Piece = [(Heading(w.label("about_condition", condition=title_text), level=2), False),
+                      (Paragraph(w(cond.overview[0], f"{cfile}: overview[0]")), False)]
+        out += [(Paragraph(w(t, f"{cfile}: overview[{i}]")), True) for i, t in enumerate(cond.overview) if i]
+        out.append((Paragraph(w.label("who_may_benefit"), style="lead"), True))
+        out.append((BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(cond.who_may_benefit))), True))
+        out.append((Paragraph(w.label("what_the_research_says") + " " + w(cond.evidence, f"{cfile}: evidence")), True))
+        return out
+
+    def points(self, cond: Condition, cfile: str) -> Piece:
+        """The condition's usual points on the body map, each numbered line saying why it is used."""
+        w = self.w
+        codes = tuple(cp.code for cp in cond.points if cp.default)
+        pts = resolve_points(self.library, codes, f"{cfile}: points")
+        why = {cp.code: (i, cp.why) for i, cp in enumerate(cond.points)}
+        out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (body_map(w, pts), False)]
+        for n, p in enumerate(pts, start=1):
+            i, texts = why[p.code]
+            name = f"{p.body.pinyin} {p.body.hanzi}" if w.lang == "zh" else p.body.pinyin  # characters for Chinese readers
+            out.append((Paragraph(f"{n}. {p.code} {name}: {w(texts, f'{cfile}: points[{i}].why')}"), False))
+        return out
+
+    def first_visit(self, cond: Condition | None, cfile: str) -> Piece:
+        w = self.w
+        section = self.library.sections["what-to-expect"]
+        items: list[str] = []
+        for i, block in enumerate(section.blocks):
+            items += [w(t, f"sections/what-to-expect.yaml: blocks[{i}].items[{j}]") for j, t in enumerate(block.items)]
+        out: Piece = [(Heading(w.word("first_visit"), level=2), False), (BulletList(tuple(items)), False)]
+        if cond is not None:
+            if cond.what_to_expect:
+                out.append((BulletList(tuple(w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(cond.what_to_expect))), True))
+            out += [(Heading(w.word("sessions"), level=3), True), (Paragraph(w(cond.plan.summary, f"{cfile}: plan.summary")), True)]
+            if cond.self_care:
+                out += [(Heading(w.label("self_care"), level=3), True),
+                        (BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(cond.self_care))), True)]
+        return out
+
+    def risks(self, cond: Condition | None = None, cfile: str = "") -> Piece:
+        """Risks in plain words and the urgent-care list (never left out)."""
+        w = self.w
+        section = self.library.sections["risks"]
+        first = section.blocks[0]
+        out: Piece = [(Heading(w.word("is_it_safe"), level=2), False)]
+        if first.text:
+            out.append((Paragraph(w(first.text, "sections/risks.yaml: blocks[0].text")), False))
+        if first.items:
+            out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
+        out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]
+        call = self.library.sections["when-to-call"].blocks[0]
+        where = "sections/when-to-call.yaml: blocks[0]"
+        urgent = ([w(call.text, where + ".text")] if call.text else []) + [w(t, f"{where}.items[{j}]") for j, t in enumerate(call.items)]
+        if cond is not None:  # the condition's own urgent signs join the list, as on the leaflet
+            urgent += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(cond.urgent)]
+        title = w(call.heading, where + ".heading") if call.heading else w.word("get_help")
+        out.append((Callout(title=title, parts=(("", tuple(urgent)),)), False))
+        return out
+
+    def what_is(self) -> Piece:
+        w = self.w
+        section = self.library.sections["what-is-acupuncture"]
+        paras = [Paragraph(w(b.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")) for i, b in enumerate(section.blocks) if b.text]
+        return [(Heading(w.word("what_is"), level=2), False), (paras[0], False), *((p, True) for p in paras[1:]),
+                (Paragraph(w.field("intro")), True)]
+
+    def faq(self) -> Piece:
+        w = self.w
+        if not w.text.faq:
+            return []
+        out: Piece = [(Heading(w.word("faq"), level=2), True)]
+        for i, item in enumerate(w.text.faq):
+            out.append((Paragraph(w(item.q, f"{w.where}: faq[{i}].q"), style="lead"), f"faq{i}"))
+            out.append((Paragraph(w(item.a, f"{w.where}: faq[{i}].a")), f"faq{i}"))
+        return out
+
+    def we_often_see(self) -> Piece:
+        w = self.w
+        titles = []
+        for cid, cond in sorted(self.library.conditions.items()):
+            cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+            titles.append(w(cond.title, f"{cfile}: title"))
+        return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),
+                (BulletList(tuple(titles)), False)]
+
+    def team(self) -> Piece:
+        """Practitioners and testimonials; a testimonial never prints without "results vary"."""
+        w, clinic = self.w, self.library.clinic
+        out: Piece = []
+        if clinic.team:
+            out.append((Heading(w.word("team"), level=2), False))
+            for i, member in enumerate(clinic.team):
+                out.append((Paragraph(f"{member.name}, {member.credentials}", style="lead"), False))
+                out.append((Paragraph(w(member.bio, f"{self.clinic_file}: team[{i}].bio")), False))
+        if clinic.testimonials:
+            out.append((Heading(w.word("what_patients_say"), level=2), False))
+            for i, quote in enumerate(clinic.testimonials):
+                text = w(quote.text, f"{self.clinic_file}: testimonials[{i}].text")
+                out.append((Paragraph(f"“{text}” — {quote.by}"), False))
+            out.append((Paragraph(w.word("results_vary"), style="lead"), False))
+        return out
+
+    def contact(self) -> Piece:
+        w, clinic = self.w, self.library.clinic
+        out: Piece = [(Heading(w.word("contact"), level=2), False), (Paragraph(clinic.name, style="lead"), False),
+                      (Paragraph(", ".join(clinic.address)), False),
+                      (Paragraph(w.word("call_us", phone=clinic.phone), style="lead"), False)]
+        if clinic.website:
+            out.append((Paragraph(clinic.website), True))
+        if clinic.booking_url:
+            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book")), False))
+        out.append((Heading(w.word("hours"), level=3), True))
+        if clinic.hours:
+            out.append((BulletList(tuple(w(t, f"{self.clinic_file}: hours[{i}]") for i, t in enumerate(clinic.hours))), True))
+        else:
+            out.append((Paragraph(w.word("call_for_hours")), True))
+        if clinic.payment:
+            out.append((Heading(w.word("payment"), level=3), True))
+            out.append((BulletList(tuple(w(t, f"{self.clinic_file}: payment[{i}]") for i, t in enumerate(clinic.payment))), True))
+        out.append((Paragraph(w.word("not_advice"), style="small"), False))
+        return out

@@ -1,0 +1,140 @@
+"""The blocks that help a patient act on the sheet (PEMAT-P): key points, next visit, checklist, icons."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import Checklist, Condition, IconList, KeyPoints, Note, Rule
+from ..library.plan import PlanPhase
+
+# Self-care pictograms, chosen from the English text of an item (every condition has English text).
+_ICON_WORDS = (
+    ("heat", r"\b(warm|heat|hot)\b"),
+    ("cold", r"\b(cold|ice|cool)\b"),
+    ("sleep", r"\b(sleep|bed|nap|rest)\b"),
+    ("water", r"\b(drink|water|fluids?)\b"),
+    ("food", r"\b(eat|meals?|food|snack)\b"),
+    ("breathe", r"\b(breath\w*|relax\w*|calm)\b"),
+    ("move", r"\b(walk\w*|move|moving|bike|swim\w*|exercise\w*|stretch\w*|active)\b"),
+    ("screen", r"\b(screens?|phone|light)\b"),
+    ("diary", r"\b(diary|note|write|track\w*|log)\b"),
+)
+
+
+def icon_for(english: str) -> str:
+    """The pictogram for a self-care item, from its English wording; a tick when none fits."""
+    text = english.lower()
+    for icon, pattern in _ICON_WORDS:
+        if re.search(pattern, text):
+            return icon
+    return "check"
+
+
+def self_care(w: Any, condition: Condition, cfile: str) -> IconList:
+    return IconList(tuple((icon_for(t.get("en", "")), w(t, f"{cfile}: self_care[{i}]")) for i, t in enumerate(condition.self_care)))
+
+
+def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
+    clinic = w.library.clinic
+    name = condition_title.lower() if w.lang != "zh" else condition_title
+    today = w.label("key_today_text_one" if count == 1 else "key_today_text", n=count, condition=name)
+    lines = (
+        (w.label("key_today"), today),
+        (w.label("key_feel"), w.label("key_feel_text")),
+        (w.label("key_call"), w.label("key_call_text", phone=clinic.phone, emergency=clinic.emergency_number)),
+    )
+    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")))
+
+
+def note(w: Any, text: str, practitioner: str) -> Note:
+    return Note(w.label("note_from_practitioner"), text, w.label("signed", name=practitioner) if practitioner else "")
+
+
+CHECKLIST_MAX = 12  # boxes: the first weeks of a plan; the tracker page has room for more
+
+
+def checklist(w: Any, phases: tuple[PlanPhase, ...], phase_label) -> Checklist | None:
+    """One box per session of the first dated phases (up to CHECKLIST_MAX boxes), grouped by phase."""
+    groups: list[tuple[str, int]] = []
+    total = 0
+    for phase in phases:
+        if phase.length is None:
+            break
+        n = phase.sessions * phase.length
+        if total + n > CHECKLIST_MAX:
+            break
+        groups.append((phase_label(phase), n))
+        total += n
+    return Checklist(w.label("checklist"), tuple(groups)) if groups else None
+
+
+def rule_heading(w: Any, rule: Rule | None, fallback: str) -> str:
+    """A flag's paragraph is headed by what it is about ("Because you take a blood thinner")."""
+    if rule is not None and rule.heading:
+        return w(rule.heading, f"rules.yaml: {rule.id}.heading")
+    return fallback
+
+
+def rule_urgent(w: Any, rules: list[Rule]) -> list[str]:
+    """Flag-specific warning signs: they go inside the urgent-care box."""
+    return [w(t, f"rules.yaml: {r.id}.urgent[{i}]") for r in rules for i, t in enumerate(r.urgent)]
+
+
+def steps(block: Any, split: int = 0) -> list[IconList]:
+    """A list of steps, numbered in order (drawn one column, so it never reads out of order).
+
+    With `split`, the first `split` steps are a list of their own (the leaflet may leave them out to fit;
+    the rest are then numbered from 1)."""
+    items = tuple(("", item) for item in block.items)
+    if 0 < split < len(items):
+        return [IconList(items[:split], numbered=True), IconList(items[split:], numbered=True, continues=True)]
+    return [IconList(items, numbered=True)]
+
+
+def source_name(w: Any, source: Any, where: str) -> str:
+    """A source's short name in the handout's language (proper names kept); the English one when not translated."""
+    short = source.short
+    if isinstance(short, dict):
+        return w(short, where) if w.lang in short else short.get("en") or source.cite
+    return short or source.cite
+
+
+def key_section(w: Any, condition_title: str, count: int):
+    from ..model import HandoutSection
+
+    return HandoutSection(id="key-points", title="", blocks=(key_points(w, condition_title, count),))
+
+
+_CODE = r"(?:EX-[A-Z]{2}\d{1,2}|(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2})"
+_BRACKETED = re.compile(r"\s*[（(]" + _CODE + r"[）)]|[，,]\s*" + _CODE + r"(?=[）)])")
+_BARE = re.compile(r"\b" + _CODE + r"\b")
+
+
+def lay_words(w: Any, text: str, numbers: dict[str, int], library: Any) -> str:
+    """No point codes inside a lay sentence: "(PC6)" after a name goes; a bare code becomes "point 2" (today's
+    points, by their number on the map) or the point's pinyin name."""
+    text = _BRACKETED.sub("", text)
+
+    def name(match: re.Match) -> str:
+        code = match.group(0)
+        if code in numbers:
+            return w.label("point_ref", n=numbers[code])
+        point = library.points.get(code)
+        return point.body.pinyin if point else code
+
+    return _BARE.sub(name, text)
+
+
+_PREGNANCY = {"en": "pregnan", "es": "embaraz", "zh": "孕"}
+
+
+def without_pregnancy_sentence(lang: str, text: str) -> str:
+    """The "why" of a point chosen on purpose in pregnancy, without its "not used in pregnancy" sentence
+    (the note beside it says it once, plainly)."""
+    word = _PREGNANCY.get(lang)
+    if not word:
+        return text
+    parts = [p for p in re.split(r"(?<=。)" if lang == "zh" else r"(?<=\.)\s+", text) if p]
+    kept = [p for p in parts if word not in p.lower()]
+    return ("" if lang == "zh" else " ").join(kept) if kept else text

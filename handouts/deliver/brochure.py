@@ -1,0 +1,57 @@
+"""Content -> checked, composed, rendered and preflighted brochure: the one function `handouts brochure` calls."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import HandoutError
+
+
+class ClaimError(HandoutError):
+    """Text a brochure would print makes a risky health claim or a misleading Medicare promise."""
+
+
+@dataclass(frozen=True)
+class MadeBrochure:
+    pdf: bytes
+    report: object  # preflight.Report
+    proof: bytes | None = None
+
+
+SECTIONS = ("what-is-acupuncture", "what-to-expect", "risks", "when-to-call")
+
+
+def build_brochure(condition: str | None, options, lang: str = "en", content: str | os.PathLike | None = None,
+                   clinic: str | os.PathLike | None = None, proof: bool = False) -> MadeBrochure:
+    """Read the content, refuse risky claims in what will print, compose, render, preflight (and draw a proof)."""
+    from ..review.claims import claim_findings, medicare_findings
+    from ..composition.brochure import compose_brochure
+    from ..composition.leaflet import find_condition
+    from ..library.cache import content_read
+    from .preflight import PreflightOptions, run_preflight as preflight
+    from ..render.pdf.brochure import render_brochure
+
+    result = content_read(content, clinic)  # ContentError when the tree has problems; kept between runs while no file changes
+    library = result.library
+    assert library is not None
+    rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]
+    if condition:
+        cid, _ = find_condition(library, condition)
+        rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
+    labels = {library.files[r].label for r in rels if r in library.files}
+    problems = claim_findings(result.documents, result.lint, labels)
+    problems += [f"{where}: {message}" for where, message in medicare_findings(d for d in result.documents if d.label in labels)]
+    if problems:
+        raise ClaimError("the brochure would print text that promises too much; reword it (say what may help, not what is "
+                         "promised), run `handouts check`, then try again:\n" + "\n".join(f"  {p}" for p in problems))
+    brochure = compose_brochure(library, condition, options.format, lang)
+    rendered = render_brochure(brochure, options)
+    report = preflight(rendered.pdf, PreflightOptions(options.format, options.bleed, options.colour), label="the brochure",
+                       notes=rendered.conversions)
+    picture = None
+    if proof:
+        from ..render.pdf.proof import draw_proof
+
+        picture = draw_proof(rendered.pdf, rendered.sheet)
+    return MadeBrochure(rendered.pdf, report, picture)

@@ -1,0 +1,426 @@
+"""Load the content tree (bundled, then overrides file by file) into a validated Library."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import yamlio
+from ..errors import ContentError, VisitError
+from ..model import (
+    BrochureCondition,
+    BrochureText,
+    ChannelFile,
+    Clinic,
+    Condition,
+    Labels,
+    Lint,
+    Rules,
+    Library,
+    Point,
+    Section,
+    SourceFile,
+    normalise_code,
+)
+from .paths import bundled_content
+from .plan import parse_plan
+
+CONTENT_ENV = "HANDOUTS_CONTENT"
+# Sections every handout prints. An override may add blocks to them, never remove any.
+PROTECTED_SECTIONS = ("when-to-call", "disclaimer")
+REQUIRED_SECTIONS = ("what-is-acupuncture", "what-to-expect", "risks", *PROTECTED_SECTIONS)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    rel: str  # e.g. conditions/hip-pain.yaml
+    path: Path
+    root: Path
+    bundled: bool
+
+
+def content_roots(override: str | os.PathLike | None = None) -> list[Path]:
+    """The bundled tree, then the override (argument, else $HANDOUTS_CONTENT), if any."""
+    roots = [bundled_content()]
+    chosen = override if override not in (None, "") else os.environ.get(CONTENT_ENV) or None
+    if chosen is not None:
+        root = Path(chosen).expanduser()
+        if not root.is_dir():
+            source = "--content" if override not in (None, "") else f"${CONTENT_ENV}"
+            raise ContentError([f"{source}: {root} is not a folder; give the folder that holds your clinic.yaml, conditions/, points/ or sections/"])
+        if root.resolve() != roots[0].resolve():
+            roots.append(root)
+    return roots
+
+
+def _entries(roots: list[Path], problems: list[str] | None = None) -> dict[str, list[_Entry]]:
+    """Every YAML file under each root, by relative path, bundled first.
+
+    A content file is a regular file inside its folder: a link that leads outside the folder (say to
+    /etc/shadow) or to something that is not a regular file is a problem, never read.
+    """
+    found: dict[str, list[_Entry]] = {}
+    for i, root in enumerate(roots):
+        real_root = root.resolve()
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".yaml", ".yml") and not path.is_dir():
+                problem = _not_ours(path, real_root)
+                if problem:
+                    if problems is not None:
+                        problems.append(f"{path}: {problem}")
+                    continue
+                rel = path.relative_to(root).as_posix()
+                if rel.endswith(".yml"):
+                    rel = rel[:-4] + ".yaml"
+                found.setdefault(rel, []).append(_Entry(rel, path, root, i == 0))
+    return found
+
+
+def _not_ours(path: Path, real_root: Path) -> str | None:
+    """Why a content file may not be read (a link out of the folder, not a regular file), or None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken or looping link; replace it with the file itself"
+    if not real.is_relative_to(real_root):
+        return "is a link to a file outside the content folder; copy the file into the folder instead"
+    if not stat.S_ISREG(real.stat().st_mode):
+        return "is not a regular file; replace it with a YAML file"
+    return None
+
+
+def _label(entry: _Entry) -> str:
+    return entry.rel if entry.bundled else str(entry.path)
+
+
+def _fmt_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def validate(model: type, doc: yamlio.Document, problems: list[str], **extra: Any) -> Any:
+    """Validate a document against a record's schema (handouts/library/schema.py); the record, or None after adding one
+    problem per error, with its line."""
+    from pydantic import ValidationError  # only a run that reads the tree pays for pydantic
+
+    from .schema import validate_record
+
+    if not isinstance(doc.data, dict):
+        problems.append(f"{doc.at()}: the file must be a mapping of fields (name: value), found {type(doc.data).__name__}")
+        return None
+    try:
+        return validate_record(model, {**doc.data, **extra})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+            field = _fmt_loc(loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "is required but missing; add it"
+            elif err["type"] == "extra_forbidden":
+                msg = "is not a known field; check its spelling or remove it"
+            elif err["type"] == "too_short":
+                msg = f"needs at least {err.get('ctx', {}).get('min_length', 1)} entr{'y' if err.get('ctx', {}).get('min_length', 1) == 1 else 'ies'}; add them"
+            elif err["type"] in ("dict_type", "model_type"):
+                found = type(err.get("input")).__name__.replace("NoneType", "nothing")
+                msg = f"must be a mapping of fields or languages (e.g. `en: ...` on its own line), found {found}"
+            elif err["type"] in ("tuple_type", "list_type"):
+                found = type(err.get("input")).__name__.replace("NoneType", "nothing")
+                msg = f"must be a list (lines starting with `- `), found {found}"
+            elif err["type"] == "literal_error" and "map" in loc:
+                msg = f"{msg}: the body-map views are drawn in handouts/design/map_figures.py"
+            elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back"):
+                msg = f"{msg} (a language code must be en, es or zh)"
+            problems.append(f"{doc.at(loc)}: {field}: {msg}")
+        return None
+
+
+class _Loader:
+    def __init__(self, roots: list[Path]):
+        self.roots = roots
+        self.problems: list[str] = []
+        self.files: dict[str, SourceFile] = {}
+        self.documents: list[yamlio.Document] = []
+        self.entries = _entries(roots, self.problems)
+        for rel, versions in self.entries.items():
+            for a, b in zip(versions, versions[1:]):
+                if a.root == b.root:
+                    self.problems.append(f"{_label(b)}: duplicate of {_label(a)} (same id, .yml and .yaml); keep one")
+
+    def read(self, entry: _Entry) -> yamlio.Document | None:
+        label = _label(entry)
+        try:
+            doc = yamlio.read(entry.path, label)
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        self.documents.append(doc)
+        self.files[entry.rel] = SourceFile(label=label, root=str(entry.root), sha256=hashlib.sha256(entry.path.read_bytes()).hexdigest())
+        return doc
+
+    def winner(self, rel: str) -> _Entry | None:
+        versions = self.entries.get(rel)
+        return versions[-1] if versions else None
+
+    def one(self, rel: str, model: type, required: bool = True) -> Any:
+        entry = self.winner(rel)
+        if entry is None:
+            if required:
+                self.problems.append(f"{rel}: missing; every content tree needs it (see the bundled {rel})")
+            return None
+        doc = self.read(entry)
+        return validate(model, doc, self.problems) if doc else None
+
+    def folder(self, name: str) -> list[str]:
+        return sorted(rel for rel in self.entries if rel.startswith(name + "/") and rel.count("/") == 1)
+
+
+def _protected(loader: _Loader, rel: str) -> Section | None:
+    """A protected section: the bundled blocks first, then any blocks an override adds."""
+    versions = loader.entries.get(rel, [])
+    merged: Section | None = None
+    for entry in versions:
+        doc = loader.read(entry)
+        section = validate(Section, doc, loader.problems) if doc else None
+        if section is None:
+            continue
+        if merged is None:
+            merged = section
+        else:
+            merged = section.replace(blocks=merged.blocks + tuple(b for b in section.blocks if b not in merged.blocks),
+                                     footer=merged.footer)
+    if not versions:
+        loader.problems.append(f"{rel}: missing; every handout prints it")
+    return merged
+
+
+@dataclass(frozen=True)
+class ContentRead:
+    """What reading a content tree gave: the Library (None if there were problems), the problems, the parsed files."""
+
+    library: Library | None
+    problems: list[str]
+    documents: list[yamlio.Document]
+    lint: Lint | None = None
+
+
+def load_library(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> Library:
+    """Read the bundled content plus an override tree into a Library; report every problem at once.
+
+    `clinic` names a clinic profile file that replaces the content's clinic.yaml.
+    """
+    result = read_content(content, clinic)
+    if result.problems:
+        raise ContentError(result.problems)
+    assert result.library is not None
+    return result.library
+
+
+def read_content(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> ContentRead:
+    """Read and validate every content file, collecting problems instead of raising (for `check`)."""
+    loader = _Loader(content_roots(content))
+    problems = loader.problems
+
+    if clinic is not None:
+        path = Path(clinic)
+        loader.entries["clinic.yaml"] = [_Entry("clinic.yaml", path, path.parent, False)]
+    clinic = loader.one("clinic.yaml", Clinic)
+    labels = loader.one("labels.yaml", Labels)
+    rules = loader.one("rules.yaml", Rules)
+    logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
+    if clinic is not None and clinic.batch_name is not None:
+        _check_batch_name(clinic.batch_name, loader)
+    if clinic is not None and clinic.booking_url and len(clinic.booking_url.encode("utf-8")) > MAX_BOOKING_URL_BYTES:
+        loader.problems.append(f"{_clinic_at(loader, 'booking_url')}: booking_url: is {len(clinic.booking_url.encode('utf-8')):,} bytes "
+                               f"long; the booking QR code (error correction M, at its largest size) holds at most "
+                               f"{MAX_BOOKING_URL_BYTES:,}; give a shorter address, e.g. the booking page itself")
+
+    sections: dict[str, Section] = {}
+    for rel in loader.folder("sections"):
+        sid = Path(rel).stem
+        section = _protected(loader, rel) if sid in PROTECTED_SECTIONS else loader.one(rel, Section)
+        if section is not None:
+            sections[sid] = section
+    for sid in REQUIRED_SECTIONS:
+        if f"sections/{sid}.yaml" not in loader.entries:
+            problems.append(f"sections/{sid}.yaml: missing; every handout prints this section")
+
+    points: dict[str, Point] = {}
+    aliases: dict[str, str] = {}
+    alias_where: dict[str, str] = {}
+    for rel in loader.folder("points"):
+        entry = loader.winner(rel)
+        doc = loader.read(entry) if entry else None
+        channel_file = validate(ChannelFile, doc, problems) if doc else None
+        if channel_file is None:
+            continue
+        for raw_code, body in channel_file.points.items():
+            code = normalise_code(raw_code)
+            where = doc.at(("points", raw_code))
+            if code != raw_code:
+                problems.append(f"{where}: point code {raw_code!r} is not in standard form; write it as {code}")
+            if code in points:
+                problems.append(f"{where}: point {code} is defined twice (also at {points[code].where}); keep one")
+                continue
+            points[code] = Point(code=code, channel=channel_file.channel.code, body=body, where=where)
+            for alias in body.aliases:
+                key = normalise_code(alias)
+                if key in alias_where and aliases[key] != code:
+                    problems.append(f"{where}: alias {alias!r} of {code} is already an alias of {aliases[key]} ({alias_where[key]}); remove one")
+                aliases[key] = code
+                alias_where[key] = where
+    for key, code in aliases.items():
+        if key in points and key != code:
+            problems.append(f"{alias_where[key]}: alias {key!r} of {code} is itself the code of another point; remove the alias")
+
+    conditions: dict[str, Condition] = {}
+    where: dict[str, str] = {}
+    for rel in loader.folder("conditions"):
+        cid = Path(rel).stem
+        entry = loader.winner(rel)
+        doc = loader.read(entry) if entry else None
+        condition = validate(Condition, doc, problems) if doc else None
+        if condition is None:
+            continue
+        where[f"conditions/{cid}"] = doc.label
+        for i, cp in enumerate(condition.points):
+            key = normalise_code(cp.code)
+            if key not in points and key not in aliases:
+                problems.append(f"{doc.at(('points', i, 'code'))}: points[{i}].code: unknown point {cp.code!r}; add it under points/ or fix the code")
+        if condition.plan.schedule:
+            try:
+                parse_plan(condition.plan.schedule, "plan.schedule")
+            except VisitError as exc:
+                problems.append(f"{doc.at(('plan', 'schedule'))}: {exc}")
+        conditions[cid] = _canonical_points(condition, points, aliases)
+    if rules is not None:
+        rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
+        _check_rules(rules, rules_doc, points, aliases, problems)
+    brochure, brochure_conditions = _brochures(loader, conditions)
+    if not conditions and not problems:
+        problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
+
+    from .approvals import approval_status
+
+    approval = None
+    try:
+        approval = approval_status(loader.roots)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
+                                            brochure=brochure, brochure_conditions=brochure_conditions)
+    lint = loader.one("lint.yaml", Lint, required=False)
+    return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
+
+
+def _brochures(loader: _Loader, conditions: dict[str, Condition]) -> tuple[BrochureText | None, dict[str, BrochureCondition]]:
+    """brochures/clinic.yaml and brochures/conditions/ID.yaml (each ID a known condition)."""
+    brochure = loader.one("brochures/clinic.yaml", BrochureText, required=False)
+    out: dict[str, BrochureCondition] = {}
+    for rel in sorted(r for r in loader.entries if r.startswith("brochures/conditions/") and r.count("/") == 2):
+        cid = Path(rel).stem
+        item = loader.one(rel, BrochureCondition)
+        if item is None:
+            continue
+        if cid not in conditions:
+            loader.problems.append(f"{_label(loader.winner(rel))}: no condition {cid!r} under conditions/; name the file after a condition id")
+        out[cid] = item
+    return brochure, out
+
+
+# The renderer's QR code (ReportLab, error correction level M, byte mode) holds at most this many bytes
+# at its largest version (40); tests/test_robustness.py checks the number against ReportLab.
+MAX_BOOKING_URL_BYTES = 2213
+
+
+def _clinic_at(loader: _Loader, key: str) -> str:
+    """`clinic.yaml:LINE` of a clinic field, for messages."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    return doc.at((key,)) if doc else "clinic.yaml"
+
+
+def _check_batch_name(pattern: str, loader: _Loader) -> None:
+    """clinic.yaml's batch_name is a --name pattern: the same fields and rules."""
+    from .file_names import PatternError, check_pattern
+
+    try:
+        check_pattern(pattern)
+    except PatternError as exc:
+        loader.problems.append(f"{_clinic_at(loader, 'batch_name')}: batch_name: {str(exc).removeprefix('--name: ')}")
+
+
+MAX_LOGO_BYTES = 5_000_000
+
+
+def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
+    """Read and vet the clinic logo: a PNG or JPEG of sensible size and shape, or a problem naming the field."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    where = doc.at(("logo",)) if doc else "clinic.yaml"
+    folder = (entry.path.parent if entry else Path(".")).resolve()
+    path = (folder / clinic.logo).resolve()
+    if not path.is_relative_to(folder):
+        loader.problems.append(f"{where}: logo: {clinic.logo!r} is outside the folder of clinic.yaml; put the logo file beside clinic.yaml")
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        loader.problems.append(f"{where}: logo: cannot read {path} ({exc.strerror or exc}); fix the path (relative to clinic.yaml) or remove `logo:`")
+        return None
+    if len(data) > MAX_LOGO_BYTES:
+        loader.problems.append(f"{where}: logo: {path.name} is {len(data):,} bytes; use a logo under 5 MB")
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > 25_000_000:
+                raise ValueError("too many pixels")
+            image.verify()
+    except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
+        loader.problems.append(f"{where}: logo: {path.name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG")
+        return None
+    if kind not in ("PNG", "JPEG"):
+        loader.problems.append(f"{where}: logo: {path.name} is a {kind} image; use PNG or JPEG")
+    elif min(width, height) < 16:
+        loader.problems.append(f"{where}: logo: {path.name} is only {width}×{height} pixels; use one at least 300 pixels wide")
+    elif height > width * 3 or width > height * 12:
+        loader.problems.append(f"{where}: logo: {path.name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark")
+    else:
+        return data
+    return None
+
+
+def _check_rules(rules: Rules, doc: yamlio.Document | None, points: dict[str, Point], aliases: dict[str, str], problems: list[str]) -> None:
+    """Rules may only name flags that rules.yaml declares and points the library has."""
+    for i, rule in enumerate(rules.rules):
+        label = doc.at(("rules", i)) if doc else "rules.yaml"
+        for flag in (*rule.when, *rule.when_any):
+            if flag not in rules.flags:
+                problems.append(f"{label}: rules[{i}] ({rule.id}): unknown flag {flag!r}; declare it under `flags:` or fix the name ({', '.join(rules.flags)})")
+        for code in rule.refuse.points if rule.refuse else ():
+            key = normalise_code(code)
+            if key not in points and key not in aliases:
+                problems.append(f"{label}: rules[{i}] ({rule.id}): unknown point {code!r}; fix the code")
+        if rule.refuse and rule.refuse.allow == "per-point" and rule.refuse.targets_points and rule.refuse.allowed_note is None:
+            problems.append(f"{label}: rules[{i}] ({rule.id}): a per-point refusal needs `allowed_note:` (what the leaflet says beside an allowed point)")
+
+
+def _canonical_points(condition: Condition, points: dict[str, Point], aliases: dict[str, str]) -> Condition:
+    """Write a condition's point codes in standard form (content may use aliases such as LIV3)."""
+    fixed = []
+    for cp in condition.points:
+        key = normalise_code(cp.code)
+        code = key if key in points else aliases.get(key, key)
+        fixed.append(cp if cp.code == code else cp.replace(code=code))
+    return condition.replace(points=tuple(fixed))

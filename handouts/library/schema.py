@@ -1,0 +1,342 @@
+"""The content files' schema: pydantic models that validate what YAML gives (handouts/library/load.py's only use of them).
+
+Validation turns each model into the record of the same name in handouts/model.py (`to_record`): plain Python
+objects with the same fields and methods. The rest of the program, and the library kept on disk between runs
+(handouts/library/cache.py), only ever sees records, so a run that takes the library from the cache never imports
+pydantic (about 80 ms and 13 MB of a cold leaflet).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .. import model
+from ..model import Lang, MapView
+
+Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Texts = dict[Lang, Str]
+"""One piece of text in each language it has been written in."""
+
+
+class Frozen(BaseModel):
+    # defer_build: a model's validator is built when it first validates, not at import
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class Review(Frozen):
+    """Who last reviewed a content file, and when."""
+
+    by: Str
+    on: date
+
+
+class Source(Frozen):
+    """A reference that backs what a content file says."""
+
+    cite: Str
+    short: Str | Texts | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line (per language, or one for all)
+    url: Str | None = None
+    withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
+    superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
+
+
+class Caution(Frozen):
+    """Why a point needs care for some patients (e.g. kind 'pregnancy')."""
+
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+    note: Texts
+    source: Str | None = None
+
+
+class PointBody(Frozen):
+    """A point as written in a channel file, under its code."""
+
+    pinyin: Str
+    hanzi: Str
+    english: Str
+    aliases: tuple[Str, ...] = ()
+    location: Texts | None = None
+    uses: Texts | None = None
+    region: Str | None = None
+    regions: tuple[Str, ...] = ()  # further regions the point's location reaches (e.g. EX-B2 runs from T1 to L5)
+    bilateral: bool = True
+    cautions: tuple[Caution, ...] = ()
+    # where the point is on each body-map view it can be shown on (see handouts/design/map_figures.py)
+    map: dict[MapView, tuple[float, float]] = Field(default_factory=dict)
+
+    @field_validator("map")
+    @classmethod
+    def _inside_figure(cls, value: dict) -> dict:
+        for view, (x, y) in value.items():
+            if not (0 <= x <= 1 and 0 <= y <= 1):
+                raise ValueError(f"{view} coordinates must be between 0 and 1 (fractions of the figure's width and height)")
+        return value
+
+
+class Channel(Frozen):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z-]*$")]
+    name: Texts
+
+
+class ChannelFile(Frozen):
+    """A file under points/: one channel (or group of extra points) and its points."""
+
+    channel: Channel
+    reviewed: Review
+    sources: tuple[Source, ...] = Field(min_length=1)
+    points: dict[Str, PointBody] = Field(min_length=1)
+
+
+class Block(Frozen):
+    """A piece of a shared section: optional heading, a paragraph and/or a list."""
+
+    heading: Texts | None = None
+    text: Texts | None = None
+    items: tuple[Texts, ...] = ()
+    leaflet: bool = True  # false: too long for the two-page leaflet; printed in brochures
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "Block":
+        if self.text is None and not self.items:
+            raise ValueError("a block needs `text` or `items`")
+        return self
+
+
+class Section(Frozen):
+    """A shared section under sections/ (what acupuncture is, risks, when to call…)."""
+
+    title: Texts
+    blocks: tuple[Block, ...] = Field(min_length=1)
+    footer: Texts | None = None
+    reviewed: Review
+    sources: tuple[Source, ...] = ()
+
+
+class ConditionPoint(Frozen):
+    code: Str
+    why: Texts
+    default: bool = True
+
+
+class Plan(Frozen):
+    """The usual course of sessions for a condition."""
+
+    summary: Texts
+    details: tuple[Texts, ...] = ()
+    schedule: Str | None = None  # machine-readable, in the --plan grammar (handouts/library/plan.py), e.g. "2/week x4, monthly"
+
+
+class Condition(Frozen):
+    """A file under conditions/: what a patient with this condition should read."""
+
+    title: Texts
+    summary: Texts
+    overview: tuple[Texts, ...] = Field(min_length=1)
+    who_may_benefit: tuple[Texts, ...] = Field(min_length=1)
+    how_it_may_help: tuple[Texts, ...] = Field(min_length=1)
+    evidence: Texts
+    points: tuple[ConditionPoint, ...] = Field(min_length=1)
+    what_to_expect: tuple[Texts, ...] = ()
+    risks: tuple[Texts, ...] = ()
+    urgent: tuple[Texts, ...] = ()  # signs that need urgent care: they join the boxed urgent-care list
+    plan: Plan
+    self_care: tuple[Texts, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    reviewed: Review
+    evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
+
+
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class TeamMember(Frozen):
+    """A practitioner as a brochure introduces them: name, credentials, a short bio."""
+
+    name: Str
+    credentials: Str  # e.g. "L.Ac., Dipl. Ac. (NCCAOM)"
+    bio: Texts
+
+
+class Testimonial(Frozen):
+    """A patient's words, printed only with the date they agreed to it, and always with "results vary"."""
+
+    text: Texts
+    by: Str  # as the patient agreed to be named, e.g. "Maria, Clifton"
+    consent_on: date  # the date of the patient's written consent to print it
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Clinic(Frozen):
+    """The clinic profile printed in the header and footer."""
+
+    name: Str
+    phone: Str
+    address: tuple[Str, ...] = Field(min_length=1)
+    website: Str | None = None
+    booking_url: Str | None = None
+    email: Str | None = None
+    colour: Annotated[str, StringConstraints(pattern=HEX.pattern)] = "#1D5C63"
+    emergency_number: Str = "911"
+    crisis_line: Str | None = None  # suicide and crisis line, e.g. "988" in the US; {{ clinic.crisis_line }} in content
+    require_approval: bool = False  # true: refuse to print from content its clinician has not approved (handouts approve)
+    practitioners: tuple[Str, ...] = ()
+    logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
+    # For brochures (handouts brochure); all optional.
+    team: tuple[TeamMember, ...] = ()  # practitioners with credentials and a short bio
+    hours: tuple[Texts, ...] = ()
+    payment: tuple[Texts, ...] = ()  # payment and insurance lines (`check` holds Medicare lines to what it covers)
+    testimonials: tuple[Testimonial, ...] = ()
+    colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
+    batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
+
+
+class Labels(Frozen):
+    """The leaflet's own words (headings, table headers, footer) and date formats."""
+
+    words: dict[Str, Texts]
+    months: dict[Lang, tuple[Str, ...]]
+    date_format: dict[Lang, Str]
+    weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
+    reviewed: Review
+
+    @field_validator("months", "weekdays")
+    @classmethod
+    def _complete(cls, value: dict, info) -> dict:
+        wanted = {"months": (12, "month names"), "weekdays": (7, "weekday names (Monday first)")}[info.field_name]
+        for lang, names in value.items():
+            if len(names) != wanted[0]:
+                raise ValueError(f"{lang} needs {wanted[0]} {wanted[1]}, has {len(names)}")
+        return value
+
+
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+class Refusal(Frozen):
+    """When a rule refuses to print: which points it is about (none listed: the whole visit)."""
+
+    caution: FlagName | None = None  # points whose content carries this caution kind
+    regions: tuple[Str, ...] = ()  # points in these body regions
+    points: tuple[Str, ...] = ()  # these points by code
+    allow: Literal["per-point", "never"] = "per-point"
+    reason: Texts
+    allowed_note: Texts | None = None
+
+    @property
+    def targets_points(self) -> bool:
+        return bool(self.caution or self.regions or self.points)
+
+
+class Rule(Frozen):
+    """One safety rule: when these flags are set, refuse, or add text for the patient."""
+
+    id: FlagName
+    when: tuple[FlagName, ...] = ()  # all of these flags
+    when_any: tuple[FlagName, ...] = ()  # any of these flags
+    refuse: Refusal | None = None
+    risk_first: Texts | None = None
+    note: Texts | None = None
+    heading: Texts | None = None  # what the note is about, as its heading ("Because you take a blood thinner")
+    urgent: tuple[Texts, ...] = ()  # warning signs for this patient: they join the urgent-care box
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Rule":
+        if not self.when and not self.when_any:
+            raise ValueError("a rule needs `when` (all of these flags) or `when_any` (any of them)")
+        if not (self.refuse or self.risk_first or self.note):
+            raise ValueError("a rule needs at least one of `refuse`, `risk_first` or `note`")
+        return self
+
+    def applies(self, flags: set[str]) -> bool:
+        return set(self.when) <= flags and (not self.when_any or bool(set(self.when_any) & flags))
+
+
+class Rules(Frozen):
+    """rules.yaml: the flags a visit may carry and what each changes."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = Field(min_length=1)
+    flags: dict[FlagName, Texts] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
+
+
+class ReadabilityLimit(Frozen):
+    metric: Literal["flesch-kincaid", "fernandez-huerta"]
+    warn_above: float | None = None
+    fail_above: float | None = None
+    warn_below: float | None = None
+    fail_below: float | None = None
+
+
+class Readability(Frozen):
+    en: ReadabilityLimit | None = None
+    es: ReadabilityLimit | None = None
+    min_words: int = 12
+    known_words: tuple[Str, ...] = ()
+
+
+class Lint(Frozen):
+    """lint.yaml: what `handouts check` holds the content to."""
+
+    reviewed: Review | None = None
+    review_months: int = Field(24, ge=1)
+    readability: Readability = Field(default_factory=Readability)
+    risky_claims: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    hedge_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # an English hedge must survive in es and zh
+    urgent_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # belong in an urgent block
+
+
+class Question(Frozen):
+    q: Texts
+    a: Texts
+
+
+class BrochureText(Frozen):
+    """brochures/clinic.yaml: the words of brochures that are not in conditions or sections."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = ()
+    tagline: Texts  # the clinic brochure's cover line
+    intro: Texts  # a short paragraph under the clinic brochure's cover title
+    conditions_intro: Texts  # before the list of conditions the clinic commonly sees
+    faq: tuple[Question, ...] = ()  # questions people ask before a first visit
+    words: dict[Str, Texts]  # headings and short labels
+
+
+class BrochureCondition(Frozen):
+    """brochures/conditions/ID.yaml: a condition brochure's own panel text (else the condition's summary)."""
+
+    reviewed: Review
+    sources: tuple[Source, ...] = ()
+    cover: Texts  # the cover line under "Acupuncture for ..."
+    highlights: tuple[Texts, ...] = ()  # two or three short lines for the flyer and rack card
+
+
+def to_record(value: Any) -> Any:
+    """A validated model as the record of the same name (handouts/model.py), nested models, tuples and dicts too."""
+    if isinstance(value, BaseModel):
+        return getattr(model, type(value).__name__)(**{k: to_record(v) for k, v in value.__dict__.items()})
+    if type(value) is tuple:
+        return tuple(to_record(v) for v in value)
+    if type(value) is dict:
+        return {k: to_record(v) for k, v in value.items()}
+    if type(value) is list:
+        return [to_record(v) for v in value]
+    return value
+
+
+def defaults(record: type) -> Any:
+    """A record with every field at its schema default (e.g. Lint when a tree has no lint.yaml)."""
+    return to_record(globals()[record.__name__]())
+
+
+def validate_record(record: type, data: dict) -> Any:
+    """Validate data against the schema of a record class; the record, or pydantic's ValidationError."""
+    return to_record(globals()[record.__name__].model_validate(data))

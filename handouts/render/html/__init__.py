@@ -1,0 +1,1 @@
+"""The HTML painter: the leaflet as one accessible page (Jinja2 templates, inline SVG)."""

@@ -1,0 +1,81 @@
+"""Inline SVG painters for the HTML page: the body map and the booking QR code, from the data the PDF draws.
+
+The geometry comes from the same places the PDF painters use (handouts/design/map_geometry.py for the body map,
+ReportLab's QR encoder for the module grid); only the painting is here.
+Colours are CSS classes (styled by the page, dark mode included); text is escaped here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from markupsafe import Markup, escape
+
+from ...design import map_geometry as mapgeometry
+from ...model import BodyMap
+
+MAP_WIDTH, MAP_HEIGHT = 300.0, 260.0  # the box the map is laid out in (SVG user units; the page scales it)
+LABEL_EM = 0.55  # a view label's width per character, in its font size (labels only need not to overlap)
+
+
+def _num(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
+    """The map as an `<svg role="img">` named `name`: the same geometry the PDF paints
+    (handouts/design/map_geometry.py: dots at their true spots, numbered discs outside the body with leaders)."""
+    sizes = mapgeometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0)
+    marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
+    geometry = mapgeometry.layout(marks, dict(block.views), MAP_WIDTH, MAP_HEIGHT, sizes,
+                                  measure=lambda text: len(text) * 12 * LABEL_EM)  # .view labels are 12px
+    described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
+    parts = [f'<svg class="bodymap" role="img" aria-label="{escape(name)}"{described} '
+             f'viewBox="0 0 {_num(geometry.width)} {_num(geometry.height)}" xmlns="http://www.w3.org/2000/svg">']
+    for v in geometry.views:
+        parts += [f'<path class="fig" d="{mapgeometry.path_data(f)}"/>' for f in v.fills]
+        parts += [f'<path class="fig-line" d="{mapgeometry.path_data(p)}"/>' for p in v.strokes]
+        parts += [f'<path class="fig-detail" d="{mapgeometry.path_data(p)}"/>' for p in v.details]
+        for co in v.callouts:
+            (x1, y1), (x2, y2) = co.leader
+            parts.append(f'<line class="leader" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}"/>')
+        parts += [f'<circle class="spot" cx="{_num(d.x)}" cy="{_num(d.y)}" r="{_num(geometry.dot_radius)}"/>'
+                  for d in v.dots]
+        for co in v.callouts:
+            parts.append(f'<circle class="dot" cx="{_num(co.x)}" cy="{_num(co.y)}" r="{_num(geometry.disc_radius)}"/>'
+                         f'<text class="num" x="{_num(co.x)}" y="{_num(co.y + geometry.disc_radius * 0.45)}" '
+                         f'aria-hidden="true">{co.number}</text>')
+        x, y = v.label_at
+        parts.append(f'<text class="view" x="{_num(x)}" y="{_num(y)}" aria-hidden="true">{escape(v.label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def qr_modules(url: str) -> list[list[bool]]:
+    """The QR module grid (True: dark) for a URL, from the same encoder and settings as the PDF's code."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from ..pdf.plan import QUIET_MODULES
+
+    widget = QrCodeWidget(url, barLevel="M", barBorder=QUIET_MODULES)
+    widget.qr.make()
+    return [[bool(v) for v in row] for row in widget.qr.modules]
+
+
+def qr_svg(url: str, name: str) -> Markup:
+    """The QR code as one SVG path of dark runs on a white square with its 4-module quiet zone."""
+    from ..pdf.plan import QUIET_MODULES
+
+    modules = qr_modules(url)
+    size = len(modules) + 2 * QUIET_MODULES
+    runs = []
+    for r, row in enumerate(modules):
+        x = 0
+        for dark, run in itertools.groupby(row):
+            n = len(list(run))
+            if dark:
+                runs.append(f"M{x + QUIET_MODULES} {r + QUIET_MODULES}h{n}v1h-{n}z")
+            x += n
+    return Markup(f'<svg class="qr" role="img" aria-label="{escape(name)}" viewBox="0 0 {size} {size}" '
+                  f'shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg">'
+                  f'<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{"".join(runs)}"/></svg>')

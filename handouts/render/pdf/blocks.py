@@ -1,0 +1,379 @@
+"""Leaflet blocks that help a patient act: key points, note, checklist, icon lists, the points grid, the urgent box."""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+
+from ...library.cache import LRU, DiskMemo
+from ...model import BodyMap, Callout, Checklist, IconList, KeyPoints, Note, Paragraph, PointsTable
+from .icons import Icon
+from .kinsoku import Paragraph as RLParagraph
+from .text import text_width
+
+_FLAT = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+
+
+def draw_block(b, block) -> list[Flowable] | None:
+    """Flowables for the blocks this module draws (None: not one of them). `b` is a flowables.Builder."""
+    handler = _HANDLERS.get(type(block))
+    return handler(b, block) if handler else None
+
+
+def _run_in(b, label: str, text: str, name: str = "body") -> str:
+    """Markup: a bold label, then the text, on one line (no space after a full-width colon)."""
+    label = label.replace(" ", "\u00a0")  # a label never breaks across lines ("Por qué:")
+    return b.s.markup(label if label[-1:] >= "\u2e80" else label + " ", "lead") + b.s.markup(text, name)
+
+
+class Disc(Flowable):
+    """A point's number in the same filled disc as on the body map."""
+
+    def __init__(self, b, number: int):
+        super().__init__()
+        self.s, self.number = b.s, number
+        self.r = b.s.data["layout"]["body_map"]["dot"]
+        self.width = self.height = 2 * self.r
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self):
+        from .text import draw_runs
+
+        c = self.canv
+        c.setFillColor(HexColor(self.s.colour("marker")))
+        c.circle(self.r, self.r, self.r, stroke=0, fill=1)
+        size = self.s.text("marker")["size"]
+        draw_runs(c, self.s, self.r, self.r - size * 0.35, str(self.number), "marker", align="centre")
+
+
+def key_points(b, block: KeyPoints) -> list[Flowable]:
+    style = b.s.paragraph("body", spaceAfter=2)
+    rows: list[Flowable] = [b.para(block.title, "key_title", spaceAfter=1)]
+    rows += [RLParagraph(_run_in(b, label, text), style) for label, text in block.lines]
+    visit, time = block.next_visit
+    blank = "_" * 18  # the same blank in large print, where it is wider anyway
+    rows.append(RLParagraph(b.s.markup(visit + " ", "lead") + b.s.markup(blank + "    ", "body") + b.s.markup(time + " ", "lead")
+                            + b.s.markup("_" * 10, "body"), b.s.paragraph("body", spaceBefore=2)))
+    pad = b.s.data["layout"]["padding"] + 2
+    table = Table([[rows]], colWidths=[b.width])
+    table.setStyle(b.table_style([
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("tint"))),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(b.s.colour("accent"))),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + 4), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]))
+    return [Spacer(1, 2), table]
+
+
+def note(b, block: Note) -> list[Flowable]:
+    signed = ("\u2003" + b.s.markup(block.signature, "lead")) if block.signature else ""  # signed at the end of the note
+    parts = [RLParagraph(_run_in(b, block.heading, block.text) + signed, b.s.paragraph("body", spaceAfter=1))]
+    table = Table([[parts]], colWidths=[b.width])
+    pad = b.s.data["layout"]["padding"]
+    table.setStyle(b.table_style([("BOX", (0, 0), (-1, -1), 1, HexColor(b.s.colour("accent"))),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), pad + 2), ("RIGHTPADDING", (0, 0), (-1, -1), pad + 2),
+                                  ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
+    return [Spacer(1, 6), table]
+
+
+class _Boxes(Flowable):
+    """`count` empty squares to tick, in a row."""
+
+    def __init__(self, count: int, size: float):
+        super().__init__()
+        self.count, self.size = count, size
+        self.gap = size * 0.35
+
+    def wrap(self, avail_width, avail_height):
+        self.width = self.count * (self.size + self.gap)
+        return self.width, self.size
+
+    def draw(self):
+        self.canv.setLineWidth(1)
+        for i in range(self.count):
+            self.canv.rect(i * (self.size + self.gap), 0, self.size, self.size, stroke=1, fill=0)
+
+
+def checklist(b, block: Checklist) -> list[Flowable]:
+    size = b.s.text("body")["size"]
+    cells = []
+    for label, count in block.groups:
+        cells.append([b.para(label, "lead"), _Boxes(count, size)])
+    rows = [[b.para(block.title, "lead")]] + ([[c for pair in cells for c in pair]] if not b.one_column else [])
+    if b.one_column:
+        table = Table([[b.para(block.title, "lead")]] + [[[c[0], c[1]]] for c in cells], colWidths=[b.width])
+        table.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        return [table]
+    widths = []
+    for label, count in block.groups:
+        widths += [text_width(b.s, label, "lead") + 5, count * size * 1.35 + 4]
+    title = text_width(b.s, block.title, "lead") + 5
+    if title + sum(widths) <= b.width:  # all on one line: the title, then each phase's boxes
+        row = Table([[b.para(block.title, "lead"), *[c for pair in cells for c in pair]]], colWidths=[title, *widths], hAlign="LEFT")
+        row.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        return [row]
+    if sum(widths) > b.width:  # one phase a line
+        table = Table([[b.para(block.title, "lead")]] + [[[c[0], c[1]]] for c in cells], colWidths=[b.width], hAlign="LEFT")
+        table.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        return [table]
+    table = Table(rows[1:], colWidths=widths, hAlign="LEFT")
+    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    outer = Table([[rows[0][0]], [table]], colWidths=[b.width], hAlign="LEFT")  # the title stays with its boxes
+    outer.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    return [outer]
+
+
+def icon_list(b, block: IconList) -> list[Flowable]:
+    """Numbered steps or pictogram items: one column, one row each, never split inside an item."""
+    size = b.s.text("body")["size"]
+    first = size * 2.0
+    rows = []
+    start = getattr(b, "last_step", 0) + 1 if block.continues else 1
+    if block.numbered:
+        b.last_step = start + len(block.items) - 1
+    for i, (icon, text) in enumerate(block.items, start=start):
+        mark = b.para(f"{i}.", "lead") if block.numbered else Icon(icon, size * 1.15, b.s.colour("accent"))
+        rows.append([mark, b.para(text, "body", spaceAfter=0)])
+    table = Table(rows, colWidths=[first, b.width - first])
+    table.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                                  ("TOPPADDING", (0, 0), (0, -1), 0 if block.numbered else 1)]))
+    return [table]
+
+
+def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple | None = None, header: bool = True,
+                stripe: int = 0) -> Table:
+    """One grid on every row: the number disc over the point's code, pinyin and characters (small, grey) | where, why.
+
+    `rows` (default: all) with or without the header row; `stripe` continues the row shading of an earlier part."""
+    width = width or b.width
+    r = b.s.data["layout"]["body_map"]["dot"]
+    pad = b.s.data["layout"]["padding"]
+    longest = max((text_width(b.s, t, "point_meta") for row in block.rows for t in (row.code, row.pinyin, row.hanzi)), default=0)
+    point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name: a name never breaks
+    head = [b.para(block.headers[0], "table_head"), b.para(f"{block.headers[1]} · {block.headers[2]}", "table_head")]
+    out: list[list] = [head] if header else []
+    where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
+    for row in block.rows if rows is None else rows:
+        meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
+                b.para(row.hanzi, "point_meta")]
+        sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
+        text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
+        if row.note:
+            text.append(b.para(row.note, "lead"))
+        out.append([meta, text])
+    shades = [HexColor("#FFFFFF"), HexColor(b.s.colour("tint"))][::-1 if stripe % 2 else 1]
+    first = 1 if header else 0
+    table = Table(out, colWidths=[point, width - point], repeatRows=first)  # a row never splits mid-sentence
+    table.setStyle(b.table_style([
+        *([("BACKGROUND", (0, 0), (-1, 0), HexColor(b.s.colour("accent")))] if header else []),
+        ("ROWBACKGROUNDS", (0, first), (-1, -1), shades),
+        ("LINEBELOW", (0, first), (-1, -1), 0.5, HexColor(b.s.colour("rule"))),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), pad - 2), ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad - 1), ("RIGHTPADDING", (0, 0), (-1, -1), pad - 1),
+    ]))
+    return table
+
+
+class _Rest(Flowable):
+    """The grid's rows under the map, full width without a header; the rows a page foot pushes overleaf get the header again."""
+
+    def __init__(self, b, block: PointsTable, rows: tuple, stripe: int):
+        super().__init__()
+        self.b, self.block, self.rows, self.stripe = b, block, rows, stripe
+        self.table = points_grid(b, block, rows=rows, header=False, stripe=stripe)
+        self.spaceBefore = b.s.data["layout"]["padding"]  # clear of the map column's last line
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = self.table.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, 10_000)
+        used, n = 0.0, 0
+        for h in self.table._rowHeights:
+            if used + h > avail_height:
+                break
+            used, n = used + h, n + 1
+        if n == 0:  # not one row fits here: all of them overleaf, under the header
+            return [Spacer(1, 0), points_grid(self.b, self.block, rows=self.rows, stripe=self.stripe)]
+        return [_Rest(self.b, self.block, self.rows[:n], self.stripe),
+                points_grid(self.b, self.block, rows=self.rows[n:], stripe=self.stripe + n)]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
+
+
+def _map_column(b, figure: BodyMap, use: Paragraph | None, width: float) -> tuple[Table, float]:
+    """The map at this width (its height in proportion), how to use it under it; and the column's height."""
+    from .bodymap import BodyMapFlowable
+
+    spec = b.s.data["layout"]["body_map"]
+    column: list[Flowable] = [BodyMapFlowable(figure, b.s, width, spec["height"] * width / spec["width"])]
+    if use:
+        column.append(b.para(use.text, "map_use", spaceBefore=6))
+    left = Table([[f] for f in column], colWidths=[width])
+    left.setStyle(b.table_style(_FLAT))
+    return left, left.wrap(width, 10_000)[1]
+
+
+def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, head: list[Flowable]) -> list[Flowable]:
+    """The map (with how to use it under it) beside the points grid, the rows after the map's foot running the full width.
+
+    The map's width is the one (from the style's width up to about two fifths of the page) that makes the pair
+    shortest: a larger map where the rows beside it need the height anyway, never a column of empty space."""
+    from .flowables import _Beside
+
+    spec = b.s.data["layout"]["body_map"]
+    if b.one_column or not spec.get("beside_table"):
+        drawing = b.body_map(figure)
+        under = [b.para(use.text, "map_use", spaceBefore=4, spaceAfter=6)] if use else []
+        grid = points_grid(b, table)
+        # the map, its line and the grid's header and first two rows on one page (the rest follows, header repeated)
+        grid.wrap(b.width, 10_000)
+        need = sum(grid._rowHeights[:3]) + sum(f.wrap(b.width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                                              for f in [*head, drawing, *under])
+        return [CondPageBreak(need), *head, drawing, *under, grid]
+    gap = spec["gap"] + 4
+    rows = table.rows
+    # The search depends only on these values (not on the patient): remembered, it runs once per distinct
+    # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
+    # Kept on disk too (cache.DiskMemo: digests of these values, never text; they are content and the set of points
+    # used, nothing else of a visit), so a new process skips the search.
+    key = (_style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
+    try:
+        chosen = _CHOSEN.hit(key)
+    except TypeError:  # an unhashable block: search every time
+        key, chosen = None, None
+    if chosen is None and key is not None:
+        kept = _ON_DISK.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(v, int) for v in kept):
+            chosen = _CHOSEN.keep(key, kept)
+    if chosen is None:
+        chosen = _widest_shortest(b, figure, table, use, spec, gap)
+        if key is not None:
+            _CHOSEN.keep(key, chosen)
+            _ON_DISK.put(key, chosen)
+    width, n = chosen
+    left, _ = _map_column(b, figure, use, width)
+    narrow = b.width - width - gap
+    out: list[Flowable] = [_Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
+    if rows[n:]:
+        out.append(_Rest(b, table, rows[n:], n))
+    return out
+
+
+_CHOSEN = LRU(256)  # (style, width, map, table, line) -> (map width, rows beside it)
+_SPLITS = LRU(64)  # (style, accent, width, icon size, urgent box) -> the widths of its two columns
+_ON_DISK = DiskMemo("layout")
+_STYLES: dict[int, tuple[dict, str]] = {}  # id(style data) -> (the data, its digest): style sheets are shared, read-only
+
+
+def _style_digest(data: dict) -> str:
+    hit = _STYLES.get(id(data))
+    if hit is None or hit[0] is not data:
+        hit = _STYLES[id(data)] = (data, DiskMemo.digest(data))
+    return hit[1]
+
+
+def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | None, spec: dict, gap: float) -> tuple[int, int]:
+    """The map width and the number of rows beside it that make the pair shortest (then the larger map)."""
+    rows = table.rows
+    best = None
+    step = 10
+    full = points_grid(b, table, rows=rows, header=False)  # the rows at full width under the map: the same for every width
+    full.wrap(b.width, 10_000)
+    for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
+        left, left_h = _map_column(b, figure, use, width)
+        narrow = b.width - width - gap
+        beside = points_grid(b, table, narrow)
+        beside.wrap(narrow, 10_000)
+        heights = beside._rowHeights
+        for n in range(1, len(rows) + 1):  # the first n rows beside the map, the rest under it
+            total = max(left_h, sum(heights[:n + 1])) + sum(full._rowHeights[n:])
+            # shortest first; then a larger map; then more rows beside it
+            key = (round(total / 6), -width, -n)
+            if best is None or key < best[0]:
+                best = (key, width, n)
+    _, width, n = best
+    return width, n
+
+
+def callout(b, block: Callout) -> list[Flowable]:
+    """The urgent-care box: each tier under its pictogram (emergency, call us), the parts side by side."""
+    if not block.icons:
+        return None  # type: ignore[return-value]  # the plain box in flowables.py
+    pad = b.s.data["layout"]["padding"] + 3
+    columns = 1 if b.one_column else max(1, len(block.parts))
+    inner_width = b.width - 2 * pad
+    size = b.s.text("lead")["size"] * 1.6
+
+    def cell(head: str, items, icon: str, col: float) -> list[Flowable]:
+        colour = b.s.colour("urgent") if icon == "emergency" else b.s.colour("accent")
+        top = Table([[Icon(icon, size, colour), b.para(head, "lead")]], colWidths=[size + 6, col - size - 14])
+        top.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        return [top] + b._items(items, "body")  # one column: a list in a narrow cell reads in order
+
+    def height(flowables: list[Flowable], col: float) -> float:
+        return sum(f.wrap(col - 8, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+    widths = [inner_width / columns] * columns
+    if columns == 2:  # the split (40-70 %) that makes the taller column shortest: the two columns end near each other
+        # Searched once per (box, style, width): the box is the clinic's and the flags' text, the same for every
+        # patient, and the search builds and measures both columns seven times.
+        key = (_style_digest(b.s.data), b.s.accent, inner_width, size, block)
+        try:
+            chosen = _SPLITS.hit(key)
+        except TypeError:  # an unhashable block: search every time
+            key, chosen = None, None
+        if chosen is None:
+            parts = list(zip(block.parts, block.icons))
+            chosen = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
+                         key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+            if key is not None:
+                _SPLITS.keep(key, tuple(chosen))
+        widths = list(chosen)
+    cells = [cell(head, items, icon, w) for (head, items), icon, w in
+             zip(block.parts, block.icons, widths if columns > 1 else [inner_width] * len(block.parts))]
+    grid = [cells] if columns > 1 else [[c] for c in cells]
+    inner = Table(grid, colWidths=widths if columns > 1 else [inner_width])
+    inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    closing = [b.para(block.closing, "lead")] if block.closing else []
+    if b.one_column:
+        # Large print: a tier's heading with its first two signs, then one row per further sign, so the tall box
+        # may continue overleaf between two signs (never inside one, never a heading alone at a page foot).
+        rows, heads = [], []
+        for n, cell in enumerate(cells):
+            head, signs = cell[0], cell[1:]
+            first = [b.para(block.title, "callout_title", spaceAfter=4)] if n == 0 else []
+            heads.append(len(rows))
+            rows.append([[*first, head, *signs[:2]]])
+            rows += [[[sign]] for sign in signs[2:]]
+        rows += [[closing]] if closing else []
+        table = Table(rows, colWidths=[b.width])
+        table.setStyle(b.table_style([
+            ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # signs spaced as in one list
+            *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else 6) for i in heads),  # a tier's heading sets it apart
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+        ]))
+        return [Spacer(1, 6), table]
+    table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
+    table.setStyle(b.table_style([
+        ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]))
+    return [KeepTogether([Spacer(1, 6), table])]
+
+
+_HANDLERS = {KeyPoints: key_points, Note: note, Checklist: checklist, IconList: icon_list, Callout: callout,
+             PointsTable: lambda b, block: [points_grid(b, block)]}

@@ -1,0 +1,333 @@
+"""The brochure painter: a Brochure's named panels placed on the sheet that print_geometry describes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import CMYKColor, CMYKColorSep, HexColor, toColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
+
+from ... import __version__
+from ...errors import HandoutError
+from ...model import BodyMap, Brochure, BrochurePanel, Heading
+from ...design.styles import Style, _merge, load_style
+from ...design import print_geometry as geo
+from .flowables import Builder
+from .plan import QrFlowable
+
+
+class FitError(HandoutError):
+    """A panel's text does not fit on the panel, even set tighter."""
+
+
+@dataclass(frozen=True)
+class BrochureOptions:
+    """How to print a brochure; shared by the CLI and the API."""
+
+    format: str = "trifold"
+    page_size: str = "letter"
+    bleed: float = 0.0  # points
+    marks: str = "none"  # none | crop | crop,fold
+    colour: str = "rgb"  # rgb | cmyk
+
+
+@dataclass
+class Rendered:
+    """The PDF and what the renderer decided that a preflight report should say."""
+
+    pdf: bytes
+    sheet: geo.Sheet
+    conversions: dict[str, str] = field(default_factory=dict)  # "#1D5C63" -> "C69 M0 Y0 K61 (converted)"
+    dropped: dict[str, int] = field(default_factory=dict)  # panel -> optional blocks left out for room
+
+
+# Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt).
+_TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.6, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.6},
+                   "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4}}}
+
+
+def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+    """Device RGB (0-1) to CMYK (0-1) with full grey-component replacement; no ICC profile is shipped."""
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return (0.0, 0.0, 0.0, 1.0)
+    return tuple(round(v, 4) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k))  # type: ignore[return-value]
+
+
+def _cmyk_enforcer(accent: str, accent_cmyk: tuple[float, ...] | None, record: dict[str, str]):
+    """ReportLab's enforceColorSpace hook: every colour leaves as DeviceCMYK; greys and black as K only."""
+    accent = accent.upper()
+
+    def enforce(colour):
+        tc = toColor(colour)
+        if isinstance(tc, CMYKColorSep):
+            tc = tc.clone()
+            tc.__class__ = CMYKColor
+            return tc
+        if isinstance(tc, CMYKColor):
+            return tc
+        r, g, b = tc.red, tc.green, tc.blue
+        if r == g == b:
+            return CMYKColor(0, 0, 0, round(1 - r, 4), alpha=tc.alpha)
+        hexval = "#%02X%02X%02X" % (round(r * 255), round(g * 255), round(b * 255))
+        if hexval == accent and accent_cmyk:
+            cmyk = tuple(v / 100 for v in accent_cmyk)
+            how = "from clinic.yaml colour_cmyk"
+        else:
+            cmyk = rgb_to_cmyk(r, g, b)
+            how = "converted once from RGB (no ICC profile: ask the print shop for a proof)"
+        name = f"brand colour {hexval}" if hexval == accent else f"colour {hexval}"
+        record.setdefault(name, "C{:.0f} M{:.0f} Y{:.0f} K{:.0f} ".format(*(v * 100 for v in cmyk)) + how)
+        return CMYKColor(*cmyk, alpha=tc.alpha)
+
+    return enforce
+
+
+def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
+    """Paint every panel on its face; raise FitError naming the panel and its files when text does not fit."""
+    sheet = geo.sheet(options.format, options.page_size, options.bleed, options.marks)
+    names = {p.name for p in brochure.panels}
+    if names != set(sheet.panel_names):
+        raise HandoutError(f"brochure panels {sorted(names)} do not match the {options.format} panels {list(sheet.panel_names)}")
+    style = load_style(brochure.masthead.colour, options.page_size, ("brochure",))
+    out = Rendered(b"", sheet)
+    enforce = _cmyk_enforcer(brochure.masthead.colour, brochure.colour_cmyk, out.conversions) if options.colour == "cmyk" else None
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=sheet.page, invariant=1, pageCompression=1, initialFontName=style.chain().primary,
+                    enforceColorSpace=enforce, lang=brochure.lang, trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)
+    canvas.setTitle(brochure.title)
+    canvas.setAuthor(brochure.author)
+    canvas.setSubject(brochure.subject)
+    canvas.setKeywords(", ".join(brochure.keywords))
+    canvas.setCreator(f"handouts {__version__}")
+    canvas.setProducer(f"handouts {__version__}")
+    canvas.setViewerPreference("PrintScaling", "None")
+    canvas.setViewerPreference("Duplex", "DuplexFlipShortEdge")
+    for index, face in enumerate(sheet.faces):
+        canvas.setTrimBox(sheet.trim_box)
+        canvas.setBleedBox(sheet.bleed_box)
+        for panel in face.panels:
+            _background(canvas, sheet, panel, brochure.panel(panel.name), brochure.masthead.colour)
+        for panel in face.panels:
+            out.dropped[panel.name] = _paint(canvas, sheet, panel, brochure.panel(panel.name), style, brochure, options)
+        if options.marks != "none":
+            _marks(canvas, sheet, index, "fold" in options.marks)
+        canvas.showPage()
+    canvas.save()
+    out.pdf = buffer.getvalue()
+    return out
+
+
+def _background(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, colour: str) -> None:
+    """A cover panel is the brand colour to the bleed edge on its outer sides, to the fold on the inner."""
+    if content.kind != "cover":
+        return
+    o, b = sheet.offset, sheet.bleed
+    x0 = o + panel.x - (b if panel.x == 0 else 0)
+    x1 = o + panel.x + panel.width + (b if abs(panel.x + panel.width - sheet.trim[0]) < 0.01 else 0)
+    canvas.saveState()
+    canvas.setFillColor(HexColor(colour))
+    canvas.rect(x0, o - b, x1 - x0, sheet.trim[1] + 2 * b, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _panel_style(style: Style, kind: str, accent: str) -> Style:
+    if kind == "cover":  # white text and bullets on the brand colour
+        return Style(_merge(style.data, {"text": {"body": {"colour": "on_accent", "size": 12, "leading": 15}}}), "#FFFFFF", style.page_size)
+    return style
+
+
+def _flowables(builder: Builder, blocks, kind: str) -> list[Flowable]:
+    out: list[Flowable] = []
+    for block in blocks:
+        for f in builder.block(block):
+            if isinstance(block, BodyMap):
+                f.hAlign = "CENTER"
+            if isinstance(f, KeepTogether):  # one fixed frame per panel: nothing moves to a next page
+                out += f._content
+                continue
+            if isinstance(f, QrFlowable):
+                f.hAlign = "CENTER"
+            out.append(f)
+    return out
+
+
+def _height(canvas: Canvas, flows: list[Flowable], width: float) -> float:
+    total = 0.0
+    for i, f in enumerate(flows):
+        _, h = f.wrapOn(canvas, width, 100_000)
+        total += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+    return total
+
+
+def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, int, float]:
+    """The flowables to print: all the blocks' if they fit, else leaving out optional blocks from the end (a block's
+    `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
+    optional = sorted(content.optional)
+    gone: set[int] = set()
+    made = [_flowables(builder, [b], content.kind) for b in content.blocks]  # each block's flowables, built once
+    while True:
+        keep = [i for i in range(len(content.blocks)) if i not in gone]
+        while keep and isinstance(content.blocks[keep[-1]], Heading):
+            keep.pop()
+        flows = [f for i in keep for f in made[i]]
+        need = _height(canvas, flows, width)
+        if need <= height or not optional:
+            return flows, len(gone), need
+        last = optional.pop()
+        drop = {last}.union(*(set(g) for g in content.together if last in g))
+        i = min(drop) - 1
+        while i in optional and isinstance(content.blocks[i], Heading):
+            drop.add(i)
+            i -= 1
+        optional = [k for k in optional if k not in drop]
+        gone |= drop
+
+
+def logo_image(data: bytes, cmyk: bool):
+    """The clinic logo as a Pillow image on white; for CMYK, brought to sRGB with ImageCms (from its own ICC
+    profile, if it has one), then separated as the vector colours are (rgb_to_cmyk: no CMYK profile ships)."""
+    from PIL import Image, ImageCms
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    icc = image.info.get("icc_profile")
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        image = image.convert("RGB")
+    if cmyk:
+        if icc:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        image = separate(image)
+    return image
+
+
+def separate(image):
+    """An RGB image in CMYK, pixel by pixel as rgb_to_cmyk separates a colour: full grey-component replacement, so
+    black and greys print on the K plate alone. (Pillow's own convert("CMYK") sets K to 0 and prints black as
+    C100 M100 Y100: 300 % ink, which a print shop flags, and small black type blurs if the plates shift.)"""
+    from PIL import Image, ImageChops, ImageMath
+
+    r, g, b = image.split()
+    top = ImageChops.lighter(ImageChops.lighter(r, g), b)  # 255 (1 - K)
+
+    def plate(x):  # 255 (top - x) / top, rounded; 0 where the pixel is black (top 0, and x 0 with it)
+        return ImageMath.lambda_eval(
+            lambda a: a["convert"]((a["float"](a["top"]) - a["x"]) * 255 / a["max"](a["top"], 1) + 0.5, "L"), top=top, x=x)
+
+    return Image.merge("CMYK", (plate(r), plate(g), plate(b), ImageChops.invert(top)))
+
+
+class _LogoCard(Flowable):
+    """The clinic logo on a white card (a logo is drawn for white paper, not for the brand colour)."""
+
+    def __init__(self, image, box: tuple[float, float], pad: float = 6):
+        super().__init__()
+        from reportlab.lib.utils import ImageReader
+
+        self.reader = ImageReader(image)
+        w, h = image.size
+        scale = min(box[0] / w, box[1] / h)
+        self.w, self.h, self.pad = w * scale, h * scale, pad
+        self.spaceAfter = 14
+
+    def wrap(self, avail_width, avail_height):
+        return self.w + 2 * self.pad, self.h + 2 * self.pad
+
+    def draw(self):
+        self.canv.setFillColor(toColor("#FFFFFF"))
+        self.canv.roundRect(0, 0, self.w + 2 * self.pad, self.h + 2 * self.pad, 4, stroke=0, fill=1)
+        self.canv.drawImage(self.reader, self.pad, self.pad, self.w, self.h)
+
+
+def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
+           options: BrochureOptions) -> int:
+    pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
+    x0, y0, x1, y1 = panel.safe
+    o = sheet.offset
+    rect = (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
+    if content.kind == "flyer" and content.head:
+        rect = _headline(canvas, sheet, rect, content, base, brochure, options)
+        shift = content.head
+        content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
+                                kind="flyer", sources=content.sources,
+                                together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
+    top = []
+    if content.kind == "cover" and brochure.masthead.logo:
+        top = [_LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"]))]
+    return _fill(canvas, rect, content, base, brochure, options, panel.name, top)
+
+
+def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options) -> tuple:
+    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below."""
+    x, y, width, height = rect
+    style = _panel_style(base, "cover", base.accent)
+    builder = Builder(style, width)
+    flows = _flowables(builder, content.blocks[:content.head], "cover")
+    need = _height(canvas, flows, width)
+    gap = base.data["brochure"]["cover_padding"]
+    band = y + height - need - gap  # the band's lower edge
+    o, b = sheet.offset, sheet.bleed
+    canvas.saveState()
+    canvas.setFillColor(HexColor(brochure.masthead.colour))
+    canvas.rect(o - b, band, sheet.trim[0] + 2 * b, o + sheet.trim[1] + b - band, stroke=0, fill=1)
+    canvas.restoreState()
+    frame = Frame(x, band + gap / 2, width, need + gap / 2, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    left = list(flows)
+    frame.addFromList(left, canvas)
+    if left:
+        raise FitError(f"the {options.format} headline ({brochure.lang}) does not fit; shorten the cover text in {', '.join(content.sources)}")
+    below = band - geo.SAFE - gap
+    return (x, y, width, below - y)
+
+
+def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
+          top: list[Flowable] = ()) -> int:
+    x, y, width, height = rect
+    if top:
+        height -= _height(canvas, list(top), width)
+    need = 0.0
+    for layer in (base.data["brochure"].get(content.kind), _TIGHT):  # full size, leaving out what may go; then set tighter
+        merged = Style(_merge(base.data, layer), base.accent, base.page_size) if layer else base
+        style = _panel_style(merged, content.kind, base.accent)
+        builder = Builder(style, width)
+        flows, dropped, need = _fit(canvas, builder, content, width, height)
+        if need <= height:
+            break
+    else:
+        over = need - height
+        files = ", ".join(content.sources) or "the content"
+        raise FitError(f"the {options.format} {name} panel ({brochure.lang}, {options.page_size}) cannot hold its text: it needs "
+                       f"{need:.0f} pt of height and has {height:.0f} pt (about {over / base.text('body')['leading']:.0f} lines too many). "
+                       f"Shorten the text it takes from {files}, or choose a larger --format (bifold, trifold, flyer).")
+    if content.kind == "cover":  # the title a third of the way down the spare room, not stuck to the top
+        flows.insert(0, Spacer(1, (height - _height(canvas, flows, width)) / 3))
+    flows = [*top, *flows]
+    height += _height(canvas, list(top), width) if top else 0
+    frame = Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+    left = list(flows)
+    frame.addFromList(left, canvas)
+    if left:
+        raise FitError(f"the {options.format} {name} panel ({brochure.lang}): {len(left)} block(s) did not fit; "
+                       f"shorten the text it takes from {', '.join(content.sources)}")
+    return dropped
+
+
+def _marks(canvas: Canvas, sheet: geo.Sheet, face: int, folds: bool) -> None:
+    """Crop marks (solid) and fold marks (dashed) in the slug, outside the bleed."""
+    canvas.saveState()
+    canvas.setStrokeColor(toColor("#000000"))
+    canvas.setLineWidth(geo.MARK_LINE)
+    for line in geo.marks(sheet, folds):
+        canvas.line(*line)
+    if folds:
+        canvas.setDash(2, 2)
+        for line in geo.fold_marks(sheet, face):
+            canvas.line(*line)
+    canvas.restoreState()

@@ -1,0 +1,285 @@
+"""The take-home leaflet layout: one column, masthead on page 1, footer with page X of Y."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from ... import __version__
+from ...errors import HandoutError
+from ...library.cache import LRU
+from ...model import FactsRow, Handout, Heading
+from ...design.styles import Style, load_style, sheet
+from .flowables import Builder, _height
+from .text import draw_runs, text_width, wrap_line
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to print a handout; shared by the CLI and the API."""
+
+    page_size: str = "letter"
+    large_print: bool = False
+    format: str = "pdf"  # pdf | html | pdf-ua (handouts.render.formats.render picks the renderer)
+    title_name: str = ""  # html and pdf-ua: the patient's name in the page title (only with --title-name)
+
+
+def _numbered_canvas(handout: Handout, style: Style, discard=None):
+    """A canvas class that draws the footer once the page count is known. `discard()` true at the end: the PDF
+    is not wanted (a trial layout that ran past its pages), so it is not written (no footers, font subsets or
+    compression)."""
+
+    class FooterCanvas(Canvas):
+        pages = 0
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            if discard is not None and discard():
+                return
+            total = FooterCanvas.pages = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, number: int, total: int) -> None:
+            width, _ = style.page
+            m = style.margins
+            line_y = m["bottom"] - 14
+            self.setStrokeColor(HexColor(style.colour("rule")))
+            self.setLineWidth(0.6)
+            self.line(m["left"], line_y, width - m["right"], line_y)
+            leading = style.text("footer")["leading"]
+            first = line_y - style.text("footer")["size"] - 2
+            page = handout.page_label.format(page=number, pages=total)
+            draw_runs(self, style, width - m["right"], first, page, "footer", align="right")
+            contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
+            y = first
+            for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
+                draw_runs(self, style, m["left"], y, line, "footer")
+                y -= leading
+            for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
+                draw_runs(self, style, m["left"], y, line, "footer")
+                y -= leading
+
+    return FooterCanvas
+
+
+def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
+    """Lay out a Handout as a leaflet and return the PDF bytes (same input, same bytes).
+
+    One pass, one type scale: a sheet fits by what compose puts on it, never by a second, smaller style.
+    """
+    return fit_leaflet(handout, options)[1]
+
+
+def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> tuple[Handout, bytes]:
+    """The handout as printed (optional blocks left out, lowest rank first, only while over the page budget) and its PDF.
+
+    Patients of one day share most of their sheet: the same condition, points, flags and plan, a different name. The
+    fit depends only on the heights of what is laid out, so once a sheet has been fitted, another sheet that differs
+    only in the patient's name, and whose patient band is as tall, drops the same blocks: it is laid out once, at
+    that rank, instead of once per rank tried. Same choice as a fresh fit, so the same bytes."""
+    layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
+    key = _fit_key(handout, options)
+    if key is None:
+        return _fit(handout, options, layers)[:2]
+    band = _band_heights(handout, options, layers)
+    hit = _FITS.hit(key)
+    if hit is not None and hit[1] == band:
+        printed = handout if hit[0] is None else without_optional(handout, hit[0])
+        return printed, _layout(printed, options, layers)[0]
+    printed, pdf, rank = _fit(handout, options, layers)
+    _FITS.keep(key, (rank, band))
+    return printed, pdf
+
+
+def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[Handout, bytes, int | None]:
+    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None).
+
+    The first pass measures how far past the two pages the sheet runs and the room left at the foot of them;
+    each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build).
+    A pass that runs over while another is still to come is a trial: its PDF is not written."""
+    trial = not options.large_print and (bool(handout.subtitle) or any(s.optional for s in handout.sections))
+    pdf, over, gaps = _layout(handout, options, layers, trial)
+    if options.large_print or over <= 0:  # large print has no page budget: it prints everything
+        return handout, pdf, None
+    heights = _optional_heights(handout, options, layers)
+    leading = sheet(*layers)["text"]["body"]["leading"]
+    ranks = sorted(heights)
+    printed, chosen, done = handout, None, 0
+    while over > 0 and done < len(ranks):
+        # Leaving out clearly less than the overflow less the room left at the foot of the first pages cannot
+        # fit: skip the passes that would. The heights are estimates (a block beside the code, a heading that
+        # moves), so "clearly" is ESTIMATE_MARGIN lines: the next rank tried is never past the first that fits.
+        saved = 0.0
+        for done in range(done, len(ranks)):
+            saved += heights[ranks[done]]
+            if saved >= over - gaps - ESTIMATE_MARGIN * leading:
+                break
+        done += 1
+        chosen = ranks[done - 1]
+        printed = without_optional(handout, chosen)
+        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks))
+    return printed, pdf, chosen
+
+
+_FITS = LRU(128)  # the sheet without its patient's name -> (rank left out, the patient band's heights)
+BAND = "for-whom"  # compose's section holding the patient band (name, date, practitioner) and the note
+
+
+def _fit_key(handout: Handout, options: RenderOptions):
+    """The sheet with the patient's name left out, or None (not remembered: a sheet with a practitioner's note,
+    which is about this patient, or one that cannot be a key)."""
+    sections = []
+    for s in handout.sections:
+        if s.id == BAND:
+            if any(not isinstance(b, FactsRow) for b in s.blocks):
+                return None  # a note: nothing about a patient is kept beyond their own sheet
+            s = replace(s, blocks=tuple(replace(b, pairs=((b.pairs[0][0], ""), *b.pairs[1:])) if b.pairs else b
+                                        for b in s.blocks))
+        sections.append(s)
+    key = (replace(handout, sections=tuple(sections)), options.page_size, options.large_print)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _band_heights(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[float, ...]:
+    """The heights of the patient band's blocks on the page, as the layout wraps them."""
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    width = style.page[0] - style.margins["left"] - style.margins["right"]
+    builder = Builder(style, width)
+    out = []
+    for s in handout.sections:
+        if s.id == BAND:
+            for f in builder.section(s):
+                w, h = f.wrap(width, 100_000)
+                out.append((round(w, 6), round(h, 6), f.getSpaceBefore(), f.getSpaceAfter()))
+    return tuple(out)
+
+
+ESTIMATE_MARGIN = 4  # body lines
+SUBTITLE_RANK = 8  # the one-line summary under the title: after every optional block but the self-care list
+
+
+def without_optional(handout: Handout, rank: int) -> Handout:
+    """The handout without its optional blocks of this rank or lower (and without its subtitle from SUBTITLE_RANK)."""
+    sections = []
+    for s in handout.sections:
+        gone = {i for i, r in s.optional if r <= rank}
+        if gone:
+            s = replace(s, blocks=tuple(b for i, b in enumerate(s.blocks) if i not in gone), optional=())
+            if not any(not isinstance(b, Heading) for b in s.blocks):
+                continue  # nothing left but headings: the section goes
+        sections.append(s)
+    return replace(handout, sections=tuple(sections), subtitle="" if rank >= SUBTITLE_RANK else handout.subtitle)
+
+
+def _optional_heights(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> dict[int, float]:
+    """About how many points the sheet gets back per rank left out (each block at the frame width; a section
+    left with nothing but its heading takes the heading along)."""
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    builder = Builder(style, _frame(style)._width)
+    heights: dict[int, float] = {}
+    for s in handout.sections:
+        for i, r in s.optional:
+            heights[r] = heights.get(r, 0.0) + sum(_height(f, builder.width) for f in builder.block(s.blocks[i]))
+        if s.optional and s.title and len({i for i, _ in s.optional} | {i for i, b in enumerate(s.blocks) if isinstance(b, Heading)}) == len(s.blocks):
+            last = max(r for _, r in s.optional)
+            head = [g for f in builder.section(replace(s, blocks=(), optional=())) for g in getattr(f, "_content", [f])]
+            heights[last] += sum(_height(f, builder.width) for f in head)
+    if handout.subtitle:
+        heights[SUBTITLE_RANK] = heights.get(SUBTITLE_RANK, 0.0) + _height(builder.title(handout)[-1], builder.width)
+    return heights
+
+
+MAX_PAGES = 2
+
+
+def _frame(style: Style) -> Frame:
+    width, height = style.page
+    m = style.margins
+    return Frame(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+
+
+class _End(Flowable):
+    """Takes no room; remembers where the main flow ended (page, height from the page foot)."""
+
+    _ZEROSIZE = True
+
+    def __init__(self):
+        super().__init__()
+        self.page, self.y = 0, 0.0
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.page, self.y = canvas.getPageNumber(), y
+
+    def draw(self):
+        pass
+
+
+class _Doc(BaseDocTemplate):
+    """Remembers the room left at the foot of each page."""
+
+    def afterPage(self):
+        self.gaps.append(self.frame._y - self.frame._y1p)
+
+
+def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False) -> tuple[bytes, float, float]:
+    """The PDF; how many points of the main flow run past MAX_PAGES (zero: it fits); the room left at the
+    foot of those pages. A trial that runs past MAX_PAGES gives b"" for the PDF (it is laid out, not written)."""
+    style = load_style(handout.masthead.colour, options.page_size, layers)
+    width, height = style.page
+    m = style.margins
+    frame = _frame(style)
+    buffer = io.BytesIO()
+    doc = _Doc(
+        buffer,
+        pagesize=(width, height),
+        leftMargin=m["left"], rightMargin=m["right"], topMargin=m["top"], bottomMargin=m["bottom"],
+        title=handout.title, author=handout.author, subject=handout.subject,
+        keywords=", ".join(handout.keywords), creator=f"handouts {__version__}", producer=f"handouts {__version__}",
+        lang=handout.lang, invariant=1, initialFontName=style.chain().primary, pageCompression=1,
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.gaps = []
+    builder = Builder(style, frame._width)
+    story = [builder.masthead(handout), *builder.title(handout)]
+    if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
+        story.append(builder.para(handout.draft_notice, "lead"))
+    end = _End()
+    main = [s for s in handout.sections if not s.new_page and s.blocks]
+    for section in handout.sections:
+        if section.new_page and end not in story:  # the sessions page comes on top of the budget
+            story.append(end)
+        story += builder.section(section, last=bool(main) and section is main[-1])
+    if end not in story:
+        story.append(end)
+    canvasmaker = _numbered_canvas(handout, style, (lambda: end.page > MAX_PAGES) if trial else None)
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    except LayoutError as exc:
+        raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
+    top = height - m["top"]
+    over = (end.page - MAX_PAGES - 1) * frame._height + (top - end.y) if end.page > MAX_PAGES else 0.0
+    return buffer.getvalue(), over, sum(doc.gaps[:MAX_PAGES])
