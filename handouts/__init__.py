@@ -18,7 +18,7 @@ from .errors import (
     VisitError,
 )
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # The rest of the API loads on first use, so `handouts --help` does not pay for pydantic or ReportLab.
 _LAZY = {

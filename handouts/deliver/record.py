@@ -24,7 +24,7 @@ def content_digest(files: Mapping[str, str]) -> str:
 
 def entry(leaflet: Leaflet, out: Path, source: str, command: str) -> dict[str, Any]:
     """The record of one handout written to `out`: who, what, from which content, and the file's hash."""
-    from .. import __version__
+    from ..version import __version__
 
     visit = leaflet.visit
     return {

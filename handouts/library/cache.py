@@ -179,7 +179,7 @@ def _code_stamp() -> tuple:
     loaded, whatever happens to the files later."""
     import platform
 
-    from .. import __version__
+    from ..version import __version__
 
     package = Path(__file__).resolve().parent.parent  # the whole package, not only handouts/library/
     files = [_stamp(p) for p in sorted(package.rglob("*")) if p.suffix in (".py", ".yaml", ".yml")]

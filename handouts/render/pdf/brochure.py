@@ -9,7 +9,7 @@ from reportlab.lib.colors import CMYKColor, CMYKColorSep, HexColor, toColor
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 
-from ... import __version__
+from ...version import __version__
 from ...errors import HandoutError
 from ...model import BodyMap, Brochure, BrochurePanel, Heading
 from ...design.styles import Style, _merge, load_style

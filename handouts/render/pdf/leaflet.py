@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
-from ... import __version__
+from ...version import __version__
 from ...errors import HandoutError
 from ...library.cache import LRU
 from ...model import FactsRow, Handout, Heading
