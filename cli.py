@@ -100,7 +100,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail
     """
     from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
-    from handouts.deliver.files import write_file
+    from handouts.files import write_file
     from handouts.deliver.record import entry
 
     fields: dict[str, Any] = {}
@@ -116,7 +116,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
                              output=Output(format_for(out, format_), title_name))
-        from handouts.deliver import tempfiles
+        from handouts import tempfiles
 
         tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
         write_file(made.pdf, out, replace=True, label=f"-o {out}")
@@ -384,7 +384,7 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
       handouts brochure hip-pain --lang es --proof hip-proof.png -o hip-es.pdf
     """
     from handouts.deliver.brochure import build_brochure
-    from handouts.deliver.files import write_file
+    from handouts.files import write_file
     from handouts.render.pdf.brochure import BrochureOptions
 
     options = BrochureOptions(format=format_, page_size=page_size, bleed=bleed or 0.0, marks=marks, colour=colour)

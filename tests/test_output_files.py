@@ -21,7 +21,7 @@ import pytest
 import handouts.deliver.batch
 from conftest import REPO
 from handouts.errors import OutputError
-from handouts.deliver.files import FileExists, write_file
+from handouts.files import FileExists, write_file
 
 NO_LINKS = [errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS]
 
@@ -246,14 +246,14 @@ def test_the_data_is_synced_before_the_file_gets_its_name(tmp_path, monkeypatch)
 
 def test_a_temp_name_that_exists_is_never_written_through(tmp_path, monkeypatch):
     """The temp file is made new (O_EXCL): a file or link already at its name (a planted symlink) is not opened."""
-    import handouts.deliver.files
+    import handouts.files
 
-    monkeypatch.setattr(handouts.deliver.files.secrets, "token_hex", lambda n: "0" * (2 * n))
+    monkeypatch.setattr(handouts.files.secrets, "token_hex", lambda n: "0" * (2 * n))
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"keep me")
     folder = tmp_path / "out"
     folder.mkdir()
-    from handouts.deliver import tempfiles
+    from handouts import tempfiles
 
     (folder / f"{tempfiles.prefix()}0000000000000000{tempfiles.SUFFIX}").symlink_to(victim)
     with pytest.raises(OutputError, match=r"^x: cannot write in .* \(File exists\); choose a folder you can write to"):
@@ -351,7 +351,7 @@ def _run_unprivileged(args: list[str], needs: str = "handouts") -> subprocess.Co
 def test_a_read_only_folder_as_an_unprivileged_user(read_only_folder):
     code = (f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
             "from pathlib import Path\n"
-            "from handouts.deliver.files import write_file\n"
+            "from handouts.files import write_file\n"
             "from handouts.errors import OutputError\n"
             f"folder = Path({str(read_only_folder)!r})\n"
             "for name, replace in (('new.pdf', False), ('kept.pdf', True)):\n"
@@ -360,7 +360,7 @@ def test_a_read_only_folder_as_an_unprivileged_user(read_only_folder):
             "        print('WROTE', name)\n"
             "    except OutputError as exc:\n"
             "        print(exc)\n")
-    done = _run_unprivileged(["-c", code], needs="handouts.deliver.files, handouts.errors")  # what the code imports (under mutmut: mutmut too)
+    done = _run_unprivileged(["-c", code], needs="handouts.files, handouts.errors")  # what the code imports (under mutmut: mutmut too)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"new.pdf: cannot write in {read_only_folder} (Permission denied); choose a folder you can write to",

@@ -517,7 +517,7 @@ def test_an_existing_file_that_differs_is_not_recorded(run, tmp_path):
 KILL_DURING_WRITE = """
 import os, signal, sys
 from pathlib import Path
-import handouts.deliver.files as output
+import handouts.files as output
 
 real = os.fsync
 def fsync_then_die(fd):
@@ -560,7 +560,7 @@ def test_a_leaflet_removes_the_part_file_a_killed_run_left(run, tmp_path):
 
 
 def test_a_fresh_part_file_of_a_live_run_is_left_alone(tmp_path):
-    from handouts.deliver import tempfiles
+    from handouts import tempfiles
 
     mine = tmp_path / f"{tempfiles.prefix()}abc{tempfiles.SUFFIX}"
     mine.write_bytes(b"in flight")
@@ -573,7 +573,7 @@ def test_a_fresh_part_file_of_a_live_run_is_left_alone(tmp_path):
 
 
 def test_old_style_and_very_old_part_files_are_removed(tmp_path):
-    from handouts.deliver import tempfiles
+    from handouts import tempfiles
 
     fresh_dead = _killed_write(tmp_path)  # a dead pid, but just now: perhaps another host's live write
     old_style = tmp_path / ".handout.k3j_x9q2.part"

@@ -1,14 +1,12 @@
-"""Text on its way to the page, without Jinja: literal text escaped for ReportLab markup, typed text cleaned, and
-content templates filled (the ones that only print a value, such as `{{ clinic.phone }}`, right here; any other
-in handouts/composition/templates.py's sandbox, which imports Jinja only when a template needs it)."""
+"""Content templates filled without Jinja when they only print a value, such as `{{ clinic.phone }}`; any other goes
+to handouts/composition/templates.py's sandbox, which imports Jinja only when a template needs it."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Mapping
 
-MAX_TEXT = 10_000  # characters of output, and of any text or list a template makes (handouts/composition/templates.py)
+from ..markup import MAX_TEXT
 
 # `{{ name }}` or `{{ name.field.field }}`: a value printed, nothing else
 _VALUE = re.compile(r"\{\{ *([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*) *\}\}")
@@ -66,18 +64,3 @@ def _inert(literal: str) -> bool:
     value's braces."""
     starts = any(start in literal for start in ("{{", "{%", "{#"))
     return not starts and not literal.endswith("{") and not literal.startswith("}")
-
-
-def escape(text: str) -> str:
-    """Literal text for a ReportLab Paragraph: `&`, `<` and `>` become entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-_KEEP = {"\n", "\t"}
-
-
-def clean(text: str) -> str:
-    """Normalise typed text: NFC, control and format characters removed, runs of spaces folded."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch in _KEEP or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co") else "" for ch in text)
-    return " ".join(text.split())

@@ -14,14 +14,10 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import ContentError
-from .literal import (
-    MAX_TEXT,
-    clean,
-    escape,
-)  # noqa: F401 (clean and escape: this module's API before handouts/composition/literal.py)
+from ..markup import MAX_TEXT, clean, escape  # noqa: F401 (clean and escape: this module's API before handouts/markup.py)
 
 # Bounds on the work one template may do: content text is a few sentences with a variable or two,
-# so these are far above any real use and far below what would hang or exhaust a leaflet (MAX_TEXT: literal.py).
+# so these are far above any real use and far below what would hang or exhaust a leaflet (MAX_TEXT: handouts/markup.py).
 MAX_RANGE = 1_000  # items of range()
 MAX_STEPS = 100_000  # calls, attribute look-ups, operators and range() items per template
 MAX_SECONDS = 2.0  # wall time per template (where a timer can be set: the main thread)

@@ -13,7 +13,7 @@ from ..library import yamlio
 from ..errors import ContentError, VisitError
 from ..model import LANG_NAMES, LANGS
 from ..library.plan import parse_plan
-from .literal import clean
+from ..markup import clean
 
 PAGE_SIZES = ("letter", "a4")
 MAX_NAME = 120

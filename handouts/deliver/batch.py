@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, ContextManager
 
 from ..library import file_names as names, yamlio
-from . import tempfiles
+from .. import tempfiles
 from ..errors import (
     ContentError,
     HandoutError,
@@ -26,7 +26,7 @@ from ..errors import (
 )
 from .leaflet import Leaflet, Output, make_handout
 from ..model import Library
-from .files import write_file
+from ..files import write_file
 from .record import RecordLog
 from ..composition.visit import FIELDS, Visit, make_visit
 
@@ -291,7 +291,7 @@ def redact(text: str, patient: Any) -> str:
         patient = str(patient)
     if not isinstance(patient, str) or not patient.strip():
         return text
-    from ..composition.literal import clean
+    from ..markup import clean
 
     words = {patient.strip(), *patient.split(), clean(patient), *clean(patient).split()}
     for word in sorted((w for w in words if len(w) >= 2), key=len, reverse=True):
@@ -513,7 +513,7 @@ def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pat
 
 def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLog | None) -> RowFailure | None:
     """Write the PDF, then its record line; a problem is that row's failure."""
-    from .files import FileExists
+    from ..files import FileExists
     from .record import entry
 
     try:

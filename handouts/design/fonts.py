@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from ..errors import HandoutError
 from ..library.paths import fonts_dir
-from ..composition.literal import escape
+from ..markup import escape
 
 
 class GlyphError(HandoutError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import ContentError, HandoutError, VisitError
+from .tree import PROTECTED_SECTIONS, content_roots, entries
 
 APPROVALS_FILE = "approvals.json"
 APPROVALS_VERSION = 1
@@ -71,10 +72,9 @@ def _sha(path: Path) -> str:
 def digests(roots: list[Path]) -> dict[str, str]:
     """SHA-256 of every content file as a handout reads it: the winning version, or, for the protected
     sections (bundled blocks plus a clinic's added blocks), a hash over every version."""
-    from .load import PROTECTED_SECTIONS, _entries
 
     out = {}
-    for rel, versions in _entries(roots).items():
+    for rel, versions in entries(roots).items():
         if rel == APPROVALS_FILE:
             continue
         if rel in {f"sections/{s}.yaml" for s in PROTECTED_SECTIONS} and len(versions) > 1:
@@ -119,8 +119,7 @@ def approve(files: Iterable[str], by: str, content: str | os.PathLike | None, to
 
     VisitError (usage) for a missing folder or an unknown file, OutputError if the file cannot be written.
     """
-    from .load import content_roots
-    from ..deliver.files import write_file
+    from ..files import write_file
 
     by = " ".join((by or "").split())
     if not by or "," not in by:

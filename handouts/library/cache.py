@@ -13,7 +13,7 @@ note, a date or a flag.
 - the content library per (content folder, clinic file), checked against every file's stamp on each use
   (see `library`); editing, adding or removing a content file reads the tree again;
 - fonts are registered once per process (handouts.design.fonts.register), styles once per overlay list
-  (handouts.design.styles.sheet), the QR code once per address (handouts.render.pdf.plan.qr_widget), paragraph
+  (handouts.design.styles.sheet), the QR code once per address (handouts.design.qr.qr_widget), paragraph
   parses and line breaks per (markup, style, width) (handouts.render.pdf.paragraphs);
 - the body map's height search, disc places and drawing per map (handouts.render.pdf.blocks, handouts.render.pdf.bodymap),
   the urgent-care box's column split per box, and which optional blocks a sheet leaves out per
@@ -91,7 +91,7 @@ def library(content: str | os.PathLike | None = None, clinic: str | os.PathLike 
 
 def _key(content, clinic) -> tuple[list[Path], Path | None, tuple]:
     """(content roots, clinic profile, cache key) of a content tree."""
-    from .load import content_roots
+    from .tree import content_roots
 
     roots = content_roots(content)  # also resolves $HANDOUTS_CONTENT, so a changed variable is a new key
     clinic_path = Path(clinic).resolve() if clinic is not None else None
@@ -361,9 +361,9 @@ def clear() -> None:
     paragraphs = sys.modules.get("handouts.render.pdf.paragraphs")
     if paragraphs is not None:
         paragraphs.clear()
-    plan = sys.modules.get("handouts.render.pdf.plan")
-    if plan is not None and hasattr(plan, "qr_widget"):
-        plan.qr_widget.cache_clear()
+    qr = sys.modules.get("handouts.design.qr")
+    if qr is not None:
+        qr.qr_widget.cache_clear()
     for module, names in (("handouts.render.pdf.leaflet", ("_FITS",)), ("handouts.render.pdf.bodymap", ("_ART", "_CAPTIONS", "_DISCS")),
                           ("handouts.render.pdf.blocks", ("_CHOSEN", "_ON_DISK", "_SPLITS"))):
         loaded = sys.modules.get(module)

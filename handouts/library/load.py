@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -27,74 +26,13 @@ from ..model import (
     SourceFile,
     normalise_code,
 )
-from .paths import bundled_content
 from .plan import parse_plan
+from .tree import CONTENT_ENV, PROTECTED_SECTIONS, Entry, content_roots, entries  # noqa: F401 (CONTENT_ENV: read by tests)
 
-CONTENT_ENV = "HANDOUTS_CONTENT"
-# Sections every handout prints. An override may add blocks to them, never remove any.
-PROTECTED_SECTIONS = ("when-to-call", "disclaimer")
 REQUIRED_SECTIONS = ("what-is-acupuncture", "what-to-expect", "risks", *PROTECTED_SECTIONS)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    rel: str  # e.g. conditions/hip-pain.yaml
-    path: Path
-    root: Path
-    bundled: bool
-
-
-def content_roots(override: str | os.PathLike | None = None) -> list[Path]:
-    """The bundled tree, then the override (argument, else $HANDOUTS_CONTENT), if any."""
-    roots = [bundled_content()]
-    chosen = override if override not in (None, "") else os.environ.get(CONTENT_ENV) or None
-    if chosen is not None:
-        root = Path(chosen).expanduser()
-        if not root.is_dir():
-            source = "--content" if override not in (None, "") else f"${CONTENT_ENV}"
-            raise ContentError([f"{source}: {root} is not a folder; give the folder that holds your clinic.yaml, conditions/, points/ or sections/"])
-        if root.resolve() != roots[0].resolve():
-            roots.append(root)
-    return roots
-
-
-def _entries(roots: list[Path], problems: list[str] | None = None) -> dict[str, list[_Entry]]:
-    """Every YAML file under each root, by relative path, bundled first.
-
-    A content file is a regular file inside its folder: a link that leads outside the folder (say to
-    /etc/shadow) or to something that is not a regular file is a problem, never read.
-    """
-    found: dict[str, list[_Entry]] = {}
-    for i, root in enumerate(roots):
-        real_root = root.resolve()
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".yaml", ".yml") and not path.is_dir():
-                problem = _not_ours(path, real_root)
-                if problem:
-                    if problems is not None:
-                        problems.append(f"{path}: {problem}")
-                    continue
-                rel = path.relative_to(root).as_posix()
-                if rel.endswith(".yml"):
-                    rel = rel[:-4] + ".yaml"
-                found.setdefault(rel, []).append(_Entry(rel, path, root, i == 0))
-    return found
-
-
-def _not_ours(path: Path, real_root: Path) -> str | None:
-    """Why a content file may not be read (a link out of the folder, not a regular file), or None."""
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return "is a broken or looping link; replace it with the file itself"
-    if not real.is_relative_to(real_root):
-        return "is a link to a file outside the content folder; copy the file into the folder instead"
-    if not stat.S_ISREG(real.stat().st_mode):
-        return "is not a regular file; replace it with a YAML file"
-    return None
-
-
-def _label(entry: _Entry) -> str:
+def _label(entry: Entry) -> str:
     return entry.rel if entry.bundled else str(entry.path)
 
 
@@ -148,13 +86,13 @@ class _Loader:
         self.problems: list[str] = []
         self.files: dict[str, SourceFile] = {}
         self.documents: list[yamlio.Document] = []
-        self.entries = _entries(roots, self.problems)
+        self.entries = entries(roots, self.problems)
         for rel, versions in self.entries.items():
             for a, b in zip(versions, versions[1:]):
                 if a.root == b.root:
                     self.problems.append(f"{_label(b)}: duplicate of {_label(a)} (same id, .yml and .yaml); keep one")
 
-    def read(self, entry: _Entry) -> yamlio.Document | None:
+    def read(self, entry: Entry) -> yamlio.Document | None:
         label = _label(entry)
         try:
             doc = yamlio.read(entry.path, label)
@@ -165,7 +103,7 @@ class _Loader:
         self.files[entry.rel] = SourceFile(label=label, root=str(entry.root), sha256=hashlib.sha256(entry.path.read_bytes()).hexdigest())
         return doc
 
-    def winner(self, rel: str) -> _Entry | None:
+    def winner(self, rel: str) -> Entry | None:
         versions = self.entries.get(rel)
         return versions[-1] if versions else None
 
@@ -230,7 +168,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
 
     if clinic is not None:
         path = Path(clinic)
-        loader.entries["clinic.yaml"] = [_Entry("clinic.yaml", path, path.parent, False)]
+        loader.entries["clinic.yaml"] = [Entry("clinic.yaml", path, path.parent, False)]
     clinic = loader.one("clinic.yaml", Clinic)
     labels = loader.one("labels.yaml", Labels)
     rules = loader.one("rules.yaml", Rules)

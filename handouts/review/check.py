@@ -200,10 +200,10 @@ def _check_booking_code(report: Report, documents: list[Document], library, styl
     url = library.clinic.booking_url
     if not url:
         return
-    from ..render.pdf.plan import qr_drawing
+    from ..design.qr import module_count
 
     size = style["layout"]["qr"]["size"]
-    count = qr_drawing(url, size).count
+    count = module_count(url)
     module_mm = size / count * 25.4 / 72
     if module_mm < MIN_QR_MODULE_MM:
         doc = next((d for d in documents if d.label.replace(os.sep, "/").endswith("clinic.yaml")), None)

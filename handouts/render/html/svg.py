@@ -51,20 +51,9 @@ def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
     return Markup("".join(parts))
 
 
-def qr_modules(url: str) -> list[list[bool]]:
-    """The QR module grid (True: dark) for a URL, from the same encoder and settings as the PDF's code."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-
-    from ..pdf.plan import QUIET_MODULES
-
-    widget = QrCodeWidget(url, barLevel="M", barBorder=QUIET_MODULES)
-    widget.qr.make()
-    return [[bool(v) for v in row] for row in widget.qr.modules]
-
-
 def qr_svg(url: str, name: str) -> Markup:
     """The QR code as one SVG path of dark runs on a white square with its 4-module quiet zone."""
-    from ..pdf.plan import QUIET_MODULES
+    from ...design.qr import QUIET_MODULES, qr_modules
 
     modules = qr_modules(url)
     size = len(modules) + 2 * QUIET_MODULES

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import HexColor, black, white
@@ -12,9 +11,9 @@ from reportlab.platypus import Flowable
 from .kinsoku import Paragraph as RLParagraph
 
 from ...model import Timeline
+from ...design.qr import QUIET_MODULES, qr_widget  # noqa: F401 (QUIET_MODULES: read by tests)
 from ...design.styles import Style
 
-QUIET_MODULES = 4  # the quiet zone the QR standard asks for, in modules
 
 
 class TimelineFlowable(Flowable):
@@ -120,11 +119,3 @@ def qr_drawing(url: str, size: float) -> QrFlowable:
     """A QR code whose symbol (without its quiet zone) is `size` points wide, on white with a 4-module quiet zone."""
     widget = qr_widget(url)
     return QrFlowable(widget, size / widget.qr.getModuleCount())
-
-
-@lru_cache(maxsize=64)
-def qr_widget(url: str) -> QrCodeWidget:
-    """The encoded QR code for an address, made once per process (encoding is most of a code's cost; drawing only reads it)."""
-    widget = QrCodeWidget(url, barLevel="M", barBorder=QUIET_MODULES)
-    widget.qr.make()
-    return widget
