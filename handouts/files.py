@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 from . import tempfiles
-from ..errors import OutputError
+from .errors import OutputError
 
 
 

@@ -88,7 +88,7 @@ def test_approval_survives_a_reinstall_and_notices_an_upgraded_file(run, clinic,
     approve_all(run, clinic)
     reinstalled = tmp_path / "site-packages" / "handouts" / "content"
     shutil.copytree(BUNDLED, reinstalled)  # the same package, installed afresh somewhere else
-    monkeypatch.setattr("handouts.library.load.bundled_content", lambda: reinstalled)
+    monkeypatch.setattr("handouts.library.tree.bundled_content", lambda: reinstalled)
     out = tmp_path / "again.pdf"
     assert run("leaflet", "hip-pain", "--content", clinic, "-o", out).exit_code == 0
     assert "Draft" not in flat(" ".join(pdf_text(out)))

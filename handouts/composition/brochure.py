@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .leaflet import _Writer, body_map, find_condition, resolve_points
+from .leaflet import Writer, body_map, find_condition, resolve_points
 from ..errors import ContentError
 from ..model import (
     BookingCode,
@@ -24,7 +24,7 @@ CLINIC_FILE = "clinic.yaml"
 TEXT_FILE = "brochures/clinic.yaml"
 
 
-class _BWriter(_Writer):
+class _BWriter(Writer):
     """The leaflet's writer plus the brochure's own words (brochures/clinic.yaml)."""
 
     def __init__(self, library: Library, lang: str, context: dict[str, Any]):
@@ -87,7 +87,7 @@ def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, 
     """The draft line and the files behind it, as on a leaflet: every file the brochure's words come from must be
     approved as it is now; a clinic that sets require_approval gets no brochure until they are."""
     from ..library.approvals import UnapprovedError, sheet_files
-    from .leaflet import _APPROVAL_WORDS
+    from .leaflet import APPROVAL_WORDS
 
     if cond is not None:
         files = set(sheet_files(library, cid, [cp.code for cp in cond.points if cp.default]))
@@ -102,7 +102,7 @@ def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, 
         return "", ()
     if library.clinic.require_approval:
         raise UnapprovedError(status, unapproved, library.clinic.name)
-    texts = library.labels.words.get("draft_notice") or _APPROVAL_WORDS["draft_notice"]
+    texts = library.labels.words.get("draft_notice") or APPROVAL_WORDS["draft_notice"]
     return w(texts, "labels.yaml: words.draft_notice").format(clinic=library.clinic.name), unapproved
 
 

@@ -33,14 +33,14 @@ from ..model import (
     Timeline,
     Tracker,
 )
-from . import care as actions
+from . import care
 from .safety import Safety, apply_rules
 from ..library.plan import PlanPhase, parse_plan, phase_start_weeks, session_count, session_dates
 from .literal import fill
 from .visit import Visit
 
 
-class _Writer:
+class Writer:
     """Resolves localized text for one handout, naming the file and field when a translation is missing."""
 
     def __init__(self, library: Library, lang: str, context: dict[str, Any]):
@@ -57,7 +57,7 @@ class _Writer:
             name = LANG_NAMES[self.lang]
             raise ContentError([f"{where}: has no {name} text ({self.lang}:); add the translation, or print in another language with --lang"])
         text = fill(text, self.context, where)
-        return actions.lay_words(self, text, self.numbers, self.library) if self.numbers is not None else text
+        return care.lay_words(self, text, self.numbers, self.library) if self.numbers is not None else text
 
     def label(self, key: str, **values: Any) -> str:
         where = f"labels.yaml: words.{key}"
@@ -117,7 +117,7 @@ def compose(library: Library, visit: Visit) -> Handout:
     cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
     clinic = library.clinic
     context = {"clinic": clinic.plain(), "practitioner": visit.practitioner}
-    w = _Writer(library, visit.lang, context)
+    w = Writer(library, visit.lang, context)
 
     title_text = w(condition.title, f"{cfile}: title")
     context["condition"] = title_text
@@ -135,7 +135,7 @@ def compose(library: Library, visit: Visit) -> Handout:
     phases = _phases(condition, cfile, visit)
     sections = [
         _for_whom(w, visit),
-        actions.key_section(w, title_text, len(points)),
+        care.key_section(w, title_text, len(points)),
         _points_today(w, condition, cfile, points, safety),  # what we did today, right under the key points
         _about(w, library, condition, cfile, title_text),
         _expect(w, library, condition, cfile),
@@ -171,7 +171,7 @@ def compose(library: Library, visit: Visit) -> Handout:
     )
 
 
-_APPROVAL_WORDS = {
+APPROVAL_WORDS = {
     "draft_notice": {"en": "Draft: this text has not yet been approved by {clinic}",
                      "es": "Borrador: {clinic} aún no ha aprobado este texto",
                      "zh": "草稿：本文尚未经{clinic}审核批准"},
@@ -179,7 +179,7 @@ _APPROVAL_WORDS = {
 }
 
 
-def _approval(w: _Writer, library: Library, cid: str, codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
+def _approval(w: Writer, library: Library, cid: str, codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
     """(draft line, "Reviewed <date>", unapproved files) for this sheet; refuses if the clinic requires approval."""
     from ..library.approvals import UnapprovedError, sheet_files
 
@@ -191,7 +191,7 @@ def _approval(w: _Writer, library: Library, cid: str, codes: tuple[str, ...]) ->
         raise UnapprovedError(status, unapproved, clinic.name)
 
     def word(key: str, **values: Any) -> str:  # a clinic's labels.yaml may predate these words
-        texts = library.labels.words.get(key) or _APPROVAL_WORDS[key]
+        texts = library.labels.words.get(key) or APPROVAL_WORDS[key]
         return w(texts, f"labels.yaml: words.{key}").format(**values)
 
     if unapproved:
@@ -200,15 +200,15 @@ def _approval(w: _Writer, library: Library, cid: str, codes: tuple[str, ...]) ->
     return "", (word("reviewed_on", date=w.date(day)) if day else ""), ()
 
 
-def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:
+def _for_whom(w: Writer, visit: Visit) -> HandoutSection:
     pairs = [(w.label("prepared_for"), visit.patient), (w.label("date"), w.date(visit.date))]
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
-    note = (actions.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
+    note = (care.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
     return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
 
 
-def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
+def _about(w: Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
     blocks: list[Any] = [Paragraph(w(t, f"{cfile}: overview[{i}]")) for i, t in enumerate(condition.overview)]
     # who_may_benefit is for someone deciding to try acupuncture (brochures); this patient already has.
     first = len(blocks)
@@ -225,7 +225,7 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
     zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
-    sources = ("；" if zh else "; ").join(actions.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    sources = ("；" if zh else "; ").join(care.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
     colon, stop = ("：", "。") if zh else (": ", ". ")
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))
@@ -233,7 +233,7 @@ def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
 
 
-def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
+def _points_today(w: Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
     why_by_code = {cp.code: (i, cp.why) for i, cp in enumerate(condition.points)}
     rows = []
     for n, point in enumerate(points, start=1):
@@ -252,7 +252,7 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
             rule_id, texts = safety.point_notes[point.code]
             note = w(texts, f"rules.yaml: {rule_id}.refuse.allowed_note")
             if rule_id == "pregnancy-points":  # said once, in the note: not also "not used in pregnancy" in the why
-                why = actions.without_pregnancy_sentence(w.lang, why)
+                why = care.without_pregnancy_sentence(w.lang, why)
 
         rows.append(PointRow(number=n, code=point.code, pinyin=body.pinyin, hanzi=body.hanzi,
                              location=w(body.location, f"{point.where}: {point.code}.location"), why=why, note=note))
@@ -264,7 +264,7 @@ def _points_today(w: _Writer, condition: Condition, cfile: str, points: tuple[Po
     return HandoutSection(id="points", title=w.label("points_today"), blocks=(*intro, figure, PointsTable(headers, tuple(rows), (w.label("where_label"), w.label("why_label"))), use))
 
 
-def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
+def body_map(w: Writer, points: tuple[Point, ...]) -> BodyMap:
     """Today's points as numbered marks on the views chosen for them (see handouts/design/map_geometry.py);
     a bilateral point off the midline of a symmetric view (front, back, face) is marked on both sides."""
     from ..design.map_figures import FIGURES
@@ -287,11 +287,11 @@ def body_map(w: _Writer, points: tuple[Point, ...]) -> BodyMap:
                    name=w.label("map_name"))
 
 
-def _view_label(w: _Writer, view: str) -> str:
+def _view_label(w: Writer, view: str) -> str:
     return w.label(view if view in ("front", "back") else f"map_{view}")
 
 
-def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:
+def _section_blocks(w: Writer, library: Library, sid: str, extra_items: list[str] | None = None) -> list[Any]:
     """A shared section's blocks; `extra_items` (condition-specific) join its first list."""
     section = library.sections[sid]
     out: list[Any] = []
@@ -313,7 +313,7 @@ def _section_blocks(w: _Writer, library: Library, sid: str, extra_items: list[st
     return out
 
 
-def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
+def _expect(w: Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection:
     extra = [w(t, f"{cfile}: what_to_expect[{i}]") for i, t in enumerate(condition.what_to_expect)]
     # Steps in the order they happen: one numbered column, never two columns that could break apart.
     # The steps of the session itself (before "afterwards") go early on a long sheet (the patient just had one); the steps after it late.
@@ -321,7 +321,7 @@ def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> H
     optional: list[tuple[int, int]] = []
     for b in _section_blocks(w, library, "what-to-expect", extra):
         if isinstance(b, BulletList):
-            lists = actions.steps(b, split=SESSION_STEPS if not optional else 0)
+            lists = care.steps(b, split=SESSION_STEPS if not optional else 0)
             if len(lists) == 2:
                 optional.append((len(blocks), 2))  # the steps of the session the patient just had: the second cut
             optional.append((len(blocks) + len(lists) - 1, 5))  # the steps after it, what the patient acts on: late
@@ -335,18 +335,18 @@ def _expect(w: _Writer, library: Library, condition: Condition, cfile: str) -> H
 SESSION_STEPS = 3  # what-to-expect's first steps: during the session (we ask, needles go in, you rest)
 
 
-def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
+def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
     extra = [w(t, f"{cfile}: risks[{i}]") for i, t in enumerate(condition.risks)]
     rules = {r.id: r for r in library.rules.rules}
     first: list[Any] = []
     for rule_id, texts in safety.risk_first:  # each flag's paragraph under a heading that names it
-        first += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+        first += [Heading(care.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
                   Paragraph(w(texts, f"rules.yaml: {rule_id}.risk_first"))]
     shared = _section_blocks(w, library, "risks", extra)
     optional = tuple((len(first), 6) for b in shared[:1] if isinstance(b, Paragraph))  # "usually safe" frames the risks list: the sixth cut
     blocks = first + shared
     for rule_id, texts in safety.notes:
-        blocks += [Heading(actions.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
+        blocks += [Heading(care.rule_heading(w, rules.get(rule_id), w.label("for_you")), level=3),
                    Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
     applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
@@ -358,7 +358,7 @@ def _risks(w: _Writer, library: Library, condition: Condition, cfile: str, safet
         items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
         if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
             items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
-            items += actions.rule_urgent(w, applied)
+            items += care.rule_urgent(w, applied)
         parts.append((head, tuple(items)))
     icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
@@ -376,7 +376,7 @@ def _phases(condition: Condition, cfile: str, visit: Visit) -> tuple[PlanPhase, 
     return ()
 
 
-def phase_text(w: _Writer, phase: PlanPhase) -> str:
+def phase_text(w: Writer, phase: PlanPhase) -> str:
     """`2 sessions a week for 4 weeks`, in the handout's language."""
     one = "_one" if phase.sessions == 1 else ""
     what = w.label(f"phase_{phase.per}{one}", n=phase.sessions)
@@ -387,7 +387,7 @@ def phase_text(w: _Writer, phase: PlanPhase) -> str:
     return w.label("phase", what=what, length=length)
 
 
-def timeline(w: _Writer, phases: tuple[PlanPhase, ...], start: date | None = None) -> Timeline:
+def timeline(w: Writer, phases: tuple[PlanPhase, ...], start: date | None = None) -> Timeline:
     starts = phase_start_weeks(phases, start)  # counted from the first session, as the planned dates are
     out = []
     for i, phase in enumerate(phases):
@@ -401,13 +401,13 @@ def timeline(w: _Writer, phases: tuple[PlanPhase, ...], start: date | None = Non
     return Timeline(tuple(out))
 
 
-def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection:
+def _plan(w: Writer, condition: Condition, cfile: str, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection:
     blocks: list[Any] = []
     ticks = None
     if phases:
         line = timeline(w, phases, visit.start)
         blocks.append(line)
-        ticks = actions.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
+        ticks = care.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
         blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
     if phases:  # how to use the timeline, and a box to tick per session
@@ -426,11 +426,11 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
     if condition.self_care:  # the very last cut (after the subtitle, render/leaflet.py): the note is this visit's advice
         optional += ((len(blocks), 9), (len(blocks) + 1, 9))
         blocks.append(Heading(w.label("self_care"), level=3))
-        blocks.append(actions.self_care(w, condition, cfile))
+        blocks.append(care.self_care(w, condition, cfile))
     return HandoutSection(id="plan", title=w.label("your_plan"), blocks=tuple(blocks), optional=optional)
 
 
-def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection | None:
+def _closing(w: Writer, library: Library, condition: Condition, cfile: str) -> HandoutSection | None:
     """The disclaimer blocks meant for the leaflet, in small print at the end (the footer has its short form)."""
     disclaimer = library.sections["disclaimer"]
     blocks: list[Any] = []
@@ -447,7 +447,7 @@ def _closing(w: _Writer, library: Library, condition: Condition, cfile: str) -> 
 TRACKER_ROWS = (8, 16)  # fewest and most rows the tracker prints
 
 
-def _sessions_page(w: _Writer, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection | None:
+def _sessions_page(w: Writer, visit: Visit, phases: tuple[PlanPhase, ...]) -> HandoutSection | None:
     """The extra page: suggested dates (with --start) and the session tracker (with --tracker)."""
     if visit.start is None and not visit.tracker:
         return None

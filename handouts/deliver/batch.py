@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ContextManager
 
-from ..library import file_names as names, yamlio
+from ..library import file_names, yamlio
 from .. import tempfiles
 from ..errors import (
     ContentError,
@@ -340,7 +340,7 @@ class BatchOptions:
     """How to run a batch; shared by the CLI and the API."""
 
     out_dir: Path
-    pattern: str | None = None  # None: the clinic profile's batch_name, else names.DEFAULT_PATTERN
+    pattern: str | None = None  # None: the clinic profile's batch_name, else file_names.DEFAULT_PATTERN
     jobs: int | None = None  # None: one per CPU
     force: bool = False
     record: Path | None = None
@@ -406,13 +406,13 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
 
     path = Path(visits_file)
     if options.pattern is not None:
-        names.check_pattern(options.pattern)
+        file_names.check_pattern(options.pattern)
     require(options.output.format)
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
     library = cache.library(options.content, clinic=options.clinic)
-    pattern = names.check_pattern(options.pattern or library.clinic.batch_name or names.DEFAULT_PATTERN)
+    pattern = file_names.check_pattern(options.pattern or library.clinic.batch_name or file_names.DEFAULT_PATTERN)
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
     tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
@@ -496,12 +496,12 @@ def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pat
         except UnknownConditionError:
             cid = visit.condition
         number = re.search(r"(\d+)$", rows[i].where)
-        stems[i] = names.fill(pattern, {
+        stems[i] = file_names.fill(pattern, {
             "date": visit.date.isoformat(), "patient": visit.patient, "condition": cid,
             "practitioner": visit.practitioner, "lang": visit.lang, "row": number.group(1) if number else str(i + 1),
         })
     targets = {}
-    for i, stem in enumerate(names.unique(stems)):
+    for i, stem in enumerate(file_names.unique(stems)):
         if stem is not None:
             target = out_dir / f"{stem}{suffix}"
             assert target.parent == out_dir and os.sep not in stem and (os.altsep or os.sep) not in stem

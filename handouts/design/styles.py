@@ -18,10 +18,11 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when
 _SHEETS = Path(__file__).resolve().parent / "styles"  # the YAML style sheets ship beside this module
 
 
-def _merge(base: dict, over: dict) -> dict:
+def merge(base: dict, over: dict) -> dict:
+    """`over` laid on `base`: mappings merged key by key, anything else replaced (neither is changed)."""
     out = copy.deepcopy(base)
     for key, value in over.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
 
 
@@ -35,7 +36,7 @@ def sheet(*layers: str) -> dict:
     """base.yaml with each named overlay merged on top, in order."""
     data = _sheet("base")
     for layer in layers:
-        data = _merge(data, _sheet(layer))
+        data = merge(data, _sheet(layer))
     return data
 
 

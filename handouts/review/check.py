@@ -6,9 +6,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator, NamedTuple
+from typing import NamedTuple
 
 from . import guards
+from .words import field_name, phrase_pattern, text_fields
 from ..library.load import read_content
 from ..model import LANG_NAMES, LANGS, Library
 from ..library.yamlio import Document
@@ -59,35 +60,6 @@ class Report:
         self.findings.append(Finding(level, where, message))
 
 
-def _texts(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
-    """Every localized mapping ({en: ..., es: ...}) in a document, with its key path."""
-    if isinstance(data, dict):
-        if data and all(k in LANGS for k in data):
-            yield path, data
-            return
-        for key, value in data.items():
-            yield from _texts(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _texts(value, path + (i,))
-
-
-def _field(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _phrase_pattern(phrases: list[str], lang: str) -> re.Pattern | None:
-    if not phrases:
-        return None
-    parts = [re.escape(str(p)) for p in sorted(phrases, key=len, reverse=True)]
-    if lang == "zh":
-        return re.compile("|".join(parts))
-    return re.compile(r"(?<![\w%])(?:" + "|".join(parts) + r")(?![\w%])", re.I)
-
-
 def _for_scoring(text: str, known: re.Pattern | None, lang: str = "en") -> str:
     """Text as a reader meets it, minus what a formula miscounts: codes, pinyin, template variables,
     and the handful of terms the handout itself teaches (scored as a one-syllable word)."""
@@ -124,13 +96,13 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
 
     style = sheet()
     chains = [FontChain([(n, style["fonts"]["files"][n]) for n in names]) for names in style["fonts"]["chains"].values()]
-    claims = {lang: _phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
-    effects = {lang: _phrase_pattern(list(rules.effect_words.get(lang, ())), lang) for lang in LANGS}
-    hedges = {lang: _phrase_pattern(list(rules.hedge_words.get(lang, ())), lang) for lang in LANGS}
-    urgent = {lang: _phrase_pattern(list(rules.urgent_words.get(lang, ())), lang) for lang in LANGS}
+    claims = {lang: phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
+    effects = {lang: phrase_pattern(list(rules.effect_words.get(lang, ())), lang) for lang in LANGS}
+    hedges = {lang: phrase_pattern(list(rules.hedge_words.get(lang, ())), lang) for lang in LANGS}
+    urgent = {lang: phrase_pattern(list(rules.urgent_words.get(lang, ())), lang) for lang in LANGS}
     limits = {lang: {k: v for k, v in getattr(rules.readability, lang).plain().items() if v is not None}
               if getattr(rules.readability, lang) else {} for lang in ("en", "es")}
-    known = _phrase_pattern(list(rules.readability.known_words), "en")
+    known = phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
     review_months = rules.review_months
 
@@ -142,9 +114,9 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         _check_review(report, doc, today, review_months)
         guards.check_sources(report.add, doc)
         blocks: dict[tuple, dict[str, list[str]]] = {}
-        for path, texts in _texts(doc.data):
+        for path, texts in text_fields(doc.data):
             where = doc.at(path)
-            name = _field(path)
+            name = field_name(path)
             if not is_lint:
                 guards.check_hedges(report.add, where, name, texts, hedges)
             for lang in LANGS:
@@ -178,7 +150,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                     continue
                 value = _score(text, lang)
                 status = _status(value, limits.get(lang, {}))
-                report.scores.append(Score(doc.at(block), _field(block), lang, round(value, 1), status))
+                report.scores.append(Score(doc.at(block), field_name(block), lang, round(value, 1), status))
 
     from .claims import medicare_findings
 
@@ -225,11 +197,11 @@ def _check_templates(report: Report, documents: list[Document], library) -> None
                   default="Condition")
     context = {"clinic": library.clinic.plain(), "condition": longest, "practitioner": "P" * MAX_NAME}
     for doc in documents:
-        for path, texts in _texts(doc.data):
+        for path, texts in text_fields(doc.data):
             for lang, text in texts.items():
                 if isinstance(text, str) and "{" in text:
                     try:
-                        fill(text, context, f"{doc.at(path)}: {_field(path)}.{lang}")
+                        fill(text, context, f"{doc.at(path)}: {field_name(path)}.{lang}")
                     except ContentError as exc:
                         where, _, message = exc.problems[0].partition(": ")
                         report.add("error", where, message)

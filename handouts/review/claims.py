@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..model import LANGS, Lint
 from ..library.yamlio import Document
+from .words import field_name, phrase_pattern, text_fields
 
 # Medicare Part B covers acupuncture only for chronic low back pain (CMS national coverage decision
 # CAG-00452N, 21 January 2020: up to 12 visits in 90 days, 8 more if improving, at most 20 a year).
@@ -33,40 +34,30 @@ def medicare_problem(text: str, lang: str) -> str | None:
             "(e.g. \"Medicare Part B covers acupuncture only for chronic low back pain\") or remove Medicare")
 
 
-def _texts(data, path=()):
-    from .check import _texts as walk
-
-    return walk(data, path)
-
-
 def medicare_findings(documents: Iterable[Document]) -> list[tuple[str, str]]:
     """(where, message) for every text in any content file that mentions Medicare misleadingly."""
-    from .check import _field
-
     out = []
     for doc in documents:
-        for path, texts in _texts(doc.data):
+        for path, texts in text_fields(doc.data):
             for lang, value in texts.items():
                 if lang in LANGS and isinstance(value, str) and (problem := medicare_problem(value, lang)):
-                    out.append((doc.at(path), f"{_field(path)}.{lang}: {problem}"))
+                    out.append((doc.at(path), f"{field_name(path)}.{lang}: {problem}"))
     return out
 
 
 def claim_findings(documents: Iterable[Document], lint: Lint | None, labels: set[str]) -> list[str]:
     """`file:line: field.lang: 'word'` for every risky claim (lint.yaml's list) in the files named by `labels`."""
-    from .check import _field, _phrase_pattern
-
     if lint is None:  # a tree without lint.yaml: the schema's defaults
         from ..library.schema import defaults
 
         lint = defaults(Lint)
     rules = lint
-    patterns = {lang: _phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
+    patterns = {lang: phrase_pattern(list(rules.risky_claims.get(lang, ())), lang) for lang in LANGS}
     out = []
     for doc in documents:
         if doc.label not in labels:
             continue
-        for path, texts in _texts(doc.data):
+        for path, texts in text_fields(doc.data):
             for lang, value in texts.items():
                 if lang not in LANGS or not patterns[lang]:
                     continue
@@ -74,5 +65,5 @@ def claim_findings(documents: Iterable[Document], lint: Lint | None, labels: set
                     if isinstance(text, str):
                         found = sorted({m.group(0) for m in patterns[lang].finditer(text)})
                         if found:
-                            out.append(f"{doc.at(path)}: {_field(path)}.{lang}: {', '.join(repr(f) for f in found)}")
+                            out.append(f"{doc.at(path)}: {field_name(path)}.{lang}: {', '.join(repr(f) for f in found)}")
     return out

@@ -11,7 +11,7 @@ import itertools
 
 from markupsafe import Markup, escape
 
-from ...design import map_geometry as mapgeometry
+from ...design import map_geometry
 from ...model import BodyMap
 
 MAP_WIDTH, MAP_HEIGHT = 300.0, 260.0  # the box the map is laid out in (SVG user units; the page scales it)
@@ -25,17 +25,17 @@ def _num(v: float) -> str:
 def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
     """The map as an `<svg role="img">` named `name`: the same geometry the PDF paints
     (handouts/design/map_geometry.py: dots at their true spots, numbered discs outside the body with leaders)."""
-    sizes = mapgeometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0)
+    sizes = map_geometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0)
     marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
-    geometry = mapgeometry.layout(marks, dict(block.views), MAP_WIDTH, MAP_HEIGHT, sizes,
+    geometry = map_geometry.layout(marks, dict(block.views), MAP_WIDTH, MAP_HEIGHT, sizes,
                                   measure=lambda text: len(text) * 12 * LABEL_EM)  # .view labels are 12px
     described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
     parts = [f'<svg class="bodymap" role="img" aria-label="{escape(name)}"{described} '
              f'viewBox="0 0 {_num(geometry.width)} {_num(geometry.height)}" xmlns="http://www.w3.org/2000/svg">']
     for v in geometry.views:
-        parts += [f'<path class="fig" d="{mapgeometry.path_data(f)}"/>' for f in v.fills]
-        parts += [f'<path class="fig-line" d="{mapgeometry.path_data(p)}"/>' for p in v.strokes]
-        parts += [f'<path class="fig-detail" d="{mapgeometry.path_data(p)}"/>' for p in v.details]
+        parts += [f'<path class="fig" d="{map_geometry.path_data(f)}"/>' for f in v.fills]
+        parts += [f'<path class="fig-line" d="{map_geometry.path_data(p)}"/>' for p in v.strokes]
+        parts += [f'<path class="fig-detail" d="{map_geometry.path_data(p)}"/>' for p in v.details]
         for co in v.callouts:
             (x1, y1), (x2, y2) = co.leader
             parts.append(f'<line class="leader" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}"/>')

@@ -225,7 +225,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
 
     The map's width is the one (from the style's width up to about two fifths of the page) that makes the pair
     shortest: a larger map where the rows beside it need the height anyway, never a column of empty space."""
-    from .flowables import _Beside
+    from .beside import Beside
 
     spec = b.s.data["layout"]["body_map"]
     if b.one_column or not spec.get("beside_table"):
@@ -260,7 +260,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
     width, n = chosen
     left, _ = _map_column(b, figure, use, width)
     narrow = b.width - width - gap
-    out: list[Flowable] = [_Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
+    out: list[Flowable] = [Beside(left, points_grid(b, table, narrow, rows=rows[:n]), width + gap, head)]
     if rows[n:]:
         out.append(_Rest(b, table, rows[n:], n))
     return out

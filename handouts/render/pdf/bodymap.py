@@ -1,7 +1,7 @@
 """The body map painter: paints the geometry from handouts/design/map_geometry.py on a ReportLab canvas.
 
 Nothing is placed here: the views, outlines, dots (always at their true spots), numbered discs and
-leader lines all come from `mapgeometry.layout`, so the PDF and any other painter show the same map.
+leader lines all come from `map_geometry.layout`, so the PDF and any other painter show the same map.
 Dots and discs are vector circles, so tests can read their centres back from the PDF.
 """
 
@@ -12,7 +12,7 @@ import re
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
-from ...design import map_geometry as mapgeometry
+from ...design import map_geometry
 from ...library.cache import LRU, DiskMemo
 from ...model import BodyMap
 from ...design.styles import Style
@@ -28,7 +28,7 @@ class BodyMapFlowable(Flowable):
         self.s = style
         self.width = width
         self.height = height
-        self._geometry: mapgeometry.MapGeometry | None = None
+        self._geometry: map_geometry.MapGeometry | None = None
         self._height: float | None = None
 
     def wrap(self, avail_width, avail_height):
@@ -39,7 +39,7 @@ class BodyMapFlowable(Flowable):
     def used_height(self) -> float:
         if self._height is None:  # the arrangement alone gives it: the discs are placed only when drawn
             marks = [(p.number, p.code, m.view, m.x, m.y) for p in self.block.points for m in p.marks]
-            self._height = mapgeometry.used_height(marks, dict(self.block.views), self.width,
+            self._height = map_geometry.used_height(marks, dict(self.block.views), self.width,
                                                    self.height - self.caption_height(), self.sizes(),
                                                    measure=lambda text: text_width(self.s, text, "figure_label"))
         return min(self.height, self._height + self.caption_height())
@@ -62,13 +62,13 @@ class BodyMapFlowable(Flowable):
         lines = self.caption_lines()
         return len(lines) * self.s.text("small")["leading"] + 3 if lines else 0.0
 
-    def sizes(self) -> mapgeometry.Sizes:
+    def sizes(self) -> map_geometry.Sizes:
         spec = self.s.data["layout"]["body_map"]
         label = self.s.text("figure_label")
-        return mapgeometry.Sizes(disc=spec["dot"], dot=max(1.6, spec["dot"] * 0.3), label=label["leading"] + 2,
+        return map_geometry.Sizes(disc=spec["dot"], dot=max(1.6, spec["dot"] * 0.3), label=label["leading"] + 2,
                                  gap=spec["gap"] / 2)
 
-    def geometry(self) -> mapgeometry.MapGeometry:
+    def geometry(self) -> map_geometry.MapGeometry:
         """The map's geometry in this flowable's box above the caption (y down from the top).
 
         Where the numbered discs go is searched once per map (points, views, box, sizes, label widths) and kept
@@ -81,14 +81,14 @@ class BodyMapFlowable(Flowable):
             sizes = self.sizes()
             measure = lambda text: text_width(self.s, text, "figure_label")  # noqa: E731
             key = (marks, sorted(views.items()), self.width, height, sizes,
-                   [measure(views.get(n, n)) for n in mapgeometry.view_order(m[2] for m in marks)])
+                   [measure(views.get(n, n)) for n in map_geometry.view_order(m[2] for m in marks)])
             kept = _DISCS.get(key)
             try:
                 hash(kept)  # a damaged file may hold anything; the layout's own memo needs a hashable value
             except TypeError:
                 kept = None
-            self._geometry = mapgeometry.layout(marks, views, self.width, height, sizes, measure=measure, discs=kept)
-            found = mapgeometry.disc_places(self._geometry)
+            self._geometry = map_geometry.layout(marks, views, self.width, height, sizes, measure=measure, discs=kept)
+            found = map_geometry.disc_places(self._geometry)
             if found != kept:
                 _DISCS.put(key, found)
         return self._geometry
@@ -142,7 +142,7 @@ class BodyMapFlowable(Flowable):
         for i, line in enumerate(lines):
             draw_runs(c, self.s, self.width / 2, (len(lines) - 1 - i) * leading + leading * 0.25, line, "small", align="centre")
 
-    def _draw_art(self, geo: mapgeometry.MapGeometry, h: float) -> None:
+    def _draw_art(self, geo: map_geometry.MapGeometry, h: float) -> None:
         """Everything but the text, inside one saved graphics state (so its code stands alone)."""
         c = self.canv
         spec = self.s.data["layout"]["body_map"]

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 from ...version import __version__
 from ...errors import HandoutError
 from ...model import BodyMap, Brochure, BrochurePanel, Heading
-from ...design.styles import Style, _merge, load_style
+from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
 from .plan import QrFlowable
@@ -135,7 +135,7 @@ def _background(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Bro
 
 def _panel_style(style: Style, kind: str, accent: str) -> Style:
     if kind == "cover":  # white text and bullets on the brand colour
-        return Style(_merge(style.data, {"text": {"body": {"colour": "on_accent", "size": 12, "leading": 15}}}), "#FFFFFF", style.page_size)
+        return Style(merge(style.data, {"text": {"body": {"colour": "on_accent", "size": 12, "leading": 15}}}), "#FFFFFF", style.page_size)
     return style
 
 
@@ -294,7 +294,7 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         height -= _height(canvas, list(top), width)
     need = 0.0
     for layer in (base.data["brochure"].get(content.kind), _TIGHT):  # full size, leaving out what may go; then set tighter
-        merged = Style(_merge(base.data, layer), base.accent, base.page_size) if layer else base
+        merged = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
         style = _panel_style(merged, content.kind, base.accent)
         builder = Builder(style, width)
         flows, dropped, need = _fit(canvas, builder, content, width, height)

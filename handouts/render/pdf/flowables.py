@@ -35,6 +35,7 @@ from ...model import (
 )
 from ...design.styles import Style
 from .blocks import draw_block, map_and_table
+from .beside import Beside
 from .kinsoku import Paragraph as RLParagraph  # ReportLab's, memoised, with kinsoku line breaks
 from .kinsoku import VisitParagraph
 from .largeprint import map_and_grid
@@ -65,8 +66,8 @@ def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 
             out.append(KeepTogether(group + flowables[n + 1:]))
             return out
         else:
-            head = sum(_height(f, width) for f in group[:-1])
-            if not _splits(group[-1]) or _height(group[-1], width) <= SHORT_FOLLOWER:
+            head = sum(measured_height(f, width) for f in group[:-1])
+            if not _splits(group[-1]) or measured_height(group[-1], width) <= SHORT_FOLLOWER:
                 out.append(KeepTogether(group))
             else:
                 for f in group[:-1]:
@@ -87,10 +88,11 @@ def _splits(flowable: Flowable) -> bool:
     """Whether a flowable can continue overleaf (else it must move with its heading as one piece)."""
     if isinstance(flowable, Table):
         return bool(getattr(flowable, "splitInRow", 0)) or len(flowable._cellvalues) > 1
-    return isinstance(flowable, (RLParagraph, _Beside))
+    return isinstance(flowable, (RLParagraph, Beside))
 
 
-def _height(flowable: Flowable, width: float) -> float:
+def measured_height(flowable: Flowable, width: float) -> float:
+    """A flowable's height with its space before and after, at this width (very tall if it cannot be measured)."""
     try:
         _, height = flowable.wrap(width, 100_000)
     except AttributeError:  # flowables that need a canvas to measure: treat as long
@@ -184,11 +186,11 @@ class Builder:
                 # beside the code: what follows, up to the next heading (one piece that never splits, so kept short)
                 upto = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
                 rest = [f for b in blocks[:upto] for f in self.block(b, self.width - self.qr_width())]
-                code = sum(_height(f, self.qr_width()) for f in self.booking_code(block))
-                if upto + 2 <= len(blocks) and sum(_height(f, self.width - self.qr_width()) for f in rest) < code - 6:
+                code = sum(measured_height(f, self.qr_width()) for f in self.booking_code(block))
+                if upto + 2 <= len(blocks) and sum(measured_height(f, self.width - self.qr_width()) for f in rest) < code - 6:
                     # room under the text, beside the code: the next short headed block fills it (no gap above the heading)
                     more = [f for b in blocks[upto:upto + 2] for f in self.block(b, self.width - self.qr_width())]
-                    if sum(_height(f, self.width - self.qr_width()) for f in rest + more) <= code + 4 * self.s.text("body")["leading"]:
+                    if sum(measured_height(f, self.width - self.qr_width()) for f in rest + more) <= code + 4 * self.s.text("body")["leading"]:
                         rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
@@ -393,7 +395,7 @@ class Builder:
             if height >= drawing_height - 12:
                 beside = n
                 break
-        out: list[Flowable] = [_Beside(drawing, self.points_table(replace(points, rows=rows[:beside]), narrow, fractions),
+        out: list[Flowable] = [Beside(drawing, self.points_table(replace(points, rows=rows[:beside]), narrow, fractions),
                                        spec["width"] + gap, head)]
         if rows[beside:]:
             first = narrow * fractions[0] / self.width
@@ -488,47 +490,6 @@ class _TickBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
 
 
-class _Beside(Flowable):
-    """A drawing with a table to its right; at a page foot the table's remaining rows go on, aligned, overleaf."""
-
-    def __init__(self, drawing: Flowable, table: Table, offset: float, head: list[Flowable] = ()):
-        super().__init__()
-        self.drawing, self.table, self.offset, self.head = drawing, table, offset, list(head)
-
-    def _head_height(self, avail_width) -> float:
-        total = 0.0
-        for f in self.head:
-            total += f.wrap(avail_width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-        return total
-
-    def wrap(self, avail_width, avail_height):
-        self._hh = self._head_height(avail_width)
-        _, self._dh = self.drawing.wrap(self.offset, avail_height)
-        _, self._th = self.table.wrap(avail_width - self.offset, avail_height)
-        self.width, self.height = avail_width, self._hh + max(self._dh, self._th)
-        return self.width, self.height
-
-    def split(self, avail_width, avail_height):
-        self.wrap(avail_width, avail_height)
-        room = avail_height - self._hh
-        if self.height <= avail_height or self._dh > room:
-            return []  # fits (no split needed), or the drawing itself does not: move to the next page
-        parts = self.table.split(avail_width - self.offset, room)
-        if len(parts) < 2:
-            return []
-        return [_Beside(self.drawing, parts[0], self.offset, self.head), _Indented(parts[1], self.offset)]
-
-    def draw(self):
-        y = self.height
-        for f in self.head:
-            y -= f.getSpaceBefore() + f.height
-            f.drawOn(self.canv, 0, y)
-            y -= f.getSpaceAfter()
-        body = self.height - self._hh
-        self.drawing.drawOn(self.canv, 0, body - self._dh)
-        self.table.drawOn(self.canv, self.offset, body - self._th)
-
-
 _NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
 
@@ -571,22 +532,3 @@ class _CodeBeside(Flowable):
     def draw(self):
         self.column.drawOn(self.canv, 0, self.height - self._th)
         self.code.drawOn(self.canv, self.width - self.side, self.height - self._ch)
-
-
-class _Indented(Flowable):
-    """A flowable set in from the left (the rest of a table that began beside a drawing)."""
-
-    def __init__(self, inner: Flowable, offset: float):
-        super().__init__()
-        self.inner, self.offset = inner, offset
-
-    def wrap(self, avail_width, avail_height):
-        w, h = self.inner.wrap(avail_width - self.offset, avail_height)
-        self.width, self.height = avail_width, h
-        return self.width, h
-
-    def split(self, avail_width, avail_height):
-        return [_Indented(p, self.offset) for p in self.inner.split(avail_width - self.offset, avail_height)]
-
-    def draw(self):
-        self.inner.drawOn(self.canv, self.offset, 0)

@@ -15,7 +15,7 @@ from ...errors import HandoutError
 from ...library.cache import LRU
 from ...model import FactsRow, Handout, Heading
 from ...design.styles import Style, load_style, sheet
-from .flowables import Builder, _height
+from .flowables import Builder, measured_height
 from .text import draw_runs, text_width, wrap_line
 
 
@@ -199,13 +199,13 @@ def _optional_heights(handout: Handout, options: RenderOptions, layers: tuple[st
     heights: dict[int, float] = {}
     for s in handout.sections:
         for i, r in s.optional:
-            heights[r] = heights.get(r, 0.0) + sum(_height(f, builder.width) for f in builder.block(s.blocks[i]))
+            heights[r] = heights.get(r, 0.0) + sum(measured_height(f, builder.width) for f in builder.block(s.blocks[i]))
         if s.optional and s.title and len({i for i, _ in s.optional} | {i for i, b in enumerate(s.blocks) if isinstance(b, Heading)}) == len(s.blocks):
             last = max(r for _, r in s.optional)
             head = [g for f in builder.section(replace(s, blocks=(), optional=())) for g in getattr(f, "_content", [f])]
-            heights[last] += sum(_height(f, builder.width) for f in head)
+            heights[last] += sum(measured_height(f, builder.width) for f in head)
     if handout.subtitle:
-        heights[SUBTITLE_RANK] = heights.get(SUBTITLE_RANK, 0.0) + _height(builder.title(handout)[-1], builder.width)
+        heights[SUBTITLE_RANK] = heights.get(SUBTITLE_RANK, 0.0) + measured_height(builder.title(handout)[-1], builder.width)
     return heights
 
 
