@@ -410,3 +410,28 @@ def test_check_reports_a_medicare_line_that_promises_too_much(run, tmp_path):
     result = run("check", "--content", root)
     assert result.exit_code == 1
     assert f"{root / 'clinic.yaml'}:" in result.output and "payment[1].es: mentions Medicare" in result.output
+
+
+def _lines_starting_with_closing_marks(pdf: bytes) -> list[str]:
+    """Closing marks (。，、）…) with nothing before them on their line within their column: a kinsoku break."""
+    from handouts.render.pdf.kinsoku import CANNOT_START
+
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            for c in chars:
+                if c["text"] not in CANNOT_START:
+                    continue
+                before = [o for o in chars if o is not c and abs(o["top"] - c["top"]) < 1.5
+                          and c["x0"] - 0.8 * c["size"] <= o["x1"] <= c["x0"] + 0.5]
+                if not before:
+                    found.append(f"page {number}: {c['text']!r} at x={c['x0']:.0f}, y={c['top']:.0f}")
+    return found
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("condition", ["hip-pain", None])
+def test_chinese_brochures_break_lines_by_kinsoku(format, condition):
+    """No line of a Chinese brochure starts with a closing mark (the leaflet's line breaking, issue 22)."""
+    assert _lines_starting_with_closing_marks(made(condition, format, "zh").pdf) == []

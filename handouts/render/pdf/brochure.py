@@ -91,7 +91,8 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
     names = {p.name for p in brochure.panels}
     if names != set(sheet.panel_names):
         raise HandoutError(f"brochure panels {sorted(names)} do not match the {options.format} panels {list(sheet.panel_names)}")
-    style = load_style(brochure.masthead.colour, options.page_size, ("brochure",))
+    layers = ("brochure", "zh") if brochure.lang == "zh" else ("brochure",)  # zh: kinsoku line breaks, as on the leaflet
+    style = load_style(brochure.masthead.colour, options.page_size, layers)
     out = Rendered(b"", sheet)
     enforce = _cmyk_enforcer(brochure.masthead.colour, brochure.colour_cmyk, out.conversions) if options.colour == "cmyk" else None
     buffer = io.BytesIO()
