@@ -435,3 +435,40 @@ def _lines_starting_with_closing_marks(pdf: bytes) -> list[str]:
 def test_chinese_brochures_break_lines_by_kinsoku(format, condition):
     """No line of a Chinese brochure starts with a closing mark (the leaflet's line breaking, issue 22)."""
     assert _lines_starting_with_closing_marks(made(condition, format, "zh").pdf) == []
+
+
+def _luminance(rgb) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _low_contrast_text(pdf: bytes) -> list[str]:
+    """Characters drawn at under 4.5:1 against the filled shape under them: the smallest box or disc that holds the
+    character's centre (the innermost, which is drawn last), else the white page."""
+    found = set()
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            boxes = [r for r in page.rects + page.curves if r.get("fill") and len(r.get("non_stroking_color") or ()) == 3]
+            for c in page.chars:
+                if not c["text"].strip() or len(c.get("non_stroking_color") or ()) != 3:
+                    continue
+                x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+                under = [r for r in boxes if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]]
+                ground = min(under, key=lambda r: r["width"] * r["height"])["non_stroking_color"] if under else (1, 1, 1)
+                if _contrast(c["non_stroking_color"], ground) < 4.5:
+                    found.add(f"page {number}: {c['text']!r} at y={c['top']:.0f}")
+    return sorted(found)
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_on_a_coloured_ground_is_legible(format, lang):
+    """Every character, the draft line on a cover among them, at 4.5:1 or more against its ground (issue 22)."""
+    assert _low_contrast_text(made("hip-pain", format, lang).pdf) == []

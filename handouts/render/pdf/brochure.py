@@ -135,8 +135,9 @@ def _background(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Bro
 
 
 def _panel_style(style: Style, kind: str, accent: str) -> Style:
-    if kind == "cover":  # white text and bullets on the brand colour
-        return Style(merge(style.data, {"text": {"body": {"colour": "on_accent", "size": 12, "leading": 15}}}), "#FFFFFF", style.page_size)
+    if kind == "cover":  # white text, headings (a draft line among them) and bullets on the brand colour
+        on = {"body": {"colour": "on_accent", "size": 12, "leading": 15}, "h2": {"colour": "on_accent"}, "h3": {"colour": "on_accent"}}
+        return Style(merge(style.data, {"text": on}), "#FFFFFF", style.page_size)
     return style
 
 
