@@ -472,3 +472,13 @@ def _low_contrast_text(pdf: bytes) -> list[str]:
 def test_text_on_a_coloured_ground_is_legible(format, lang):
     """Every character, the draft line on a cover among them, at 4.5:1 or more against its ground (issue 22)."""
     assert _low_contrast_text(made("hip-pain", format, lang).pdf) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("condition", ["hip-pain", None])
+def test_flyer_headline_reads_across_a_room(lang, condition):
+    """The flyer's headline is set at 48 pt or more, for a notice board (issue 22), and it still fits on A4."""
+    for page_size in ("letter", "a4"):
+        with pdfplumber.open(io.BytesIO(made(condition, "flyer", lang, page_size).pdf)) as doc:
+            sizes = [round(c["size"], 1) for c in doc.pages[0].chars if c["text"].strip()]
+        assert max(sizes) >= 48, (page_size, max(sizes))

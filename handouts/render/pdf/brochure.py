@@ -269,7 +269,8 @@ def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Brochure
 def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options) -> tuple:
     """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below."""
     x, y, width, height = rect
-    style = _panel_style(base, "cover", base.accent)
+    layer = base.data["brochure"].get("headline")  # notice-board sizes: read from across a waiting room
+    style = _panel_style(Style(merge(base.data, layer), base.accent, base.page_size) if layer else base, "cover", base.accent)
     builder = Builder(style, width)
     flows = _flowables(builder, content.blocks[:content.head], "cover")
     need = _height(canvas, flows, width)
