@@ -482,3 +482,34 @@ def test_flyer_headline_reads_across_a_room(lang, condition):
         with pdfplumber.open(io.BytesIO(made(condition, "flyer", lang, page_size).pdf)) as doc:
             sizes = [round(c["size"], 1) for c in doc.pages[0].chars if c["text"].strip()]
         assert max(sizes) >= 48, (page_size, max(sizes))
+
+
+def _ink_near_the_edge(pdf: bytes, margin: float) -> list[str]:
+    """Characters and filled shapes closer than `margin` points to the paper's edge."""
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            w, h = float(page.width), float(page.height)
+            shapes = [o for o in page.rects + page.curves if o.get("fill")]
+            for kind, objects in (("text", [c for c in page.chars if c["text"].strip()]), ("fill", shapes)):
+                for o in objects:
+                    if min(o["x0"], o["top"], w - o["x1"], h - o["bottom"]) < margin - 0.01:
+                        found.append(f"page {number} {kind} {o.get('text', '')!r} at {o['x0']:.1f},{o['top']:.1f}")
+    return found
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_bleed_nothing_prints_in_an_office_printers_margin(format, lang):
+    """No bleed means a desktop printer: no text and no colour within 0.25 in of the paper's edge (issue 22)."""
+    for page_size in ("letter", "a4"):
+        assert _ink_near_the_edge(made("hip-pain", format, lang, page_size).pdf, 0.25 * 72) == [], page_size
+        assert _ink_near_the_edge(made(None, format, lang, page_size).pdf, 0.25 * 72) == [], page_size
+
+
+def test_with_bleed_the_cover_colour_still_runs_into_the_bleed():
+    pdf = made("hip-pain", "trifold", "en", "letter", 9.0).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        fills = [r for r in page.rects if r.get("fill") and r["x1"] >= float(page.width) - 0.01]
+    assert fills and fills[0]["top"] <= 0.01  # the cover, to the page (bleed) edge at the right, top and bottom

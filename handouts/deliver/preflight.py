@@ -345,7 +345,7 @@ def _text(data: bytes, sheet: geo.Sheet | None, report: Report) -> None:
         if sheet is None or n >= len(sheet.faces):
             continue
         box = (left - sheet.offset, bottom - sheet.offset, right - sheet.offset, top - sheet.offset)
-        if not any(_within(box, p.safe) for p in sheet.faces[n].panels):
+        if not any(_within(box, sheet.safe(p)) for p in sheet.faces[n].panels):
             lines.setdefault((n, f"{box[1] / 72:.2f}"), []).append((box[0], char))  # out of place, by line
     outside = [f"page {n + 1} {''.join(c for _, c in chars)!r} at {chars[0][0] / 72:.2f}in,{y}in" for (n, y), chars in list(lines.items())[:4]]
     if len(lines) > 4:
@@ -358,9 +358,10 @@ def _text(data: bytes, sheet: geo.Sheet | None, report: Report) -> None:
     if sheet is None:
         return
     if outside:
-        report.add("fail", "safe zone", f"text within {_inches(geo.SAFE)} of a trim edge or fold (from the trim's lower left): " + "; ".join(outside))
+        report.add("fail", "safe zone", f"text within {_inches(sheet.edge)} of the paper's edge or {_inches(geo.SAFE)} of a fold "
+                                        f"(from the trim's lower left): " + "; ".join(outside))
     else:
-        report.add("ok", "safe zone", f"all text at least {_inches(geo.SAFE)} inside the trim and clear of the folds")
+        report.add("ok", "safe zone", f"all text at least {_inches(sheet.edge)} inside the trim and {_inches(geo.SAFE)} clear of the folds")
 
 
 def _within(box, safe) -> bool:

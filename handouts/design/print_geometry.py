@@ -8,6 +8,8 @@ from dataclasses import dataclass
 IN = 72.0
 MM = 72.0 / 25.4
 SAFE = 0.125 * IN  # text and logos stay this far inside a trim edge and clear of each fold
+OFFICE_EDGE = 0.25 * IN  # without bleed (office printing): nothing printed this near the paper's edge, which
+                         # desktop printers cannot reach (colour there leaves a white frame of uneven width)
 SLUG = 0.375 * IN  # room outside the bleed for crop and fold marks (only with --marks)
 MARK_GAP = 3.0  # marks start this far outside the bleed edge
 MARK_LINE = 0.3  # pt: print shops want 0.25-0.5 pt
@@ -112,6 +114,24 @@ class Sheet:
     @property
     def panel_names(self) -> tuple[str, ...]:
         return tuple(p.name for f in self.faces for p in f.panels)
+
+    @property
+    def edge(self) -> float:
+        """How far inside the trim text, logos and colour keep from the paper's edge: SAFE with bleed (the shop
+        trims, colour runs into the bleed), OFFICE_EDGE without (a desktop printer's unprintable margin)."""
+        return SAFE if self.bleed > 0 else OFFICE_EDGE
+
+    @property
+    def unprinted(self) -> float:
+        """The margin at the paper's edge left without ink (none with bleed, where colour runs past the trim)."""
+        return 0.0 if self.bleed > 0 else OFFICE_EDGE
+
+    def safe(self, panel: Panel) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) where text and logos may go on this sheet: SAFE from a fold, self.edge from the paper's edge."""
+        right = sum(p.width for f in self.faces for p in f.panels if panel in f.panels)
+        x0 = panel.x + (self.edge if panel.x < 0.01 else SAFE)
+        x1 = panel.x + panel.width - (self.edge if abs(panel.x + panel.width - right) < 0.01 else SAFE)
+        return (x0, self.edge, x1, panel.height - self.edge)
 
 
 def _face(name: str, height: float, panels: list[tuple[str, float]]) -> Face:

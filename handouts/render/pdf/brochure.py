@@ -125,12 +125,13 @@ def _background(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Bro
     """A cover panel is the brand colour to the bleed edge on its outer sides, to the fold on the inner."""
     if content.kind != "cover":
         return
-    o, b = sheet.offset, sheet.bleed
-    x0 = o + panel.x - (b if panel.x == 0 else 0)
-    x1 = o + panel.x + panel.width + (b if abs(panel.x + panel.width - sheet.trim[0]) < 0.01 else 0)
+    o, b, m = sheet.offset, sheet.bleed, sheet.unprinted  # m: no bleed, so an even white margin the printer can keep
+    x0 = o + panel.x - (b if panel.x == 0 else 0) + (m if panel.x == 0 else 0)
+    outer = abs(panel.x + panel.width - sheet.trim[0]) < 0.01
+    x1 = o + panel.x + panel.width + (b if outer else 0) - (m if outer else 0)
     canvas.saveState()
     canvas.setFillColor(HexColor(colour))
-    canvas.rect(x0, o - b, x1 - x0, sheet.trim[1] + 2 * b, stroke=0, fill=1)
+    canvas.rect(x0, o - b + m, x1 - x0, sheet.trim[1] + 2 * b - 2 * m, stroke=0, fill=1)
     canvas.restoreState()
 
 
@@ -251,7 +252,7 @@ class _LogoCard(Flowable):
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
            options: BrochureOptions) -> int:
     pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
-    x0, y0, x1, y1 = panel.safe
+    x0, y0, x1, y1 = sheet.safe(panel)
     o = sheet.offset
     rect = (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
     if content.kind == "flyer" and content.head:
@@ -276,10 +277,10 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     need = _height(canvas, flows, width)
     gap = base.data["brochure"]["cover_padding"]
     band = y + height - need - gap  # the band's lower edge
-    o, b = sheet.offset, sheet.bleed
+    o, b, m = sheet.offset, sheet.bleed, sheet.unprinted
     canvas.saveState()
     canvas.setFillColor(HexColor(brochure.masthead.colour))
-    canvas.rect(o - b, band, sheet.trim[0] + 2 * b, o + sheet.trim[1] + b - band, stroke=0, fill=1)
+    canvas.rect(o - b + m, band, sheet.trim[0] + 2 * b - 2 * m, o + sheet.trim[1] + b - m - band, stroke=0, fill=1)
     canvas.restoreState()
     frame = Frame(x, band + gap / 2, width, need + gap / 2, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     left = list(flows)

@@ -72,6 +72,6 @@ def _lines(image, sheet: geo.Sheet, index: int, scale: float, ImageDraw):
         for fold in sheet.faces[index].folds:
             seg(o + fold, o - sheet.bleed, o + fold, o + sheet.trim[1] + sheet.bleed, COLOURS["fold"], dash=True)
         for panel in sheet.faces[index].panels:
-            x0, y0, x1, y1 = panel.safe
+            x0, y0, x1, y1 = sheet.safe(panel)
             box(o + x0, o + y0, o + x1, o + y1, COLOURS["safe"])
     return image
