@@ -64,11 +64,13 @@ def main() -> None:
               help="Take the visit's fields from a YAML file; options given here override it.")
 @click.option("--patient", help="The patient's name, printed on the sheet (never logged).")
 @click.option("--practitioner", help="Who treated the patient, e.g. \"John Roe, L.Ac.\".")
-@click.option("--date", "date_", metavar="YYYY-MM-DD", help="The visit date [default: today].")
+@click.option("--date", "date_", metavar="DATE", help="The visit date: 2026-12-08, or 12/8/2026 in the clinic's date order "
+              "(date_order in clinic.yaml; US letter paper: month first, A4: day first) [default: today].")
 @click.option("--points", metavar="CODE,CODE,...", help="Points used today, e.g. GB30,GB29,BL40 [default: the condition's usual points].")
 @click.option("--plan", metavar="PLAN", help="Planned sessions, e.g. \"2/week x4, 1/week x4, monthly\" (N/week xW, N/month xM, weekly, "
               "monthly) [default: the condition's usual plan].")
-@click.option("--start", metavar="YYYY-MM-DD", help="First session of the plan: adds a page of suggested session dates.")
+@click.option("--start", metavar="DATE", help="First session of the plan (a date as for --date): adds a page of suggested "
+              "session dates.")
 @click.option("--tracker", is_flag=True, default=None, help="Add a session tracker page (date, tick, pain before/after, notes).")
 @click.option("--large-print", is_flag=True, default=None, help="Large print: body text 18 pt, one column, for low-vision readers.")
 @click.option("--flag", "flags", multiple=True, metavar="FLAG",
@@ -78,7 +80,7 @@ def main() -> None:
               help="Print a point that a flag cautions, because you chose it knowingly (repeat per point).")
 @click.option("--note", help="A short personal note to the patient, printed on the sheet.")
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]), help="Language of the sheet [default: en].")
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: letter].")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: page_size in clinic.yaml, else letter].")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")

@@ -81,7 +81,7 @@ def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, 
     from .composition.visit import make_visit
 
     library = cached_library(content, clinic)
-    visit = make_visit(fields, where)
+    visit = make_visit(fields, where, library.clinic)
     return make_handout(library, visit, where, output or Output())
 
 

@@ -162,7 +162,7 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
     return rows
 
 
-_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_DATE = re.compile(r"\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})|\d{5})\s*$")  # as visit.parse_date reads
 _SLUG = re.compile(r"\s*[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*\s*$")
 
 
@@ -424,7 +424,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
             failures[i] = RowFailure(row.where, *row.problem)
             continue
         try:
-            visits[i] = make_visit(row.fields, row.where)
+            visits[i] = make_visit(row.fields, row.where, library.clinic)
         except HandoutError as exc:
             failures[i] = failure(row.where, exc, row.fields.get("patient"))
 
