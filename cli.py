@@ -133,6 +133,10 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
             from handouts.deliver.batch import redact
 
             raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
+    if made.unapproved:
+        from handouts.deliver.batch import draft_note
+
+        click.echo(draft_note(made.unapproved, _approve_hint(made.condition)), err=True)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -308,7 +312,8 @@ class _NoBar:
                    "{date}-{patient}-{condition}]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Make N handouts at once in separate processes [default: one per CPU].")
-@click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
+@click.option("--force", is_flag=True, help="Replace files that already exist in --out-dir (without it, a file that is "
+              "what its row makes counts as already made, and one that differs is that row's error).")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -333,9 +338,20 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
         result = run_batch(visits, options, progress=_progress)
     except HandoutError as exc:
         raise _report(exc) from None
+    from handouts.deliver.batch import draft_note
+
+    for condition, sheets, files in result.drafts:
+        click.echo(draft_note(files, _approve_hint(condition), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
     if not result.ok:
         raise _Fail(result.summary())
     click.echo(result.summary(), err=True)
+
+
+def _approve_hint(condition: str) -> str:
+    """The command that signs a whole sheet (approve --sheet), or file by file where this version has no --sheet."""
+    if any(p.name == "sheet" for p in approve.params):
+        return f'handouts approve --sheet {condition} --by "Name, credential"'
+    return 'handouts approve FILE... --by "Name, credential" --content DIR (`handouts check` lists the files)'
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

@@ -119,7 +119,8 @@ def _text(value: Any, where: str, limit: int) -> str:
     return text
 
 
-def _codes(value: Any, where: str) -> tuple[str, ...] | None:
+def point_codes(value: Any, where: str) -> tuple[str, ...] | None:
+    """The codes typed in a points cell or list, as typed (not yet looked up), each once; None when empty."""
     if value is None or value == "":
         return None
     items = value if isinstance(value, list) else str(value).split(",")
@@ -216,11 +217,11 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         patient=field_(lambda: _text(data.get("patient"), at("patient"), MAX_NAME), ""),
         practitioner=field_(lambda: _text(data.get("practitioner"), at("practitioner"), MAX_NAME), ""),
         date=field_(lambda: parse_date(raw_date, at("date"), order) if raw_date not in (None, "") else date.today()),
-        points=field_(lambda: _codes(data.get("points"), at("points"))),
+        points=field_(lambda: point_codes(data.get("points"), at("points"))),
         plan=field_(plan_, ""),
         start=field_(lambda: parse_date(start, at("start"), order) if start not in (None, "") else None),
         flags=field_(lambda: _flags(data.get("flags"), at("flags")), ()),
-        allow_caution=field_(lambda: _codes(data.get("allow_caution"), at("allow_caution")) or (), ()),
+        allow_caution=field_(lambda: point_codes(data.get("allow_caution"), at("allow_caution")) or (), ()),
         note=field_(lambda: _text(data.get("note"), at("note"), MAX_NOTE), ""),
         lang=field_(lang_, "en"),
         large_print=field_(lambda: _bool(data.get("large_print"), at("large_print")), False),
