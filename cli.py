@@ -143,7 +143,9 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
 @main.command(context_settings=CONTEXT)
 @content_option("Check this content folder on top of the bundled content.")
 @click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
-def check(content: Path | None, scores: bool) -> None:
+@click.option("--bundled", is_flag=True, help="Also list the warnings about the content shipped with handouts "
+              "(folded into one line without it; errors are always listed).")
+def check(content: Path | None, scores: bool, bundled: bool) -> None:
     """Validate, cross-reference and lint all content; exit 1 if anything is wrong.
 
     \b
@@ -151,11 +153,14 @@ def check(content: Path | None, scores: bool) -> None:
     colliding aliases, missing translations, characters no bundled font can draw,
     risky health claims, effect claims without sources, reading levels (English
     Flesch-Kincaid grade, Spanish Fernández-Huerta) and reviews older than 24 months.
+    Your clinic's own files come first; warnings about the content shipped with
+    handouts are counted in one line (--bundled lists them).
 
     \b
     Examples:
       handouts check
       handouts check --content ./our-clinic --scores
+      handouts check --bundled
     """
     from handouts import check_content
 
@@ -163,17 +168,34 @@ def check(content: Path | None, scores: bool) -> None:
         report = check_content(content)
     except HandoutError as exc:
         raise _report(exc) from None
-    for finding in sorted(report.findings, key=lambda f: (f.where.split(":")[0], _line(f.where), f.level)):
+
+    def folded(item: Any) -> bool:  # a bundled file's warning (a reading level above target is one), unless asked for
+        return item.bundled and not bundled and getattr(item, "level", "warning") == "warning" and \
+            getattr(item, "status", "warn") == "warn"
+
+    def order(f: Any) -> tuple:
+        return (f.bundled, f.where.split(":")[0], _line(f.where), f.level)
+
+    findings = sorted((f for f in report.findings if not folded(f)), key=order)
+    for i, finding in enumerate(findings):
+        if finding.bundled and (i == 0 or not findings[i - 1].bundled):
+            click.echo(("\n" if i else "") + "Content shipped with handouts (to change a file, copy it into your content folder):")
         click.echo(str(finding))
-    rows = [s for s in report.scores if scores or s.status != "ok"]
+    rows = [s for s in report.scores if (scores and (bundled or not s.bundled)) or (s.status != "ok" and not folded(s))]
     if rows:
         click.echo("\nReading level (English: Flesch-Kincaid grade, higher is harder; Spanish: Fernández-Huerta, lower is harder)")
         width = max(len(s.where) for s in rows)
         click.echo(f"  {'where':{width}}  {'block':28} lang  score  status")
-        for s in sorted(rows, key=lambda s: (s.where.split(":")[0], _line(s.where), s.lang)):
+        for s in sorted(rows, key=lambda s: (s.bundled, s.where.split(":")[0], _line(s.where), s.lang)):
             click.echo(f"  {s.where:{width}}  {s.block:28} {s.lang:4} {s.value:6.1f}  {s.status}")
     errors, warnings = len(report.errors), len(report.warnings)
-    click.echo(f"\n{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    hidden = sum(1 for w in report.warnings if folded(w))
+    if hidden:
+        click.echo(f"\n{hidden} warning{'s' * (hidden != 1)} about content shipped with handouts, not shown "
+                   "(`handouts check --bundled` lists them).")
+    shown = warnings - hidden
+    click.echo(f"\n{errors} error{'s' * (errors != 1)}, {shown} warning{'s' * (shown != 1)}"
+               + (f" (and {hidden} about the shipped content)" if hidden else "") + ".")
     if errors:
         raise SystemExit(1)
 
