@@ -136,7 +136,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
     if made.unapproved:
         from handouts.deliver.batch import draft_note
 
-        click.echo(draft_note(made.unapproved, _approve_hint(made.condition)), err=True)
+        click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -363,17 +363,18 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
     from handouts.deliver.batch import draft_note
 
     for condition, sheets, files in result.drafts:
-        click.echo(draft_note(files, _approve_hint(condition), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
+        click.echo(draft_note(files, _approve_hint(condition, content), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
     if not result.ok:
         raise _Fail(result.summary())
     click.echo(result.summary(), err=True)
 
 
-def _approve_hint(condition: str) -> str:
+def _approve_hint(condition: str, content: Path | None) -> str:
     """The command that signs a whole sheet (approve --sheet), or file by file where this version has no --sheet."""
+    folder = f"--content {content}" if content is not None else "--content DIR"
     if any(p.name == "sheet" for p in approve.params):
-        return f'handouts approve --sheet {condition} --by "Name, credential"'
-    return 'handouts approve FILE... --by "Name, credential" --content DIR (`handouts check` lists the files)'
+        return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
+    return f'handouts approve FILE... --by "Name, credential" {folder} (`handouts check {folder}` lists the files)'
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

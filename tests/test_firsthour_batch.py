@@ -179,6 +179,12 @@ def test_a_draft_sheet_says_why_on_stderr(run, tmp_path):
     assert "content files not approved as they are now (conditions/hip-pain.yaml" in line
     assert "handouts approve" in line and "Jane" not in line
     assert "printed as a draft" not in result.stdout
+    assert '--by "Name, credential" --content DIR' in line, "approvals go to the clinic's folder: the hint says so"
+    folder = tmp_path / "our-clinic"
+    folder.mkdir()
+    (folder / "clinic.yaml").write_text(BUNDLED_CLINIC, "utf-8")
+    result = run("leaflet", "hip-pain", "--content", folder, "-o", tmp_path / "jane.pdf")
+    assert f"--content {folder}" in result.stderr
 
     result = run("batch", day(tmp_path, *DAY), "--out-dir", tmp_path / "out", "--jobs", "1")
     assert result.exit_code == 0

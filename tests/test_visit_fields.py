@@ -147,8 +147,8 @@ def test_dates_as_spreadsheets_write_them(text, order, want):
 def test_dates_that_do_not_parse_name_the_forms_accepted():
     with pytest.raises(VisitError) as err:
         parse_date("13/8/2026", "v.csv row 2: date", "mdy")
-    assert str(err.value) == ("v.csv row 2: date: '13/8/2026' is not a real date (check the month and day; read as "
-                              "month/day/year, the clinic's date order (`date_order` in clinic.yaml))")
+    assert str(err.value) == ("v.csv row 2: date: '13/8/2026' is not a real date read as month/day/year, the clinic's "
+                              "date order (`date_order` in clinic.yaml); check the month and day")
     with pytest.raises(VisitError) as err:
         parse_date("Dec 8", "--date", "dmy")
     assert str(err.value) == ("--date: 'Dec 8' is not a date; write it as 2026-12-08, 8/12/2026 or 08.12.26 (day first: "

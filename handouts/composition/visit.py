@@ -93,9 +93,10 @@ def parse_date(value: Any, where: str, order: str = "mdy") -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        how = "" if _ISO.fullmatch(text) else (f"; read as {'month/day' if order == 'mdy' else 'day/month'}/year, "
-                                               "the clinic's date order (`date_order` in clinic.yaml)")
-        raise VisitError(f"{where}: {text!r} is not a real date (check the month and day{how})") from None
+        if _ISO.fullmatch(text):
+            raise VisitError(f"{where}: {text!r} is not a real date (check the month and day)") from None
+        raise VisitError(f"{where}: {text!r} is not a real date read as {'month/day' if order == 'mdy' else 'day/month'}"
+                         "/year, the clinic's date order (`date_order` in clinic.yaml); check the month and day") from None
 
 
 _RTL = ("R", "AL")
