@@ -139,6 +139,9 @@ def test_dates():
     # spreadsheet date numbers (Excel's 1900 system): 45658 is 2025-01-01, as Excel shows it
     ("46364", "mdy", "2026-12-08"), (46364, "dmy", "2026-12-08"), (45658, "mdy", "2025-01-01"),
     (36526, "mdy", "2000-01-01"), (73050, "mdy", "2099-12-31"),
+    # a date-and-time cell: the day is the visit's, the time is let go
+    ("12/8/2026 9:30 AM", "mdy", "2026-12-08"), ("8/12/2026 17:05", "dmy", "2026-12-08"),
+    ("2026-12-08T09:30:00", "dmy", "2026-12-08"), ("46364.375", "mdy", "2026-12-08"), (46364.5, "dmy", "2026-12-08"),
 ])
 def test_dates_as_spreadsheets_write_them(text, order, want):
     assert parse_date(text, "--date", order).isoformat() == want
@@ -153,10 +156,10 @@ def test_dates_that_do_not_parse_name_the_forms_accepted():
         parse_date("Dec 8", "--date", "dmy")
     assert str(err.value) == ("--date: 'Dec 8' is not a date; write it as 2026-12-08, 8/12/2026 or 08.12.26 (day first: "
                               "the clinic's date order, `date_order` in clinic.yaml), or a spreadsheet date number such as 46364")
-    for value in ("123", 36525, "73051", "20261208"):
+    for value in ("123", 36525, "73051", "20261208", 2.5):
         with pytest.raises(VisitError, match=r"as a spreadsheet date number it falls outside 2000-2099\); write it as"):
             parse_date(value, "--date")
-    for value in (2.5, True, [2026]):
+    for value in (True, [2026], "12/8/2026 25", "46364.", "nan"):
         with pytest.raises(VisitError, match=r"is not a date; write it as 2026-12-08"):
             parse_date(value, "--date")
 

@@ -49,8 +49,12 @@ DATE_ORDERS = ("mdy", "dmy")
 # from day 61 on, day N is 1899-12-30 plus N days. Only numbers for 2000-01-01 to 2099-12-31 are taken as dates.
 _SERIALS = (36526, 73050)
 _EPOCH = date(1899, 12, 30)
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_LOCAL = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
+# A time after the date, as spreadsheets write a date-and-time cell ("12/8/2026 9:30 AM", "2026-12-08T09:30:00"):
+# the visit is the day, so the time is let go.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?)?"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_LOCAL = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_SERIAL = re.compile(r"(\d+)(?:\.\d+)?")  # a date number; a fraction is the time of day
 
 
 def date_order(clinic: Clinic | None = None) -> str:
@@ -70,14 +74,15 @@ def _forms(order: str) -> str:
 def parse_date(value: Any, where: str, order: str = "mdy") -> date:
     """A date as a clinic's spreadsheet or a person writes it: ISO (2026-12-08), the clinic's own order with `/`, `.`
     or `-` (`order` mdy: 12/8/2026, dmy: 8/12/2026; leading zeros optional; a 2-digit year is 20YY), or a spreadsheet
-    date number (a YAML number, or a cell of digits only). The order is the clinic's, never guessed from the value."""
+    date number (a YAML number, or a cell of digits only); a time after it is let go. The order is the clinic's, never
+    guessed from the value."""
     if isinstance(value, date):
         return value
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise VisitError(f"{where}: {value!r} is not a date; {_forms(order)}")
     text = str(value).strip()
-    if text.isdigit() and text.isascii():
-        serial = int(text)
+    if m := _SERIAL.fullmatch(text):
+        serial = int(m.group(1))
         if not _SERIALS[0] <= serial <= _SERIALS[1]:
             raise VisitError(f"{where}: {text!r} is not a date (as a spreadsheet date number it falls outside "
                              f"2000-2099); {_forms(order)}")
