@@ -16,6 +16,7 @@ from .errors import (
     UnknownConditionError,
     UnknownPointError,
     VisitError,
+    VisitErrors,
 )
 
 __version__ = "0.1.0"
@@ -111,6 +112,7 @@ __all__ = [
     "UnknownPointError",
     "Visit",
     "VisitError",
+    "VisitErrors",
     "check_content",
     "compose",
     "condition_rows",
