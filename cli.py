@@ -133,11 +133,11 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
             from handouts.deliver.batch import redact
 
             raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
+    click.echo(f"wrote {out}", err=True)
     if made.unapproved:
         from handouts.deliver.batch import draft_note
 
         click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
-    click.echo(f"wrote {out}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
