@@ -64,11 +64,13 @@ def main() -> None:
               help="Take the visit's fields from a YAML file; options given here override it.")
 @click.option("--patient", help="The patient's name, printed on the sheet (never logged).")
 @click.option("--practitioner", help="Who treated the patient, e.g. \"John Roe, L.Ac.\".")
-@click.option("--date", "date_", metavar="YYYY-MM-DD", help="The visit date [default: today].")
+@click.option("--date", "date_", metavar="DATE", help="The visit date: 2026-12-08, or 12/8/2026 in the clinic's date order "
+              "(date_order in clinic.yaml; US letter paper: month first, A4: day first) [default: today].")
 @click.option("--points", metavar="CODE,CODE,...", help="Points used today, e.g. GB30,GB29,BL40 [default: the condition's usual points].")
 @click.option("--plan", metavar="PLAN", help="Planned sessions, e.g. \"2/week x4, 1/week x4, monthly\" (N/week xW, N/month xM, weekly, "
               "monthly) [default: the condition's usual plan].")
-@click.option("--start", metavar="YYYY-MM-DD", help="First session of the plan: adds a page of suggested session dates.")
+@click.option("--start", metavar="DATE", help="First session of the plan (a date as for --date): adds a page of suggested "
+              "session dates.")
 @click.option("--tracker", is_flag=True, default=None, help="Add a session tracker page (date, tick, pain before/after, notes).")
 @click.option("--large-print", is_flag=True, default=None, help="Large print: body text 18 pt, one column, for low-vision readers.")
 @click.option("--flag", "flags", multiple=True, metavar="FLAG",
@@ -78,7 +80,7 @@ def main() -> None:
               help="Print a point that a flag cautions, because you chose it knowingly (repeat per point).")
 @click.option("--note", help="A short personal note to the patient, printed on the sheet.")
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]), help="Language of the sheet [default: en].")
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: letter].")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: page_size in clinic.yaml, else letter].")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
@@ -132,12 +134,18 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
 
             raise _Fail(redact(f"wrote {out}, but {exc}", made.visit.patient)) from None
     click.echo(f"wrote {out}", err=True)
+    if made.unapproved:
+        from handouts.deliver.batch import draft_note
+
+        click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
 
 
 @main.command(context_settings=CONTEXT)
 @content_option("Check this content folder on top of the bundled content.")
 @click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
-def check(content: Path | None, scores: bool) -> None:
+@click.option("--bundled", is_flag=True, help="Also list the warnings about the content shipped with handouts "
+              "(folded into one line without it; errors are always listed).")
+def check(content: Path | None, scores: bool, bundled: bool) -> None:
     """Validate, cross-reference and lint all content; exit 1 if anything is wrong.
 
     \b
@@ -145,11 +153,14 @@ def check(content: Path | None, scores: bool) -> None:
     colliding aliases, missing translations, characters no bundled font can draw,
     risky health claims, effect claims without sources, reading levels (English
     Flesch-Kincaid grade, Spanish Fernández-Huerta) and reviews older than 24 months.
+    Your clinic's own files come first; warnings about the content shipped with
+    handouts are counted in one line (--bundled lists them).
 
     \b
     Examples:
       handouts check
       handouts check --content ./our-clinic --scores
+      handouts check --bundled
     """
     from handouts import check_content
 
@@ -157,17 +168,34 @@ def check(content: Path | None, scores: bool) -> None:
         report = check_content(content)
     except HandoutError as exc:
         raise _report(exc) from None
-    for finding in sorted(report.findings, key=lambda f: (f.where.split(":")[0], _line(f.where), f.level)):
+
+    def folded(item: Any) -> bool:  # a bundled file's warning (a reading level above target is one), unless asked for
+        return item.bundled and not bundled and getattr(item, "level", "warning") == "warning" and \
+            getattr(item, "status", "warn") == "warn"
+
+    def order(f: Any) -> tuple:
+        return (f.bundled, f.where.split(":")[0], _line(f.where), f.level)
+
+    findings = sorted((f for f in report.findings if not folded(f)), key=order)
+    for i, finding in enumerate(findings):
+        if finding.bundled and (i == 0 or not findings[i - 1].bundled):
+            click.echo(("\n" if i else "") + "Content shipped with handouts (to change a file, copy it into your content folder):")
         click.echo(str(finding))
-    rows = [s for s in report.scores if scores or s.status != "ok"]
+    rows = [s for s in report.scores if (scores and (bundled or not s.bundled)) or (s.status != "ok" and not folded(s))]
     if rows:
         click.echo("\nReading level (English: Flesch-Kincaid grade, higher is harder; Spanish: Fernández-Huerta, lower is harder)")
         width = max(len(s.where) for s in rows)
         click.echo(f"  {'where':{width}}  {'block':28} lang  score  status")
-        for s in sorted(rows, key=lambda s: (s.where.split(":")[0], _line(s.where), s.lang)):
+        for s in sorted(rows, key=lambda s: (s.bundled, s.where.split(":")[0], _line(s.where), s.lang)):
             click.echo(f"  {s.where:{width}}  {s.block:28} {s.lang:4} {s.value:6.1f}  {s.status}")
     errors, warnings = len(report.errors), len(report.warnings)
-    click.echo(f"\n{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    hidden = sum(1 for w in report.warnings if folded(w))
+    if hidden:
+        click.echo(f"\n{hidden} warning{'s' * (hidden != 1)} about content shipped with handouts, not shown "
+                   "(`handouts check --bundled` lists them).")
+    shown = warnings - hidden
+    click.echo(f"\n{errors} error{'s' * (errors != 1)}, {shown} warning{'s' * (shown != 1)}"
+               + (f" (and {hidden} about the shipped content)" if hidden else "") + ".")
     if errors:
         raise SystemExit(1)
 
@@ -306,7 +334,8 @@ class _NoBar:
                    "{date}-{patient}-{condition}]")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Make N handouts at once in separate processes [default: one per CPU].")
-@click.option("--force", is_flag=True, help="Replace PDFs that already exist in --out-dir.")
+@click.option("--force", is_flag=True, help="Replace files that already exist in --out-dir (without it, a file that is "
+              "what its row makes counts as already made, and one that differs is that row's error).")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -331,9 +360,21 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
         result = run_batch(visits, options, progress=_progress)
     except HandoutError as exc:
         raise _report(exc) from None
+    from handouts.deliver.batch import draft_note
+
+    for condition, sheets, files in result.drafts:
+        click.echo(draft_note(files, _approve_hint(condition, content), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
     if not result.ok:
         raise _Fail(result.summary())
     click.echo(result.summary(), err=True)
+
+
+def _approve_hint(condition: str, content: Path | None) -> str:
+    """The command that signs a whole sheet (approve --sheet), or file by file where this version has no --sheet."""
+    folder = f"--content {content}" if content is not None else "--content DIR"
+    if any(p.name == "sheet" for p in approve.params):
+        return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
+    return f'handouts approve FILE... --by "Name, credential" {folder} (`handouts check {folder}` lists the files)'
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

@@ -16,6 +16,7 @@ from .errors import (
     UnknownConditionError,
     UnknownPointError,
     VisitError,
+    VisitErrors,
 )
 
 from .version import __version__
@@ -81,7 +82,7 @@ def build_leaflet(fields: Mapping[str, Any], content: str | Path | None = None, 
     from .composition.visit import make_visit
 
     library = cached_library(content, clinic)
-    visit = make_visit(fields, where)
+    visit = make_visit(fields, where, library.clinic)
     return make_handout(library, visit, where, output or Output())
 
 
@@ -111,6 +112,7 @@ __all__ = [
     "UnknownPointError",
     "Visit",
     "VisitError",
+    "VisitErrors",
     "check_content",
     "compose",
     "condition_rows",

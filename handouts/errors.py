@@ -30,6 +30,14 @@ class VisitError(HandoutError):
     """A visit field (option, visit file or batch row) that cannot be used."""
 
 
+class VisitErrors(VisitError):
+    """Several visit fields that cannot be used; `errors` holds each field's VisitError, one per line of the message."""
+
+    def __init__(self, errors: list[VisitError]):
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(e) for e in errors))
+
+
 class SafetyError(HandoutError):
     """A visit that would print something unsafe for this patient."""
 

@@ -59,7 +59,7 @@ def test_a_bad_row_is_named_by_row_and_field_and_the_others_are_written(run, tmp
                        "2026-12-01,Ana Ruiz,,low-back-pain,,,es")
     out = tmp_path / "out"
     message = batch(run, visits, out, code=1)
-    assert "3 of 5 rows failed" in message and "wrote 2 handouts" in message
+    assert f"2 of 5 ready (wrote 2 handouts to {out}); 3 failed:" in message
     assert f"{visits} row 3 (points): unknown point 'XX9'" in message
     assert f"{visits} row 4 (date): '2026-13-01' is not a real date" in message
     assert f"{visits} row 5 (lang):" in message

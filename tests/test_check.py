@@ -239,3 +239,49 @@ def test_crisis_line_comes_from_the_clinic_profile(tmp_path, leaflet, run):
     assert run("leaflet", "stress", "--content", folder, "-o", out).exit_code == 0
     text = flat(" ".join(pdf_text(out)))
     assert "116 123" in text and "988" not in text
+
+
+# ---- the clinic's own files first, the bundled content's warnings folded (issue 25, item 6) ----------------------
+
+
+def test_bundled_warnings_are_folded_into_one_line_and_shown_with_bundled(run):
+    report = check_content()
+    bundled = [w for w in report.warnings if w.bundled]
+    assert bundled and all(not f.where.startswith("approvals.json") for f in bundled)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    for finding in (f for f in report.findings if f.bundled):
+        assert str(finding) not in result.output
+    assert f"{len(bundled)} warnings about content shipped with handouts, not shown (`handouts check --bundled` lists them)" \
+        in result.output
+    assert f"0 errors, {len(report.warnings) - len(bundled)} warning" in result.output
+    assert "approvals.json: warning:" in result.output, "approval is the clinic's to act on: never folded"
+
+    shown = run("check", "--bundled")
+    assert shown.exit_code == 0 and "not shown" not in shown.output
+    for finding in (f for f in report.findings if f.bundled):
+        assert str(finding) in shown.output
+    assert f"0 errors, {len(report.warnings)} warnings." in shown.output
+
+
+def test_the_clinic_s_own_files_come_first(run, tmp_path):
+    text = HIP.replace("on: 2026-11-27}", "on: 2020-01-15}", 1)
+    folder = tree(tmp_path, {"conditions/hip-pain.yaml": text})
+    result = run("check", "--content", folder, "--bundled")
+    assert result.exit_code == 0, result.output
+    own = result.output.index("last reviewed 2020-01-15")
+    assert own < result.output.index("Content shipped with handouts (to change a file, copy it into your content folder):")
+    folded = run("check", "--content", folder)
+    assert "last reviewed 2020-01-15" in folded.output and "about content shipped with handouts, not shown" in folded.output
+    assert "Content shipped with handouts" not in folded.output
+
+
+def test_errors_in_bundled_files_are_never_folded(run, tmp_path):
+    lint = (BUNDLED / "lint.yaml").read_text("utf-8").replace("  en: [cure, cures,", "  en: [may help, cure, cures,", 1)
+    assert "may help" in lint
+    result = run("check", "--content", tree(tmp_path, {"lint.yaml": lint}))
+    assert result.exit_code == 1
+    assert "Content shipped with handouts" in result.output
+    import re
+
+    assert re.search(r"^labels\.yaml:\d+: error: words\.\w+\.en: risky health claim 'may help'", result.output, re.M)

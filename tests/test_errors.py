@@ -33,7 +33,7 @@ def test_unknown_point_is_named(run, tmp_path):
     assert "--points" in message and "'XX99'" in message and "WHO codes" in message
 
 
-@pytest.mark.parametrize("bad, why", [("2026-13-01", "not a real date"), ("01/12/2026", "YYYY-MM-DD"), ("2026-02-30", "not a real date")])
+@pytest.mark.parametrize("bad, why", [("2026-13-01", "not a real date"), ("13/12/2026", "read as month/day/year"), ("12.2026.01", "write it as 2026-12-08"), ("2026-02-30", "not a real date")])
 def test_invalid_date(run, tmp_path, bad, why):
     message = fails(run, tmp_path, "hip-pain", "--date", bad)
     assert "--date" in message and repr(bad) in message and why in message

@@ -411,7 +411,7 @@ def test_batch_a_file_that_appears_between_check_and_write_is_kept_and_reported(
 
     result, out, records = _batch_with(run, tmp_path, monkeypatch, before_write=second_writer, links=links)
     assert result.exit_code == 1, result.output
-    assert "1 of 2 rows failed (wrote 1 handout to" in result.output
+    assert "1 of 2 ready (wrote 1 handout to" in result.output
     assert "row 2 (output): its file appeared in the folder meanwhile; use --force to replace it" in result.output
     assert (out / "2.pdf").read_bytes() == b"the other writer's"
     assert (out / "3.pdf").read_bytes().startswith(b"%PDF")

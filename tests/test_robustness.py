@@ -489,9 +489,9 @@ def test_a_sheet_written_but_never_recorded_is_recorded_by_the_rerun(run, tmp_pa
     assert [Path(r["output"]["path"]).name for r in _parse_record(record)] == ["2.pdf"]
 
     result = _batch(run, visits, out, "--record", record, "--name", "{row}")
-    assert result.exit_code == 1, result.output  # row 2 exists (and was recorded): as before, that row's error
-    assert "row 2 (output): its file exists" in result.output
-    assert "row 3" not in result.output
+    assert result.exit_code == 0, result.output  # both files are what their rows make: already made, not failed
+    assert "2 of 2 ready (wrote 0 handouts to" in result.output and "2 already made); 0 failed" in result.output
+    assert "row 2" not in result.output and "row 3" not in result.output
     assert "recorded 1 handout that an earlier run wrote but did not record" in result.output
     lines = _parse_record(record)
     assert [Path(r["output"]["path"]).name for r in lines] == ["2.pdf", "3.pdf"]

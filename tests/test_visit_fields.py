@@ -115,15 +115,77 @@ def test_neither_yes_nor_no():
     assert refused({"large_print": 2}, "v.csv row 5") == "v.csv row 5: large_print: 2 is not yes or no; write true or false"
 
 
+FORMS_MDY = ("write it as 2026-12-08, 12/8/2026 or 12/08/26 (month first: the clinic's date order, `date_order` in "
+             "clinic.yaml), or a spreadsheet date number such as 46364")
+
+
 def test_dates():
     assert parse_date(" 2026-12-01 ", "--date") == date(2026, 12, 1)
     with pytest.raises(VisitError) as err:
-        parse_date("12/01/2026", "--date")
-    assert str(err.value) == "--date: '12/01/2026' is not a date in the form YYYY-MM-DD (e.g. 2026-12-01)"
+        parse_date("12-2026-01", "--date")
+    assert str(err.value) == f"--date: '12-2026-01' is not a date; {FORMS_MDY}"
     with pytest.raises(VisitError) as err:
         parse_date("2026-02-30", "v.csv row 2: start")
-    assert str(err.value) == "v.csv row 2: start: '2026-02-30' is not a real date (check the month and day); use YYYY-MM-DD"
-    assert refused({"start": "tomorrow"}).startswith("--start: 'tomorrow' is not a date")
+    assert str(err.value) == "v.csv row 2: start: '2026-02-30' is not a real date (check the month and day)"
+    assert refused({"start": "tomorrow"}).startswith("--start: 'tomorrow' is not a date; write it as 2026-12-08")
+
+
+@pytest.mark.parametrize("text, order, want", [
+    ("2026-12-08", "mdy", "2026-12-08"), ("2026-12-08", "dmy", "2026-12-08"), ("2026-1-5", "dmy", "2026-01-05"),
+    ("12/8/2026", "mdy", "2026-12-08"), ("12/08/2026", "mdy", "2026-12-08"), ("12/8/26", "mdy", "2026-12-08"),
+    ("8/12/2026", "dmy", "2026-12-08"), ("08.12.2026", "dmy", "2026-12-08"), ("8-12-26", "dmy", "2026-12-08"),
+    # 3/4/2026 is never guessed from the value: the clinic's order decides
+    ("3/4/2026", "mdy", "2026-03-04"), ("3/4/2026", "dmy", "2026-04-03"),
+    # spreadsheet date numbers (Excel's 1900 system): 45658 is 2025-01-01, as Excel shows it
+    ("46364", "mdy", "2026-12-08"), (46364, "dmy", "2026-12-08"), (45658, "mdy", "2025-01-01"),
+    (36526, "mdy", "2000-01-01"), (73050, "mdy", "2099-12-31"),
+    # a date-and-time cell: the day is the visit's, the time is let go
+    ("12/8/2026 9:30 AM", "mdy", "2026-12-08"), ("8/12/2026 17:05", "dmy", "2026-12-08"),
+    ("2026-12-08T09:30:00", "dmy", "2026-12-08"), ("46364.375", "mdy", "2026-12-08"), (46364.5, "dmy", "2026-12-08"),
+])
+def test_dates_as_spreadsheets_write_them(text, order, want):
+    assert parse_date(text, "--date", order).isoformat() == want
+
+
+def test_dates_that_do_not_parse_name_the_forms_accepted():
+    with pytest.raises(VisitError) as err:
+        parse_date("13/8/2026", "v.csv row 2: date", "mdy")
+    assert str(err.value) == ("v.csv row 2: date: '13/8/2026' is not a real date read as month/day/year, the clinic's "
+                              "date order (`date_order` in clinic.yaml); check the month and day")
+    with pytest.raises(VisitError) as err:
+        parse_date("Dec 8", "--date", "dmy")
+    assert str(err.value) == ("--date: 'Dec 8' is not a date; write it as 2026-12-08, 8/12/2026 or 08.12.26 (day first: "
+                              "the clinic's date order, `date_order` in clinic.yaml), or a spreadsheet date number such as 46364")
+    for value in ("123", 36525, "73051", "20261208", 2.5):
+        with pytest.raises(VisitError, match=r"as a spreadsheet date number it falls outside 2000-2099\); write it as"):
+            parse_date(value, "--date")
+    for value in (True, [2026], "12/8/2026 25", "46364.", "nan"):
+        with pytest.raises(VisitError, match=r"is not a date; write it as 2026-12-08"):
+            parse_date(value, "--date")
+
+
+def test_the_date_order_comes_from_the_clinic_profile_else_its_paper():
+    from handouts.composition.visit import date_order
+    from handouts.model import Clinic
+
+    letter, a4 = Clinic(page_size="letter", date_order=None), Clinic(page_size="a4", date_order=None)
+    assert date_order(None) == date_order(letter) == "mdy" and date_order(a4) == "dmy"
+    assert date_order(Clinic(page_size="a4", date_order="mdy")) == "mdy"
+    assert date_order(Clinic(page_size="letter", date_order="dmy")) == "dmy"
+    visit = make_visit({"condition": "hip-pain", "date": "3/4/2026", "start": "5/4/26"}, "", a4)
+    assert (visit.date, visit.start, visit.page_size) == (date(2026, 4, 3), date(2026, 4, 5), "a4")
+    visit = make_visit({"condition": "hip-pain", "date": "3/4/2026", "page_size": "letter"}, "", a4)
+    assert visit.date == date(2026, 4, 3) and visit.page_size == "letter", "the row's paper never changes the order"
+    assert make_visit({"condition": "hip-pain", "date": "3/4/2026"}, "", letter).date == date(2026, 3, 4)
+
+
+def test_every_problem_of_a_visit_is_reported_at_once():
+    from handouts.errors import VisitErrors
+
+    with pytest.raises(VisitErrors) as err:
+        make_visit({"condition": "hip-pain", "date": "31/12/2026", "lang": "fr", "tracker": "maybe"}, "v.csv row 3")
+    assert [str(e).split(":")[1].strip() for e in err.value.errors] == ["date", "lang", "tracker"]
+    assert str(err.value).splitlines() == [str(e) for e in err.value.errors]
 
 
 def test_unknown_fields():
@@ -193,6 +255,6 @@ def test_page_size_and_date_messages_name_their_field():
     assert refused({"page_size": "a" * 11}) == "--page-size: is 11 characters long; the limit is 10. Shorten it"
     assert refused({"page_size": "quarto-big"}) == "--page-size: 'quarto-big' is not a page size we print; choose letter or a4"
     assert refused({"page_size": ["a4"]}, "v.yaml") == "v.yaml: page_size: must be text, found list"
-    assert refused({"date": "1/12/2026"}) == "--date: '1/12/2026' is not a date in the form YYYY-MM-DD (e.g. 2026-12-01)"
+    assert refused({"date": "1/12/2026x"}) == f"--date: '1/12/2026x' is not a date; {FORMS_MDY}"
     assert refused({"date": "2026-13-01"}, "v.csv row 2") == (
-        "v.csv row 2: date: '2026-13-01' is not a real date (check the month and day); use YYYY-MM-DD")
+        "v.csv row 2: date: '2026-13-01' is not a real date (check the month and day)")

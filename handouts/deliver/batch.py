@@ -23,6 +23,7 @@ from ..errors import (
     UnknownConditionError,
     UnknownPointError,
     VisitError,
+    VisitErrors,
 )
 from .leaflet import Leaflet, Output, make_handout
 from ..model import Library
@@ -162,7 +163,7 @@ def read_csv(path: Path, label: str | None = None) -> list[Row]:
     return rows
 
 
-_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_DATE = re.compile(r"\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})|\d{5})\s*$")  # as visit.parse_date reads
 _SLUG = re.compile(r"\s*[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*\s*$")
 
 
@@ -321,6 +322,35 @@ def failure(where: str, exc: HandoutError, patient: Any) -> RowFailure:
     return RowFailure(where, name, redact(text, patient))
 
 
+def failures_of(where: str, exc: HandoutError, patient: Any) -> list[RowFailure]:
+    """A row's failures from an error that may hold several (VisitErrors: one per field), in field order."""
+    return [failure(where, e, patient) for e in (exc.errors if isinstance(exc, VisitErrors) else (exc,))]
+
+
+def content_problems(library: Library, fields: dict[str, Any], where: str, known: set[str | None]) -> list[RowFailure]:
+    """What the content says about a row's condition and points (unknown, misspelt), unless `known` already names
+    that field: so a row with a bad date and a misspelt condition reports both at once."""
+    from ..composition.leaflet import find_condition, resolve_points
+    from ..composition.visit import point_codes
+
+    patient = fields.get("patient")
+    out = []
+    condition = fields.get("condition")
+    if "condition" not in known and isinstance(condition, str) and condition.strip():
+        try:
+            find_condition(library, condition)
+        except HandoutError as exc:
+            out.append(failure(where, exc, patient))
+    if "points" not in known:
+        try:
+            codes = point_codes(fields.get("points"), f"{where}: points")
+            if codes:
+                resolve_points(library, codes, f"{where}: points")
+        except HandoutError as exc:
+            out.append(failure(where, exc, patient))
+    return out
+
+
 def attempt(library: Library, where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
     """Compose and render one visit; any error becomes that row's failure, never an exception."""
     try:
@@ -351,7 +381,8 @@ class BatchOptions:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: files written (in row order) and rows that failed (in row order)."""
+    """What a batch did: files written and files already made (in row order), rows that failed (each problem of a
+    row in its own RowFailure, in row order), and the sheets that printed as drafts."""
 
     source: str
     rows: int
@@ -359,23 +390,44 @@ class BatchResult:
     failures: tuple[RowFailure, ...]
     out_dir: Path
     jobs: int = 1
-    recorded: tuple[Path, ...] = ()  # files an interrupted run wrote but never recorded, recorded by this run
+    recorded: tuple[Path, ...] = ()  # already made files that no record line had (a killed run), recorded by this run
+    already: tuple[Path, ...] = ()  # files that exist with the very bytes their row makes: done, left as they are
+    drafts: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (condition, sheets, files not approved) of draft sheets
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
+    @property
+    def failed_rows(self) -> int:
+        return len({f.where for f in self.failures})
+
     def summary(self) -> str:
-        """One line when all went well; else a count and one line per failed row."""
-        wrote = f"wrote {len(self.written)} handout{'s' if len(self.written) != 1 else ''} to {self.out_dir}"
+        """"5 of 5 ready (wrote 1 handout to DIR, 4 already made); 0 failed", then one line per problem of a failed row."""
+        ready = len(self.written) + len(self.already)
+        parts = [f"wrote {len(self.written)} handout{'s' if len(self.written) != 1 else ''} to {self.out_dir}"]
+        if self.already:
+            parts.append(f"{len(self.already)} already made")
+        head = f"{ready} of {self.rows} ready ({', '.join(parts)}); {self.failed_rows} failed"
         if self.recorded:
             n = len(self.recorded)
-            wrote += (f"; recorded {n} handout{'s' if n != 1 else ''} that an earlier run wrote but did not record "
-                      "(the file{} the same bytes this run would write)".format(" has" if n == 1 else "s have"))
+            head += (f"; recorded {n} handout{'s' if n != 1 else ''} that an earlier run wrote but did not record "
+                     "(the file{} the same bytes this run would write)".format(" has" if n == 1 else "s have"))
         if self.ok:
-            return wrote
-        head = f"{len(self.failures)} of {self.rows} rows failed ({wrote}):"
-        return "\n".join([head, *(f"  {f}" for f in self.failures)])
+            return head
+        return "\n".join([head + ":", *(f"  {f}" for f in self.failures)])
+
+
+
+def draft_note(files: tuple[str, ...], approve: str, sheets: str = "") -> str:
+    """Why a sheet printed as a draft, for the command's own output (stderr): "printed as a draft: 10 content files
+    not approved as they are now (a, b, c, ...); have your clinician approve them: APPROVE". `sheets` says which
+    sheets, e.g. "3 hip-pain sheets"."""
+    n = len(files)
+    shown = ", ".join(files[:3]) + (", ..." if n > 3 else "")
+    what = f"{sheets}: " if sheets else ""
+    return (f"printed as a draft: {what}{n} content file{'s' if n != 1 else ''} not approved as "
+            f"{'they are' if n != 1 else 'it is'} now ({shown}); have your clinician approve them: {approve}")
 
 
 class _Progress:
@@ -417,25 +469,28 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     out_dir = _prepare_dir(options.out_dir)
     tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
 
-    failures: dict[int, RowFailure] = {}
+    failures: dict[int, list[RowFailure]] = {}
     visits: dict[int, Visit] = {}
-    for i, row in enumerate(rows):
-        if row.problem:
-            failures[i] = RowFailure(row.where, *row.problem)
-            continue
+    for i, row in enumerate(rows):  # every problem of a row at once: its cells, its fields, its condition and points
+        patient = row.fields.get("patient")
+        problems = [RowFailure(row.where, *row.problem)] if row.problem else []
         try:
-            visits[i] = make_visit(row.fields, row.where)
+            visit = make_visit(row.fields, row.where, library.clinic)
         except HandoutError as exc:
-            failures[i] = failure(row.where, exc, row.fields.get("patient"))
+            problems += failures_of(row.where, exc, patient)
+        else:
+            if not problems:
+                visits[i] = visit
+        problems += content_problems(library, row.fields, row.where, {f.field for f in problems})
+        if problems:
+            visits.pop(i, None)
+            failures[i] = problems
 
     targets = _plan_names(rows, visits, library, pattern, out_dir, _suffix(options.output.format))
     todo: list[tuple[int, str, Visit]] = []
-    existing: set[int] = set()  # with --record: made again, to record a file a killed run wrote but never recorded
+    existing: set[int] = set()  # made again and compared: the same bytes are "already made", others need --force
     for i, visit in visits.items():
         if not options.force and os.path.lexists(targets[i]):
-            if log is None:
-                failures[i] = RowFailure(rows[i].where, "output", f"its file exists in {out_dir}; use --force to replace it")
-                continue
             existing.add(i)
         todo.append((i, rows[i].where, visit))
     recorded_hashes = log.hashes() if log is not None and existing else set()
@@ -444,28 +499,36 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     if options.jobs is None and len(todo) < MIN_PARALLEL:
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
+    already: dict[int, Path] = {}
     recovered: dict[int, Path] = {}
+    drafts: dict[str, tuple[int, set[str]]] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs, options.output):
             if isinstance(made, RowFailure):
-                failures[i] = made
+                failures[i] = [made]
             elif i in existing:
-                assert log is not None
-                problem = _recover(made, targets[i], rows[i].where, out_dir, log, recorded_hashes)
-                if problem is None:
-                    recovered[i] = targets[i]
+                outcome = _compare(made, targets[i], rows[i].where, out_dir, log, recorded_hashes)
+                if isinstance(outcome, RowFailure):
+                    failures[i] = [outcome]
                 else:
-                    failures[i] = problem
+                    already[i] = targets[i]
+                    if outcome == "recorded":
+                        recovered[i] = targets[i]
             else:
                 problem = _deliver(made, targets[i], rows[i].where, options.force, log)
                 if problem is None:
                     written[i] = targets[i]
                 else:
-                    failures[i] = problem
+                    failures[i] = [problem]
+            if not isinstance(made, RowFailure) and made.unapproved and (i in written or i in already):
+                sheets, files = drafts.get(made.condition, (0, set()))
+                drafts[made.condition] = (sheets + 1, files | set(made.unapproved))
             bar.update(1)
     return BatchResult(source=str(path), rows=len(rows), written=tuple(written[i] for i in sorted(written)),
-                       failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs,
-                       recorded=tuple(recovered[i] for i in sorted(recovered)))
+                       failures=tuple(f for i in sorted(failures) for f in failures[i]), out_dir=out_dir, jobs=jobs,
+                       recorded=tuple(recovered[i] for i in sorted(recovered)),
+                       already=tuple(already[i] for i in sorted(already)),
+                       drafts=tuple((c, n, tuple(sorted(files))) for c, (n, files) in sorted(drafts.items())))
 
 
 def _prepare_dir(out_dir: Path) -> Path:
@@ -530,30 +593,33 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
     return None
 
 
-def _recover(made: Leaflet, target: Path, where: str, out_dir: Path, log: RecordLog, hashes: set[str]) -> RowFailure | None:
-    """An existing file: record it if it is exactly what this row makes and no record line has it; else it 'exists'."""
+def _compare(made: Leaflet, target: Path, where: str, out_dir: Path, log: RecordLog | None,
+             hashes: set[str]) -> str | RowFailure:
+    """A file already at the row's name: "same" if it holds exactly what this row makes (and, with --record, a record
+    line has it), "recorded" if it does and no line had it (a killed run: recorded now, never twice); else the row's
+    failure, as only a file that would change needs --force."""
     import hashlib
 
     from .record import entry
 
-    exists = RowFailure(where, "output", f"its file exists in {out_dir}; use --force to replace it")
-    digest = hashlib.sha256(made.pdf).hexdigest()
-    if digest in hashes:
-        return exists
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:
             same = handle.read(len(made.pdf) + 1) == made.pdf
     except OSError:
-        return exists
+        same = False
     if not same:
-        return exists
+        return RowFailure(where, "output", f"its file exists in {out_dir} and differs from what this row makes now; "
+                                           "use --force to replace it")
+    digest = hashlib.sha256(made.pdf).hexdigest()
+    if log is None or digest in hashes:
+        return "same"
     try:
         log.append(entry(made, target, source=where, command="batch"))
     except OutputError as exc:
         return RowFailure(where, "record", f"its file was written by an earlier run but could not be recorded: {exc}")
     hashes.add(digest)
-    return None
+    return "recorded"
 
 
 def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, output: Output = Output()):

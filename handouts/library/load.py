@@ -74,7 +74,8 @@ def validate(model: type, doc: yamlio.Document, problems: list[str], **extra: An
                 msg = f"must be a list (lines starting with `- `), found {found}"
             elif err["type"] == "literal_error" and "map" in loc:
                 msg = f"{msg}: the body-map views are drawn in handouts/design/map_figures.py"
-            elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back"):
+            elif err["type"] == "literal_error" and loc and loc[-1] not in ("front", "back") and \
+                    "'en'" in str(err.get("ctx", {}).get("expected", "")):  # a language key, not another choice
                 msg = f"{msg} (a language code must be en, es or zh)"
             problems.append(f"{doc.at(loc)}: {field}: {msg}")
         return None

@@ -194,6 +194,9 @@ class Clinic(Frozen):
     testimonials: tuple[Testimonial, ...] = ()
     colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
     batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
+    page_size: Literal["letter", "a4"] = "letter"  # the paper of a sheet whose visit names none (--page-size wins)
+    # How visits write 3/4/2026: mdy (March 4) or dmy (3 April); unset, from page_size (letter: mdy, a4: dmy).
+    date_order: Literal["mdy", "dmy"] | None = None
 
 
 class Labels(Frozen):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -26,9 +26,16 @@ class Finding:
     level: str  # "error" or "warning"
     where: str  # file:line
     message: str
+    bundled: bool = False  # about a file shipped with handouts, not one of the clinic's own
 
     def __str__(self) -> str:
         return f"{self.where}: {self.level}: {self.message}"
+
+
+def file_of(where: str) -> str:
+    """The file part of a place: "points/GB.yaml:12" -> "points/GB.yaml"."""
+    head, _, tail = where.rpartition(":")
+    return head if head and tail.isdigit() else where
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Score:
     lang: str
     value: float
     status: str  # ok | warn | fail
+    bundled: bool = False  # a block of a file shipped with handouts
 
 
 @dataclass
@@ -49,12 +57,14 @@ class Report:
     def errors(self) -> list[Finding]:
         """Every error, reading levels past their limit included."""
         return [f for f in self.findings if f.level == "error"] + [
-            Finding("error", s.where, f"{s.block}.{s.lang}: reading level {s.value} is past the limit") for s in self.scores if s.status == "fail"]
+            Finding("error", s.where, f"{s.block}.{s.lang}: reading level {s.value} is past the limit", s.bundled)
+            for s in self.scores if s.status == "fail"]
 
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level == "warning"] + [
-            Finding("warning", s.where, f"{s.block}.{s.lang}: reading level {s.value} is above the target") for s in self.scores if s.status == "warn"]
+            Finding("warning", s.where, f"{s.block}.{s.lang}: reading level {s.value} is above the target", s.bundled)
+            for s in self.scores if s.status == "warn"]
 
     def add(self, level: str, where: str, message: str) -> None:
         self.findings.append(Finding(level, where, message))
@@ -159,9 +169,22 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
-        guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
         _check_booking_code(report, result.documents, result.library, style)
+    _mark_bundled(report, result.documents)
+    if result.library is not None:  # the clinic's own to act on, whichever files they are about
+        guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
     return report
+
+
+def _mark_bundled(report: Report, documents: list[Document]) -> None:
+    """Mark what is about a file shipped with handouts (not in the clinic's content folder), so `check` can fold its
+    warnings: the clinic changes such a file only by copying it into its own folder."""
+    from ..library.paths import bundled_content
+
+    root = bundled_content().resolve()
+    bundled = {d.label for d in documents if d.path.resolve().is_relative_to(root)}
+    report.findings[:] = [replace(f, bundled=file_of(f.where) in bundled) for f in report.findings]
+    report.scores[:] = [replace(s, bundled=file_of(s.where) in bundled) for s in report.scores]
 
 
 MIN_QR_MODULE_MM = 0.4  # smaller dots than this print unevenly and phone cameras misread them
