@@ -113,7 +113,10 @@ def resolve_points(library: Library, raw_codes: tuple[str, ...], where: str = "-
 
 def compose(library: Library, visit: Visit) -> Handout:
     """Build the Handout for a visit."""
-    cid, condition = find_condition(library, visit.condition)
+    from .offers import check_language, offered_condition
+
+    check_language(library, visit.lang)
+    cid, condition = offered_condition(library, visit.condition)
     cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
     clinic = library.clinic
     context = {"clinic": clinic.plain(), "practitioner": visit.practitioner}

@@ -194,6 +194,24 @@ class Clinic(Frozen):
     testimonials: tuple[Testimonial, ...] = ()
     colour_cmyk: tuple[Percent, Percent, Percent, Percent] | None = None  # the brand colour in CMYK (percent) for --colour cmyk
     batch_name: Str | None = None  # the default --name pattern of `handouts batch` (--name wins)
+    # The languages the clinic prints in: `check` asks for translations into these only, and a sheet or
+    # brochure in another language is refused.
+    languages: tuple[Lang, ...] = Field(("en", "es", "zh"), min_length=1)
+    # The conditions the clinic treats (condition ids, e.g. hip-pain); none given: every condition in the content.
+    # The clinic brochure, `handouts list conditions`, approvals and `check` cover only these.
+    offers: tuple[Str, ...] | None = Field(None, min_length=1)
+
+    @field_validator("languages", "offers")
+    @classmethod
+    def _once_each(cls, value: tuple | None) -> tuple | None:
+        if value is not None and len(set(value)) != len(value):
+            twice = sorted({v for v in value if value.count(v) > 1})
+            raise ValueError(f"lists {', '.join(twice)} more than once; name each once")
+        return value
+
+    def offered(self, condition_id: str) -> bool:
+        """Whether the clinic treats this condition (no `offers:` list: every condition)."""
+        return self.offers is None or condition_id in self.offers
 
 
 class Labels(Frozen):

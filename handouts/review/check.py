@@ -132,6 +132,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
               if getattr(rules.readability, lang) else {} for lang in ("en", "es")}
     known = _phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
+    wanted = result.clinic.languages if result.clinic is not None else LANGS  # clinic.yaml `languages:`
     review_months = rules.review_months
 
     for doc in result.documents:
@@ -147,7 +148,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
             name = _field(path)
             if not is_lint:
                 guards.check_hedges(report.add, where, name, texts, hedges)
-            for lang in LANGS:
+            for lang in wanted:
                 if lang not in texts and not is_lint:
                     report.add("error", where, f"{name}: no {LANG_NAMES[lang]} text; add `{lang}:` beside the others")
             for lang, value in texts.items():
