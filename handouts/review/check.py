@@ -190,7 +190,20 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         _check_templates(report, result.documents, result.library)
         guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
         _check_booking_code(report, result.documents, result.library, style)
+        _check_brand_colour(report, result.documents, result.library.clinic.colour)
     return report
+
+
+def _check_brand_colour(report: Report, documents: list[Document], colour: str) -> None:
+    """The brand colour carries headings on white and white text in the masthead: both need 4.5:1."""
+    from ..design.tints import contrast, darker
+
+    ratio = contrast(colour, "#FFFFFF")
+    if ratio < 4.5:
+        doc = next((d for d in documents if d.label.replace(os.sep, "/").endswith("clinic.yaml")), None)
+        where = doc.at(("colour",)) if doc else "clinic.yaml"
+        report.add("warning", where, f"colour: {colour} has a contrast of {ratio:.1f}:1 with white; headings in it and the white "
+                                     f"text on it need 4.5:1 to be easy to read; use a darker shade such as {darker(colour)}")
 
 
 MIN_QR_MODULE_MM = 0.4  # smaller dots than this print unevenly and phone cameras misread them
