@@ -395,9 +395,17 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
     except OSError as exc:
         loader.problems.append(f"{where}: logo: cannot read {path} ({exc.strerror or exc}); fix the path (relative to clinic.yaml) or remove `logo:`")
         return None
+    problem = logo_problem(data, path.name)
+    if problem is None:
+        return data
+    loader.problems.append(f"{where}: logo: {problem}")
+    return None
+
+
+def logo_problem(data: bytes, name: str) -> str | None:
+    """Why a logo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
     if len(data) > MAX_LOGO_BYTES:
-        loader.problems.append(f"{where}: logo: {path.name} is {len(data):,} bytes; use a logo under 5 MB")
-        return None
+        return f"{name} is {len(data):,} bytes; use a logo under 5 MB"
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -407,16 +415,13 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
                 raise ValueError("too many pixels")
             image.verify()
     except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
-        loader.problems.append(f"{where}: logo: {path.name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG")
-        return None
+        return f"{name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG"
     if kind not in ("PNG", "JPEG"):
-        loader.problems.append(f"{where}: logo: {path.name} is a {kind} image; use PNG or JPEG")
-    elif min(width, height) < 16:
-        loader.problems.append(f"{where}: logo: {path.name} is only {width}×{height} pixels; use one at least 300 pixels wide")
-    elif height > width * 3 or width > height * 12:
-        loader.problems.append(f"{where}: logo: {path.name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark")
-    else:
-        return data
+        return f"{name} is a {kind} image; use PNG or JPEG"
+    if min(width, height) < 16:
+        return f"{name} is only {width}×{height} pixels; use one at least 300 pixels wide"
+    if height > width * 3 or width > height * 12:
+        return f"{name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark"
     return None
 
 
