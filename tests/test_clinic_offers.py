@@ -149,3 +149,11 @@ def test_without_offers_every_condition_is_offered(run, tmp_path):
     shutil.copy(BUNDLED / "clinic.yaml", folder / "clinic.yaml")
     result = run("list", "conditions", "--content", folder)
     assert len(result.output.splitlines()) - 1 == len(load_library().conditions)
+
+
+def test_an_english_only_clinic_is_not_told_about_spanish_reading_levels_or_chinese_hedges(clinic):
+    report = check_content(clinic)
+    assert not [s for s in report.scores if s.lang != "en"]
+    assert not [f for f in report.warnings if ".zh:" in f.message or ".es:" in f.message]
+    everyone = check_content()
+    assert [s for s in everyone.scores if s.lang == "es"]  # the bundled profile offers every language: they are checked

@@ -133,6 +133,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     known = _phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
     wanted = result.clinic.languages if result.clinic is not None else LANGS  # clinic.yaml `languages:`
+    wanted_hedges = {lang: p for lang, p in hedges.items() if lang == "en" or lang in wanted}  # en: what the others follow
     review_months = rules.review_months
 
     for doc in result.documents:
@@ -147,7 +148,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
             where = doc.at(path)
             name = _field(path)
             if not is_lint:
-                guards.check_hedges(report.add, where, name, texts, hedges)
+                guards.check_hedges(report.add, where, name, texts, wanted_hedges)
             for lang in wanted:
                 if lang not in texts and not is_lint:
                     report.add("error", where, f"{name}: no {LANG_NAMES[lang]} text; add `{lang}:` beside the others")
@@ -169,7 +170,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                         report.add("error", where, f"{name}.{lang}: risky health claim {m.group(0)!r}; say what may help, not what is promised")
                     if not has_sources and effects[lang] and (m := effects[lang].search(text)):
                         report.add("error", where, f"{name}.{lang}: claims an effect ({m.group(0)!r}) but the file lists no sources; add `sources:` or soften the sentence")
-                    if lang in ("en", "es") and _scored(doc, path):
+                    if lang in ("en", "es") and lang in wanted and _scored(doc, path):
                         block = path[:-1] if path and isinstance(path[-1], int) else path
                         blocks.setdefault(block, {}).setdefault(lang, []).append(text)
         for block, by_lang in blocks.items():
