@@ -227,7 +227,8 @@ def init(folder: Path, name: str | None, address: tuple[str, ...], phone: str | 
           --practitioner "Mei Chen, L.Ac." --languages en --offers hip-pain,low-back-pain \\
           --booking-url https://harborlight.example/book --emergency-number 911 --crisis-line 988
     """
-    from handouts.deliver.setup import ClinicSetup, SetupError, init_clinic
+    from handouts import ClinicSetup, init_clinic
+    from handouts.deliver.setup import SetupError
 
     if (folder / "clinic.yaml").exists() and not force:
         raise _Fail(f"{folder / 'clinic.yaml'} exists; use --force to replace it (your content files and approvals.json stay as they are)")
