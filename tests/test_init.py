@@ -152,3 +152,11 @@ def test_the_readme_lists_every_field_of_the_clinic_profile_with_an_example():
         row = next((line for line in section.splitlines() if line.startswith(f"| `{name}` |")), None)
         assert row is not None, f"{name} is not in the README's Your clinic table"
         assert row.split("|")[2].strip().strip("`"), f"{name} has no example"
+
+
+def test_an_empty_name_is_refused_naming_the_option(run, tmp_path):
+    args = list(HARBOR)
+    args[args.index("--name") + 1] = "   "
+    result = run("init", tmp_path / "c", *args)
+    assert result.exit_code == 1 and "handouts init: --name:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "c").exists()

@@ -213,8 +213,8 @@ def init_clinic(folder: Path, setup: ClinicSetup, force: bool = False) -> InitRe
         validate_record(Clinic, yaml.safe_load(text))
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise SetupError(f"{where}: {err['msg'].removeprefix('Value error, ')}") from None
+        option = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "clinic.yaml"
+        raise SetupError(f"{option}: {err['msg'].removeprefix('Value error, ')}; give it again") from None
     written = []
     try:
         for sub in FOLDERS:
