@@ -206,7 +206,7 @@ def _ask_lines(given: tuple[str, ...], question: str, required: bool) -> tuple[s
 @click.option("--logo", type=_Answer("logo", _logo_answer), metavar="FILE",
               help="A PNG or JPEG logo, copied into FOLDER; '' for none.")
 @click.option("--practitioner", "practitioners", multiple=True, metavar="NAME",
-              help='Who treats patients, e.g. "Mei Chen, L.Ac." (repeat for each).')
+              help='Who treats patients, e.g. "Mei Chen, L.Ac." (repeat for each; '' for none).')
 @click.option("--languages", type=_Answer("languages", _languages), metavar="en,es,zh",
               help="The languages you print in, comma-separated.")
 @click.option("--offers", type=_Answer("offers", _offers), metavar="ID,ID,...|all",
