@@ -140,6 +140,148 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
 
 
+class _Answer(click.ParamType):
+    """An answer to `handouts init` checked by one of handouts.deliver.setup's checks (asked again when wrong)."""
+
+    def __init__(self, name: str, check):
+        self.name, self.check = name, check
+
+    def convert(self, value, param, ctx):
+        from handouts.deliver.setup import SetupError
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.check(value)
+        except SetupError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _offers(value: str) -> tuple[str, ...]:
+    from handouts.deliver.setup import check_offers, condition_ids
+
+    return check_offers(value, condition_ids())
+
+
+def _logo_answer(value: str):
+    from handouts.deliver.setup import read_logo
+
+    if not value.strip():
+        return False  # none: not asked again
+    read_logo(Path(value.strip()))
+    return Path(value.strip())
+
+
+def _colour(value: str) -> str:
+    from handouts.deliver.setup import check_colour
+
+    return check_colour(value)
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    from handouts.deliver.setup import check_languages
+
+    return check_languages(value)
+
+
+def _ask_lines(given: tuple[str, ...], question: str, required: bool) -> tuple[str, ...]:
+    """Repeatable option values, else answers asked one per line until an empty one."""
+    if given:
+        return tuple(v.strip() for v in given if v.strip())
+    click.echo(question + (" (one per line; an empty line ends)"), err=True)
+    lines: list[str] = []
+    while True:
+        line = click.prompt(f"  line {len(lines) + 1}", default="", show_default=False, err=True).strip()
+        if not line:
+            if required and not lines:
+                click.echo("  at least one line, please", err=True)
+                continue
+            return tuple(lines)
+        lines.append(line)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The clinic's name, printed at the top of every sheet.")
+@click.option("--address", multiple=True, metavar="LINE", help="An address line (repeat for each line).")
+@click.option("--phone", help="The phone number patients call.")
+@click.option("--booking-url", metavar="URL", help="The page where patients book (printed as a QR code); '' for none.")
+@click.option("--emergency-number", metavar="NUMBER", help="The emergency number the urgent-care box gives [asked; default 911].")
+@click.option("--crisis-line", metavar="NUMBER", help="The suicide and crisis line, e.g. 988 in the US; '' for none.")
+@click.option("--colour", type=_Answer("colour", _colour), metavar="#RRGGBB", help="The brand colour, e.g. #1F4E9A.")
+@click.option("--logo", type=_Answer("logo", _logo_answer), metavar="FILE",
+              help="A PNG or JPEG logo, copied into FOLDER; '' for none.")
+@click.option("--practitioner", "practitioners", multiple=True, metavar="NAME",
+              help='Who treats patients, e.g. "Mei Chen, L.Ac." (repeat for each; '' for none).')
+@click.option("--languages", type=_Answer("languages", _languages), metavar="en,es,zh",
+              help="The languages you print in, comma-separated.")
+@click.option("--offers", type=_Answer("offers", _offers), metavar="ID,ID,...|all",
+              help="The conditions you treat (ids from `handouts list conditions`), or all.")
+@click.option("--force", is_flag=True, help="Replace an existing FOLDER/clinic.yaml.")
+def init(folder: Path, name: str | None, address: tuple[str, ...], phone: str | None, booking_url: str | None,
+         emergency_number: str | None, crisis_line: str | None, colour: str | None, logo: Path | None,
+         practitioners: tuple[str, ...], languages: tuple[str, ...] | None, offers: tuple[str, ...] | None, force: bool) -> None:
+    """Set up your clinic: write FOLDER/clinic.yaml (commented) and an empty content folder, then check it.
+
+    Asks for each setting not given as an option. Nothing is replaced without --force.
+
+    \b
+    Examples:
+      handouts init our-clinic
+      handouts init our-clinic --name "Harbor Light Acupuncture" --phone "(207) 555-0142" \\
+          --address "12 Wharf Street" --address "Portland, ME 04101" --colour "#1F4E9A" --logo logo.png \\
+          --practitioner "Mei Chen, L.Ac." --languages en --offers hip-pain,low-back-pain \\
+          --booking-url https://harborlight.example/book --emergency-number 911 --crisis-line 988
+    """
+    from handouts import ClinicSetup, init_clinic
+    from handouts.deliver.setup import SetupError
+
+    if (folder / "clinic.yaml").exists() and not force:
+        raise _Fail(f"{folder / 'clinic.yaml'} exists; use --force to replace it (your content files and approvals.json stay as they are)")
+
+    def ask(value, question: str, default=None, kind=None):
+        if value is not None:
+            return value
+        return click.prompt(question, default=default, type=kind, err=True, show_default=default not in (None, ""))
+
+    name = ask(name, "Clinic name")
+    address = _ask_lines(address, "Address", required=True)
+    phone = ask(phone, "Phone")
+    booking_url = ask(booking_url, "Booking page (web address; empty for none)", "")
+    emergency_number = ask(emergency_number, "Emergency number", "911")
+    crisis_line = ask(crisis_line, "Crisis line (e.g. 988 in the US; empty for none)", "")
+    colour = ask(colour, "Brand colour (#RRGGBB)", "#1D5C63", _Answer("colour", _colour))
+    logo = ask(logo, "Logo file (PNG or JPEG; empty for none)", "", _Answer("logo", _logo_answer)) or None
+    practitioners = _ask_lines(practitioners, 'Practitioners, e.g. "Mei Chen, L.Ac."', required=False)
+    languages = ask(languages, "Languages you print in (en, es, zh)", "en,es,zh", _Answer("languages", _languages))
+    offers = ask(offers, "Conditions you treat (ids, comma-separated, or all)", "all", _Answer("offers", _offers))
+    setup = ClinicSetup(name=name.strip(), phone=phone.strip(), address=address, booking_url=booking_url.strip(),
+                        emergency_number=emergency_number.strip(), crisis_line=crisis_line.strip(), colour=colour,
+                        logo=logo, practitioners=practitioners, languages=tuple(languages), offers=tuple(offers))
+    try:
+        result = init_clinic(folder, setup, force=force)
+    except SetupError as exc:
+        raise _Fail(f"handouts init: {exc}") from None
+    except HandoutError as exc:
+        raise _report(exc) from None
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)
+    report = result.report
+    own = str(folder)  # the clinic's own files first and in full; the bundled content's warnings as a count
+    mine = [f for f in report.errors + report.warnings if f.level == "error" or f.where.startswith(own)]
+    for finding in sorted(mine, key=lambda f: (f.level != "error", f.where)):
+        click.echo(str(finding))
+    errors, warnings = len(report.errors), len(report.warnings)
+    others = warnings - sum(f.level == "warning" for f in mine)
+    click.echo(f"\nhandouts check --content {folder}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+               + (f" ({others} about the bundled content; run that command to see them)." if others else "."))
+    if errors:
+        raise SystemExit(1)
+    first = offers[0] if offers else "hip-pain"
+    click.echo(f"Next, print a test sheet (it says Draft until your clinician approves its text with `handouts approve`):\n"
+               f"  handouts leaflet {first} --patient \"Test Patient\" --content {folder} -o test.pdf")
+
+
 @main.command(context_settings=CONTEXT)
 @content_option("Check this content folder on top of the bundled content.")
 @click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")

@@ -32,6 +32,7 @@ _LAZY = {
     "run_batch": "deliver.batch", "RecordLog": "deliver.record",
     "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
     "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
+    "ClinicSetup": "deliver.setup", "init_clinic": "deliver.setup",
 }
 
 
@@ -97,6 +98,7 @@ __all__ = [
     "RowFailure",
     "build_leaflet",
     "BrochureOptions",
+    "ClinicSetup",
     "PreflightOptions",
     "build_brochure",
     "compose_brochure",
@@ -116,6 +118,7 @@ __all__ = [
     "check_content",
     "compose",
     "condition_rows",
+    "init_clinic",
     "load_library",
     "make_leaflet",
     "make_visit",

@@ -114,6 +114,17 @@ def test_no_private_name_crosses_a_module_border():
     assert crossing == []
 
 
+def test_every_import_of_ours_names_a_module_that_exists():
+    # An import inside a function runs only when the function does: a stale one after a move fails late, in use.
+    modules = _modules()
+    sources = {**modules, "cli": ROOT / "cli.py"}
+    missing = [f"{path.relative_to(ROOT)}:{line}: {target}"
+               for name, path in sources.items()
+               for line, target, _ in _imports(name, path, set(modules))
+               if target not in modules and target != "handouts.cli"]
+    assert missing == []
+
+
 def test_no_stage_imports_the_public_api():
     # `from handouts import X` inside a stage would make that stage depend on every other through the root.
     offenders = [f"{path.relative_to(ROOT)}:{line}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .leaflet import Writer, body_map, find_condition, resolve_points
+from .leaflet import Writer, body_map, resolve_points
+from .offers import check_language, offered_condition
 from ..errors import ContentError
 from ..model import (
     BookingCode,
@@ -51,8 +52,9 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
     context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
     w = _BWriter(library, lang, context)
     pieces = _Pieces(w, library)
+    check_language(library, lang)
     if condition:
-        cid, cond = find_condition(library, condition)
+        cid, cond = offered_condition(library, condition)
         cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
         title_text = w(cond.title, f"{cfile}: title")
         context["condition"] = title_text
@@ -94,7 +96,8 @@ def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, 
         files |= {f"brochures/conditions/{cid}.yaml"}
     else:  # the clinic brochure names the conditions treated
         files = set(sheet_files(library, "", [])) - {"conditions/.yaml"}
-        files |= {rel for rel in library.files if rel.startswith("conditions/")}
+        files |= {rel for rel in library.files if rel.startswith("conditions/")
+                  and library.clinic.offered(rel.removeprefix("conditions/").removesuffix(".yaml"))}
     files = sorted((files | {"brochures/clinic.yaml"}) & set(library.files))
     status = library.approval
     unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
@@ -296,6 +299,8 @@ class _Pieces:
         w = self.w
         titles = []
         for cid, cond in sorted(self.library.conditions.items()):
+            if not self.library.clinic.offered(cid):
+                continue
             cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
             titles.append(w(cond.title, f"{cfile}: title"))
         return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),

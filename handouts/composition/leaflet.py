@@ -6,7 +6,7 @@ import difflib
 from datetime import date
 from typing import Any
 
-from ..errors import ContentError, UnknownConditionError, UnknownPointError
+from ..errors import ContentError, UnknownPointError
 from ..model import (
     LANG_NAMES,
     BodyMap,
@@ -81,16 +81,6 @@ class Writer:
         return f"{names[day.weekday()]} {self.date(day)}" if names else self.date(day)
 
 
-def find_condition(library: Library, raw: str) -> tuple[str, Condition]:
-    """The condition a typed id means (`Hip Pain`, `hip_pain` -> hip-pain), with its id."""
-    key = raw.strip().lower().replace(" ", "-").replace("_", "-")
-    if key in library.conditions:
-        return key, library.conditions[key]
-    close = difflib.get_close_matches(key, list(library.conditions), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise UnknownConditionError(f"unknown condition {raw!r}; {hint}run `handouts list conditions` to see them all")
-
-
 def resolve_points(library: Library, raw_codes: tuple[str, ...], where: str = "--points") -> tuple[Point, ...]:
     """Standard points for typed codes or aliases; every unknown code is reported at once."""
     found: list[Point] = []
@@ -113,7 +103,10 @@ def resolve_points(library: Library, raw_codes: tuple[str, ...], where: str = "-
 
 def compose(library: Library, visit: Visit) -> Handout:
     """Build the Handout for a visit."""
-    cid, condition = find_condition(library, visit.condition)
+    from .offers import check_language, offered_condition
+
+    check_language(library, visit.lang)
+    cid, condition = offered_condition(library, visit.condition)
     cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
     clinic = library.clinic
     context = {"clinic": clinic.plain(), "practitioner": visit.practitioner}

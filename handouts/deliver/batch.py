@@ -330,7 +330,8 @@ def failures_of(where: str, exc: HandoutError, patient: Any) -> list[RowFailure]
 def content_problems(library: Library, fields: dict[str, Any], where: str, known: set[str | None]) -> list[RowFailure]:
     """What the content says about a row's condition and points (unknown, misspelt), unless `known` already names
     that field: so a row with a bad date and a misspelt condition reports both at once."""
-    from ..composition.leaflet import find_condition, resolve_points
+    from ..composition.leaflet import resolve_points
+    from ..composition.offers import find_condition
     from ..composition.visit import point_codes
 
     patient = fields.get("patient")
@@ -550,7 +551,7 @@ def _suffix(fmt: str) -> str:
 def _plan_names(rows: list[Row], visits: dict[int, Visit], library: Library, pattern: str, out_dir: Path,
                 suffix: str = ".pdf") -> dict[int, Path]:
     """Each valid row's output path, in row order, unique, always directly inside out_dir."""
-    from ..composition.leaflet import find_condition
+    from ..composition.offers import find_condition
 
     stems: list[str | None] = [None] * len(rows)
     for i, visit in visits.items():

@@ -27,7 +27,7 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     """Read the content, refuse risky claims in what will print, compose, render, preflight (and draw a proof)."""
     from ..review.claims import claim_findings, medicare_findings
     from ..composition.brochure import compose_brochure
-    from ..composition.leaflet import find_condition
+    from ..composition.offers import check_language, offered_condition
     from ..library.cache import content_read
     from .preflight import PreflightOptions, run_preflight as preflight
     from ..render.pdf.brochure import render_brochure
@@ -36,8 +36,9 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     library = result.library
     assert library is not None
     rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]
+    check_language(library, lang)
     if condition:
-        cid, _ = find_condition(library, condition)
+        cid, _ = offered_condition(library, condition)
         rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
     labels = {library.files[r].label for r in rels if r in library.files}
     problems = claim_findings(result.documents, result.lint, labels)

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .fonts import FontChain, chain_for, register
+from .tints import tint
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
 
@@ -41,6 +42,7 @@ def sheet(*layers: str) -> dict:
 
 
 _PARAGRAPH_STYLES: dict[tuple, tuple[dict, Any]] = {}  # see Style.paragraph
+_TEXT_ON: dict[tuple, tuple[dict, tuple[str, ...]]] = {}  # see Style.text_on
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,33 @@ class Style:
         return chain_for(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
 
     def colour(self, name: str) -> str:
-        return self.accent if name == "accent" else self.data["colours"][name]
+        if name == "accent":
+            return self.accent
+        value = self.data["colours"][name]
+        derived = self.data.get("brand_tints") or {}
+        if name in derived.get("colours", ()):
+            return tint(value, self.accent, derived["reference"], self.text_on(name))
+        return value
+
+    def text_on(self, background: str) -> tuple[str, ...]:
+        """The colours of the text styles drawn on a background colour (their `backgrounds`), e.g. on the tint."""
+        key = (id(self.data), self.accent, background)
+        hit = _TEXT_ON.get(key)
+        if hit is None or hit[0] is not self.data:
+            colours = {self.colour(spec.get("colour", "text")) for spec in self.data["text"].values()
+                       if background in spec.get("backgrounds", ())}
+            if len(_TEXT_ON) >= 1024:
+                _TEXT_ON.clear()
+            hit = _TEXT_ON[key] = (self.data, tuple(sorted(colours)))
+        return hit[1]
+
+    def dark_tints(self) -> dict[str, str]:
+        """The HTML page's dark-mode tints for this brand colour: {name: #RRGGBB}, behind light text."""
+        derived = self.data.get("brand_tints") or {}
+        dark = dict(derived.get("dark") or {})
+        text = tuple(dark.pop("text", ()))
+        return {name: tint(value, self.accent, derived["reference"], text if name == "tint" else ())
+                for name, value in dark.items()}
 
     def text(self, name: str) -> dict[str, Any]:
         return self.data["text"][name]

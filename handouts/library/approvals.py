@@ -39,6 +39,7 @@ class ApprovalStatus:
     folder: Path | None  # the clinic content folder holding approvals.json (None: bundled content only)
     digests: dict[str, str]  # file -> sha256 now
     approvals: dict[str, Approval] = field(default_factory=dict)
+    left_out: frozenset[str] = frozenset()  # files of conditions the clinic does not offer (clinic.yaml `offers:`): not asked for
 
     def approved(self, rel: str) -> bool:
         a = self.approvals.get(rel)
@@ -55,7 +56,7 @@ class ApprovalStatus:
 
     def _files(self, files: Iterable[str] | None) -> list[str]:
         chosen = self.digests if files is None else [f for f in files if f in self.digests]
-        return sorted(f for f in chosen if f not in NOT_REVIEWED)
+        return sorted(f for f in chosen if f not in NOT_REVIEWED and f not in self.left_out)
 
     def last_date(self, files: Iterable[str]) -> date | None:
         """The latest approval date among these files (None if any is not approved as it is now)."""
@@ -104,9 +105,10 @@ def read_approvals(folder: Path | None) -> dict[str, Approval]:
                             f"restore it from a backup, or delete it and approve the files again with `handouts approve`"]) from None
 
 
-def approval_status(roots: list[Path]) -> ApprovalStatus:
+def approval_status(roots: list[Path], left_out: Iterable[str] = ()) -> ApprovalStatus:
+    """`left_out`: files not asked for (the conditions a clinic does not offer)."""
     folder = clinic_folder(roots)
-    return ApprovalStatus(folder=folder, digests=digests(roots), approvals=read_approvals(folder))
+    return ApprovalStatus(folder=folder, digests=digests(roots), approvals=read_approvals(folder), left_out=frozenset(left_out))
 
 
 NO_FOLDER = ("approvals are kept in the clinic's own content folder (the folder with its clinic.yaml), never inside "

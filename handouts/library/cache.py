@@ -334,9 +334,9 @@ def content_read(content: str | os.PathLike | None = None, clinic: str | os.Path
         found = _disk_load("documents", key, _tree_stamp(roots, (clinic_path,) if clinic_path else ()))
         if found is not None and isinstance(found[0], tuple) and len(found[0]) == 2:
             (documents, lint), _ = found
-            return ContentRead(library=value, problems=[], documents=documents, lint=lint)
+            return ContentRead(library=value, problems=[], documents=documents, lint=lint, clinic=value.clinic)
         read = _read_content(content, clinic)
-    return ContentRead(library=value, problems=[], documents=read.documents, lint=read.lint)
+    return ContentRead(library=value, problems=[], documents=read.documents, lint=read.lint, clinic=value.clinic)
 
 
 def _logo_path(value: Any, roots: list[Path], clinic_path: Path | None) -> Path | None:

@@ -13,6 +13,8 @@ def condition_rows(content: str | os.PathLike | None, lang: str) -> list[tuple[s
     library = load_library(content)
     rows = []
     for cid, condition in sorted(library.conditions.items()):
+        if not library.clinic.offered(cid):  # clinic.yaml `offers:` leaves it out
+            continue
         points = " ".join(cp.code if cp.default else f"[{cp.code}]" for cp in condition.points)
         title = condition.title.get(lang) or f"(no {LANG_NAMES[lang]} title) {condition.title.get('en', '')}"
         rows.append((cid, title, points))

@@ -148,6 +148,7 @@ class ContentRead:
     problems: list[str]
     documents: list[yamlio.Document]
     lint: Lint | None = None
+    clinic: Clinic | None = None  # the clinic profile, when it validated (even if other files have problems)
 
 
 def load_library(content: str | os.PathLike | None = None, clinic: str | os.PathLike | None = None) -> Library:
@@ -242,6 +243,8 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if rules is not None:
         rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
         _check_rules(rules, rules_doc, points, aliases, problems)
+    if clinic is not None:
+        _check_offers(clinic, conditions, loader, where)
     brochure, brochure_conditions = _brochures(loader, conditions)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
@@ -250,14 +253,16 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
 
     approval = None
     try:
-        approval = approval_status(loader.roots)
+        not_offered = [cid for cid in conditions if clinic is not None and not clinic.offered(cid)]
+        approval = approval_status(loader.roots, left_out={f for cid in not_offered
+                                                           for f in (f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml")})
     except ContentError as exc:
         problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
                                             aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
                                             brochure=brochure, brochure_conditions=brochure_conditions)
     lint = loader.one("lint.yaml", Lint, required=False)
-    return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint)
+    return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint, clinic=clinic)
 
 
 def _brochures(loader: _Loader, conditions: dict[str, Condition]) -> tuple[BrochureText | None, dict[str, BrochureCondition]]:
@@ -285,6 +290,20 @@ def _clinic_at(loader: _Loader, key: str) -> str:
     entry = loader.winner("clinic.yaml")
     doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
     return doc.at((key,)) if doc else "clinic.yaml"
+
+
+def _check_offers(clinic: Clinic, conditions: dict[str, Condition], loader: _Loader, where: dict[str, str]) -> None:
+    """clinic.yaml's `offers:` names conditions the content has; where the setting is, for refusals' messages."""
+    for key in ("offers", "languages"):
+        where[f"clinic.yaml:{key}"] = _clinic_at(loader, key)
+    for i, cid in enumerate(clinic.offers or ()):
+        if cid not in conditions:
+            import difflib
+
+            close = difflib.get_close_matches(cid, list(conditions), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            loader.problems.append(f"{_clinic_at(loader, 'offers')}: offers[{i}]: no condition {cid!r} under conditions/; {hint}"
+                                   f"write condition ids as `handouts list conditions` shows them")
 
 
 def _check_batch_name(pattern: str, loader: _Loader) -> None:
@@ -315,9 +334,17 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
     except OSError as exc:
         loader.problems.append(f"{where}: logo: cannot read {path} ({exc.strerror or exc}); fix the path (relative to clinic.yaml) or remove `logo:`")
         return None
+    problem = logo_problem(data, path.name)
+    if problem is None:
+        return data
+    loader.problems.append(f"{where}: logo: {problem}")
+    return None
+
+
+def logo_problem(data: bytes, name: str) -> str | None:
+    """Why a logo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
     if len(data) > MAX_LOGO_BYTES:
-        loader.problems.append(f"{where}: logo: {path.name} is {len(data):,} bytes; use a logo under 5 MB")
-        return None
+        return f"{name} is {len(data):,} bytes; use a logo under 5 MB"
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -327,16 +354,13 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
                 raise ValueError("too many pixels")
             image.verify()
     except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
-        loader.problems.append(f"{where}: logo: {path.name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG")
-        return None
+        return f"{name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG"
     if kind not in ("PNG", "JPEG"):
-        loader.problems.append(f"{where}: logo: {path.name} is a {kind} image; use PNG or JPEG")
-    elif min(width, height) < 16:
-        loader.problems.append(f"{where}: logo: {path.name} is only {width}×{height} pixels; use one at least 300 pixels wide")
-    elif height > width * 3 or width > height * 12:
-        loader.problems.append(f"{where}: logo: {path.name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark")
-    else:
-        return data
+        return f"{name} is a {kind} image; use PNG or JPEG"
+    if min(width, height) < 16:
+        return f"{name} is only {width}×{height} pixels; use one at least 300 pixels wide"
+    if height > width * 3 or width > height * 12:
+        return f"{name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} to fit the header; crop it closer to the mark"
     return None
 
 

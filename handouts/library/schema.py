@@ -197,6 +197,24 @@ class Clinic(Frozen):
     page_size: Literal["letter", "a4"] = "letter"  # the paper of a sheet whose visit names none (--page-size wins)
     # How visits write 3/4/2026: mdy (March 4) or dmy (3 April); unset, from page_size (letter: mdy, a4: dmy).
     date_order: Literal["mdy", "dmy"] | None = None
+    # The languages the clinic prints in: `check` asks for translations into these only, and a sheet or
+    # brochure in another language is refused.
+    languages: tuple[Lang, ...] = Field(("en", "es", "zh"), min_length=1)
+    # The conditions the clinic treats (condition ids, e.g. hip-pain); none given: every condition in the content.
+    # The clinic brochure, `handouts list conditions`, approvals and `check` cover only these.
+    offers: tuple[Str, ...] | None = Field(None, min_length=1)
+
+    @field_validator("languages", "offers")
+    @classmethod
+    def _once_each(cls, value: tuple | None) -> tuple | None:
+        if value is not None and len(set(value)) != len(value):
+            twice = sorted({v for v in value if value.count(v) > 1})
+            raise ValueError(f"lists {', '.join(twice)} more than once; name each once")
+        return value
+
+    def offered(self, condition_id: str) -> bool:
+        """Whether the clinic treats this condition (no `offers:` list: every condition)."""
+        return self.offers is None or condition_id in self.offers
 
 
 class Labels(Frozen):

@@ -114,6 +114,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
               if getattr(rules.readability, lang) else {} for lang in ("en", "es")}
     known = phrase_pattern(list(rules.readability.known_words), "en")
     min_words = rules.readability.min_words
+    wanted = result.clinic.languages if result.clinic is not None else LANGS  # clinic.yaml `languages:`
+    wanted_hedges = {lang: p for lang, p in hedges.items() if lang == "en" or lang in wanted}  # en: what the others follow
     review_months = rules.review_months
 
     for doc in result.documents:
@@ -128,8 +130,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
             where = doc.at(path)
             name = field_name(path)
             if not is_lint:
-                guards.check_hedges(report.add, where, name, texts, hedges)
-            for lang in LANGS:
+                guards.check_hedges(report.add, where, name, texts, wanted_hedges)
+            for lang in wanted:
                 if lang not in texts and not is_lint:
                     report.add("error", where, f"{name}: no {LANG_NAMES[lang]} text; add `{lang}:` beside the others")
             for lang, value in texts.items():
@@ -150,7 +152,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                         report.add("error", where, f"{name}.{lang}: risky health claim {m.group(0)!r}; say what may help, not what is promised")
                     if not has_sources and effects[lang] and (m := effects[lang].search(text)):
                         report.add("error", where, f"{name}.{lang}: claims an effect ({m.group(0)!r}) but the file lists no sources; add `sources:` or soften the sentence")
-                    if lang in ("en", "es") and _scored(doc, path):
+                    if lang in ("en", "es") and lang in wanted and _scored(doc, path):
                         block = path[:-1] if path and isinstance(path[-1], int) else path
                         blocks.setdefault(block, {}).setdefault(lang, []).append(text)
         for block, by_lang in blocks.items():
@@ -170,6 +172,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
         _check_booking_code(report, result.documents, result.library, style)
+        _check_brand_colour(report, result.documents, result.library.clinic.colour)
     _mark_bundled(report, result.documents)
     if result.library is not None:  # the clinic's own to act on, whichever files they are about
         guards.check_approvals(report.add, result.library.approval, result.library.clinic.require_approval)
@@ -185,6 +188,18 @@ def _mark_bundled(report: Report, documents: list[Document]) -> None:
     bundled = {d.label for d in documents if d.path.resolve().is_relative_to(root)}
     report.findings[:] = [replace(f, bundled=file_of(f.where) in bundled) for f in report.findings]
     report.scores[:] = [replace(s, bundled=file_of(s.where) in bundled) for s in report.scores]
+
+
+def _check_brand_colour(report: Report, documents: list[Document], colour: str) -> None:
+    """The brand colour carries headings on white and white text in the masthead: both need 4.5:1."""
+    from ..design.tints import contrast, darker
+
+    ratio = contrast(colour, "#FFFFFF")
+    if ratio < 4.5:
+        doc = next((d for d in documents if d.label.replace(os.sep, "/").endswith("clinic.yaml")), None)
+        where = doc.at(("colour",)) if doc else "clinic.yaml"
+        report.add("warning", where, f"colour: {colour} has a contrast of {ratio:.1f}:1 with white; headings in it and the white "
+                                     f"text on it need 4.5:1 to be easy to read; use a darker shade such as {darker(colour)}")
 
 
 MIN_QR_MODULE_MM = 0.4  # smaller dots than this print unevenly and phone cameras misread them

@@ -264,8 +264,17 @@ def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes
     title = handout.title + (f" – {options.title_name}" if options.title_name else "")
     html = template.render(handout=handout, options=options, sections=sections, title=title,
                            lang=LANG_TAGS.get(handout.lang, handout.lang), accent=handout.masthead.colour,
+                           tints=_tints(handout.masthead.colour),
                            line_html=line_html, linked=linked, logo=_logo, fonts=_font_faces(options) if options.for_pdf else "")
     return html.encode("utf-8")
+
+
+def _tints(accent: str) -> dict[str, dict[str, str]]:
+    """The page's tints of the brand colour, as the PDF's (design/tints.py): light, and dark for dark mode."""
+    from ...design.styles import Style, sheet
+
+    style = Style(data=sheet(), accent=accent, page_size="letter")
+    return {"light": {"tint": style.colour("tint"), "rule": style.colour("rule")}, "dark": style.dark_tints()}
 
 
 def _missing(block) -> str:
