@@ -173,30 +173,63 @@ def check(content: Path | None, scores: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
+@click.option("--sheet", metavar="CONDITION", help="Approve every file a sheet of this condition uses (asks first).")
+@click.option("--brochure", metavar="NAME", help="Approve every file a brochure uses: clinic, or a condition (asks first).")
 @click.option("--by", "by", required=True, metavar='"NAME, CREDENTIAL"',
               help='Who approved the text, with their credential, e.g. "Ana Ruiz, LAc".')
+@click.option("--yes", "-y", "yes", is_flag=True, help="With --sheet or --brochure: approve without asking.")
 @content_option("The clinic's content folder: approvals.json is written there (required; never inside the package).")
-def approve(files: tuple[str, ...], by: str, content: Path | None) -> None:
+def approve(files: tuple[str, ...], sheet: str | None, brochure: str | None, by: str, yes: bool, content: Path | None) -> None:
     """Record that a clinician approved content files as they are now (SHA-256 and date).
 
     \b
     FILE is a content file: a path, or a path inside the content tree such as
-    conditions/hip-pain.yaml (bundled files can be approved too). The approvals
-    go to approvals.json in the clinic's content folder, so they survive a
-    reinstall. A file edited after its approval shows as changed in `handouts
-    check`, and sheets built from it say "Draft" (or are refused when clinic.yaml
-    sets `require_approval: true`) until it is approved again.
+    conditions/hip-pain.yaml (bundled files can be approved too). --sheet
+    CONDITION approves every file a sheet of that condition uses (the condition,
+    the channel files of its points, the sections, rules.yaml, labels.yaml);
+    --brochure NAME every file a brochure uses (clinic, or a condition). Both list
+    the files and ask before approving, unless --yes. The approvals go to
+    approvals.json in the clinic's content folder (with a copy of each approved
+    text in its approved/ folder, for the word diff of `handouts review`), so they
+    survive a reinstall. A file edited after its approval shows as changed in
+    `handouts check`, and sheets built from it say "Draft" (or are refused when
+    clinic.yaml sets `require_approval: true`) until it is approved again.
 
     \b
     Examples:
+      handouts approve --sheet hip-pain --by "Ana Ruiz, LAc" --content ./our-clinic
+      handouts approve --brochure clinic --by "Ana Ruiz, LAc" --yes
       handouts approve conditions/hip-pain.yaml --by "Ana Ruiz, LAc" --content ./our-clinic
-      handouts approve sections/*.yaml rules.yaml labels.yaml --by "Ana Ruiz, LAc"
     """
-    from handouts.library.approvals import approve as record
+    from handouts.deliver.signoff import approve as record, approve_signoff, check_approver, signoff_for
 
+    ctx = click.get_current_context()
+    if sum(map(bool, (files, sheet, brochure))) != 1:
+        raise click.UsageError("name the content files to approve, or give --sheet CONDITION or --brochure NAME "
+                               "(one of the three)", ctx)
     try:
-        approvals = record(files, by, content)
+        if files:
+            approvals = record(files, by, content)
+        else:
+            by = check_approver(by)
+            signoff = signoff_for("sheet" if sheet else "brochure", sheet or brochure or "", content)
+            if signoff.folder is None:
+                from handouts.library.approvals import NO_FOLDER
+
+                raise _Fail(f"handouts approve: no clinic content folder; {NO_FOLDER}")
+            click.echo(f"{signoff.title} uses {len(signoff.files)} content files:")
+            width = max(len(f) for f in signoff.files)
+            for rel in signoff.files:
+                click.echo(f"  {rel:{width}}  {signoff.status.digests[rel][:12]}  {signoff.state(rel)}")
+            if not yes:
+                try:
+                    ok = click.confirm(f"Approve all {len(signoff.files)} as they are now, as {by}?", default=False, err=True)
+                except click.Abort:
+                    ok = False
+                if not ok:
+                    raise _Fail("nothing approved (add --yes to approve without being asked)")
+            approvals = approve_signoff(signoff, by, content)
     except HandoutError as exc:
         raise _report(exc) from None
     for a in approvals:

@@ -31,6 +31,8 @@ _LAZY = {
     "run_batch": "deliver.batch", "RecordLog": "deliver.record",
     "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
     "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
+    "SignOff": "deliver.signoff", "signoff_for": "deliver.signoff", "approve": "deliver.signoff",
+    "approve_signoff": "deliver.signoff",
 }
 
 
@@ -101,6 +103,10 @@ __all__ = [
     "compose_brochure",
     "run_preflight",
     "run_batch",
+    "SignOff",
+    "approve",
+    "approve_signoff",
+    "signoff_for",
     "ContentError",
     "HandoutError",
     "MissingMap",
