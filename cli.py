@@ -236,6 +236,54 @@ def approve(files: tuple[str, ...], sheet: str | None, brochure: str | None, by:
         click.echo(f"approved {a.file} ({a.sha256[:12]}) by {a.by} on {a.on}")
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("condition", required=False)
+@click.option("--brochure", metavar="NAME", help="Review a brochure instead: clinic, or a condition.")
+@click.option("--all", "all_", is_flag=True, help="Review every content file (a long pack).")
+@click.option("--format", "format_", type=click.Choice(["pdf", "html"]),
+              help="pdf to print and sign; html to read on screen [default: from the -o suffix, else pdf].")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size of the PDF.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("The clinic's content folder (its approvals.json says what is approved and what changed).")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the pack (.pdf or .html).")
+def review(condition: str | None, brochure: str | None, all_: bool, format_: str | None, page_size: str,
+           clinic_file: Path | None, content: Path | None, out: Path) -> None:
+    """Make the pack a clinician reads and signs: everything a sheet or brochure is built from.
+
+    \b
+    For each content file the sheet (or brochure) uses: its text as the patient
+    reads it, in English, Spanish and Chinese side by side; its sources and their
+    status; its SHA-256 and approval; and what changed since that approval, word
+    by word (from the copy `handouts approve` keeps; approvals made before copies
+    were kept say so). Then the safety rules in plain words, what they do to this
+    sheet's usual points, and a line to sign. Sign it, then run the `handouts
+    approve` command printed on it.
+
+    \b
+    Examples:
+      handouts review hip-pain --content ./our-clinic -o hip-review.pdf
+      handouts review --brochure clinic -o brochure-review.pdf
+      handouts review hip-pain -o hip-review.html
+      handouts review --all --page-size a4 -o everything.pdf
+    """
+    from handouts.deliver.files import write_file
+    from handouts.deliver.review import ReviewOptions, build_review
+    from handouts.render.formats import format_for
+
+    if sum((bool(condition), bool(brochure), all_)) != 1:
+        raise click.UsageError("name a CONDITION, or give --brochure NAME or --all (one of the three)",
+                               click.get_current_context())
+    kind = "sheet" if condition else "brochure" if brochure else "all"
+    options = ReviewOptions(kind=kind, name=condition or brochure or "", format=format_for(out, format_), page_size=page_size)
+    try:
+        data = build_review(options, content=content, clinic=clinic_file)
+        write_file(data, out, replace=True, label=f"-o {out}")
+    except HandoutError as exc:
+        raise _report(exc) from None
+    click.echo(f"wrote {out}", err=True)
+
+
 def _line(where: str) -> int:
     tail = where.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0

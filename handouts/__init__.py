@@ -32,7 +32,7 @@ _LAZY = {
     "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
     "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
     "SignOff": "deliver.signoff", "signoff_for": "deliver.signoff", "approve": "deliver.signoff",
-    "approve_signoff": "deliver.signoff",
+    "approve_signoff": "deliver.signoff", "build_review": "deliver.review", "ReviewOptions": "deliver.review",
 }
 
 
@@ -104,6 +104,8 @@ __all__ = [
     "run_preflight",
     "run_batch",
     "SignOff",
+    "ReviewOptions",
+    "build_review",
     "approve",
     "approve_signoff",
     "signoff_for",
