@@ -21,7 +21,7 @@ class ReviewOptions:
 
 def approve_command(signoff: SignOff) -> str:
     """The `handouts approve` command that signs what the pack covers."""
-    folder = f' --content "{signoff.folder}"' if signoff.folder is not None else " --content DIR"
+    folder = f' --content "{signoff.folder.resolve()}"' if signoff.folder is not None else " --content DIR"
     if signoff.kind in ("sheet", "brochure"):
         return f'handouts approve --{signoff.kind} {signoff.name} --by "Name, credential"{folder}'
     return f'handouts approve FILE... --by "Name, credential"{folder} (or --sheet CONDITION, --brochure NAME)'

@@ -121,7 +121,7 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
     return ReviewPack(
         title=f"Review pack: {covers}", covers=covers, clinic=library.clinic.name, colour=library.clinic.colour,
         made_on=today or date.today(),
-        folder=str(folder) if folder is not None else "none (bundled content only: nothing can be approved until the "
+        folder=str(folder.resolve()) if folder is not None else "none (bundled content only: nothing can be approved until the "
                                                        "clinic has its own content folder)",
         command=command, files=tuple(reviews), rules=rules, outcomes=outcomes, points_note=points_note)
 
@@ -244,17 +244,22 @@ def _point_groups(rel: str, doc: dict, context: dict, used: set[str]) -> list[Gr
     channel = doc.get("channel")
     if isinstance(channel, dict) and is_texts(channel.get("name")):
         out.append(Group("channel", (_row("channel.name", channel["name"], channel, context, rel),)))
-    with_text, names_only = [], []
+    with_text: dict[tuple, list] = {}  # (not on this sheet, words) -> [rows, names...]: the same words, once
+    names_only = []
     for code, body in doc["points"].items():
         if not isinstance(body, dict):
             continue
         name = f"{code} {body.get('pinyin', '')} {body.get('hanzi', '')} ({body.get('english', '')})"
         rows = tuple(_row(place, texts, holder, context, rel) for place, texts, holder in _walk(body, ""))
         if rows:
-            with_text.append((code not in used, name, Group(name, rows, "on this sheet" if code in used else "")))
+            words = tuple((r.field, tuple(sorted(r.texts.items())), r.note) for r in rows)
+            key = (code not in used, code if code in used else "", words)  # this sheet's points each on their own
+            with_text.setdefault(key, [rows]).append(name)
         else:
             names_only.append(name + (" (on this sheet)" if code in used else ""))
-    out += [g for _, _, g in sorted(with_text, key=lambda t: t[0])]  # stable: file order within each kind
+    for (other, _, _), (rows, *names) in sorted(with_text.items(), key=lambda kv: kv[0][0]):  # stable: file order
+        title = "; ".join(names) if len(names) < 4 else f"{len(names)} points with the same words: " + "; ".join(names)
+        out.append(Group(title, rows, "" if other else "on this sheet"))
     if names_only:
         out.append(Group("points with names only", (), "; ".join(names_only)))
     return out

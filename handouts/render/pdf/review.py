@@ -174,9 +174,10 @@ def _group(group: Group, t: _Text, w: float):
         return _table(rows, [col] * 3, t, header=1, extra=[("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 1), (-1, 1)),
                                                            ("BACKGROUND", (0, 0), (-1, 0), tint)])
     title = group.title + (f" — {group.note}" if group.note else "")
-    head = t.markup(title, "bold") + '<font size="8.5">' + t.markup(" · English") + "</font>"
-    rows = [[t.para(title, "group", markup=head), t.para("Español", "head"), t.para("中文", "head")]]
-    commands = [("BACKGROUND", (0, 0), (-1, 0), tint), ("VALIGN", (0, 0), (-1, 0), "BOTTOM")]
+    rows = [[t.para(title, "group"), "", ""], [t.para(lang, "label") for lang in ("English", "Español", "中文")]]
+    commands = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), tint), ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+                ("TOPPADDING", (0, 1), (-1, 1), 1), ("BOTTOMPADDING", (0, 1), (-1, 1), 1),
+                ("LINEBELOW", (0, 1), (-1, 1), 0.6, HexColor(t.style.colour("muted")))]
     one = len(group.rows) == 1 and group.title.replace(" ", "_").endswith(group.rows[0].field)
     for row in group.rows:
         r = len(rows)
@@ -187,7 +188,7 @@ def _group(group: Group, t: _Text, w: float):
         commands.append(("LINEBELOW", (0, len(rows)), (-1, len(rows)), 0.3, HexColor(t.style.colour("rule"))))
         rows.append([t.para(row.texts.get(lang, "") or "(missing)", "cell_zh" if lang == "zh" else "cell")
                      for lang in ("en", "es", "zh")])
-    return _table(rows, [col] * 3, t, header=1, extra=commands, lines=False)
+    return _table(rows, [col] * 3, t, header=2, extra=commands, lines=False)
 
 
 def _table(rows: list, widths: list[float], t: _Text, header: int = 0, extra: list | None = None,
