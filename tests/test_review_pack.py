@@ -170,3 +170,28 @@ def test_word_diff_keeps_changes_together_and_trims_long_unchanged_text():
     assert runs[1:3] == (("-", "w50"), ("+", "changed")) and runs[3][1].endswith(" …")
     found = changes(["a: one\nb: [x, y]\n"], ["a: one two\nb: [x]\nc: new\n"])
     assert [(c.field, c.removed, c.added) for c in found] == [("a", "", "two"), ("c", "", "new"), ("b[1]", "y", "")]
+
+
+ADDED_BLOCK = """title:
+  en: When to call us, and when to get urgent care
+  es: Cuándo llamarnos y cuándo buscar atención de urgencia
+  zh: "何时联系我们，何时需要紧急就医"
+reviewed: {by: Our clinic, on: 2026-12-01}
+blocks:
+  - heading: {en: "Our own line", es: "Nuestra línea", zh: "我们的专线"}
+    text: {en: "Call our nurse line any day.", es: "Llame a nuestra enfermera cualquier día.", zh: "每天都可以拨打护士专线。"}
+"""
+
+
+def test_a_clinic_addition_to_a_protected_section_is_shown_and_diffed_as_the_clinics(run, clinic, tmp_path):
+    (clinic / "sections").mkdir()
+    added = clinic / "sections" / "when-to-call.yaml"
+    added.write_text(ADDED_BLOCK, "utf-8")
+    assert run("approve", "--sheet", "hip-pain", "--by", "Ana Ruiz, LAc", "--content", clinic, "--yes").exit_code == 0
+    edit(added, ("any day", "on weekdays"))
+    out = tmp_path / "review.pdf"
+    assert run("review", "hip-pain", "--content", clinic, "-o", out).exit_code == 0
+    text = flat(" ".join(pdf_text(out)))
+    changes = between(text, "What changed since the last approval", "The safety rules in plain words")
+    assert "the clinic’s additions: blocks[0].text.en" in changes and "any day" in changes and "on weekdays" in changes
+    assert "bundled: block 1" in text and "the clinic’s additions: block 1" in text and "Call our nurse line on weekdays." in text

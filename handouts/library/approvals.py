@@ -71,10 +71,10 @@ def _sha(path: Path) -> str:
 def digests(roots: list[Path]) -> dict[str, str]:
     """SHA-256 of every content file as a handout reads it: the winning version, or, for the protected
     sections (bundled blocks plus a clinic's added blocks), a hash over every version."""
-    from .load import PROTECTED_SECTIONS, _entries
+    from .load import PROTECTED_SECTIONS, content_versions
 
     out = {}
-    for rel, versions in _entries(roots).items():
+    for rel, versions in content_versions(roots).items():
         if rel == APPROVALS_FILE:
             continue
         if rel in {f"sections/{s}.yaml" for s in PROTECTED_SECTIONS} and len(versions) > 1:
@@ -134,9 +134,9 @@ def content_path(raw: str, roots: list[Path]) -> str:
 def version_texts(roots: list[Path], rel: str) -> list[tuple[str, str]]:
     """(where, text) of every version of a content file its SHA-256 covers (see `digests`): the winning file, or for a
     protected section the bundled file and the clinic's additions, in that order."""
-    from .load import PROTECTED_SECTIONS, _entries
+    from .load import PROTECTED_SECTIONS, content_versions
 
-    versions = _entries(roots).get(rel, [])
+    versions = content_versions(roots).get(rel, [])
     if not (rel in {f"sections/{s}.yaml" for s in PROTECTED_SECTIONS} and len(versions) > 1):
         versions = versions[-1:]
     return [(v.rel if v.bundled else str(v.path), v.path.read_bytes().decode("utf-8", "replace")) for v in versions]

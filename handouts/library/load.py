@@ -81,6 +81,11 @@ def _entries(roots: list[Path], problems: list[str] | None = None) -> dict[str, 
     return found
 
 
+def content_versions(roots: list[Path]) -> dict[str, list[_Entry]]:
+    """Every content file by its path in the tree, with each version found (bundled first, the clinic's last)."""
+    return _entries(roots)
+
+
 def _not_ours(path: Path, real_root: Path) -> str | None:
     """Why a content file may not be read (a link out of the folder, not a regular file), or None."""
     try:

@@ -22,6 +22,10 @@ NOT_TEXT = {"sources", "reviewed", "map", "region", "regions", "schedule", "defa
             "kind", "when", "when_any", "allow", "caution", "id", "code", "source", "consent_on"}
 
 
+# A protected section's versions (handouts/library/load.py): the bundled blocks, then the ones a clinic adds.
+VERSION_NAMES = ("bundled", "the clinic’s additions")
+
+
 @dataclass(frozen=True)
 class Row:
     """One piece of patient text: where it is in the file, and its words in each language ("" if missing)."""
@@ -104,7 +108,7 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
                 diff, note = None, (f"Changed since {old.by} approved it on {old.on}; there is no copy of the approved "
                                     f"text (approved before copies were kept), so read all of it below.")
             else:
-                diff = changes(before, texts)
+                diff = changes(before, texts, VERSION_NAMES)
                 note = f"Changed since {old.by} approved it on {old.on}:" if diff else \
                     f"Changed since {old.by} approved it on {old.on}, in layout or white space only."
         data = _parse(texts)
@@ -190,7 +194,7 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, dict, dict]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             tag = value.get("code") or value.get("id") if isinstance(value, dict) else None
-            place = f"{path}[{i + 1}]" + (f" {tag}" if tag else "")
+            place = f"{path}[{i}]" + (f" {tag}" if tag else "")  # counted from 0, as `handouts check` names places
             if is_texts(value):
                 yield place, value, {}
             else:
@@ -210,7 +214,7 @@ def _row(place: str, texts: dict, holder: dict, context: dict, where: str) -> Ro
 def _groups(rel: str, data: list[Any], context: dict, used: set[str]) -> list[Group]:
     groups: list[Group] = []
     for n, doc in enumerate(data):
-        prefix = f"{'bundled' if n == 0 else 'the clinic’s additions'}: " if len(data) > 1 else ""
+        prefix = f"{VERSION_NAMES[min(n, 1)]}: " if len(data) > 1 else ""
         if not isinstance(doc, dict):
             groups.append(Group(prefix + "(the file could not be read; run `handouts check`)"))
             continue
@@ -227,7 +231,7 @@ def _groups(rel: str, data: list[Any], context: dict, used: set[str]) -> list[Gr
             if isinstance(value, list) and (key == "blocks" or all(isinstance(v, dict) and "id" in v for v in value)):
                 for i, item in enumerate(value, start=1):  # a section's blocks, the rules: one heading each
                     tag = item.get("id", i) if isinstance(item, dict) else i
-                    rows = tuple(_row(p, t, h, context, rel) for p, t, h in _walk(item, f"{key}[{i}]"))
+                    rows = tuple(_row(p, t, h, context, rel) for p, t, h in _walk(item, f"{key}[{i - 1}]"))
                     if rows:
                         groups.append(Group(f"{title} {tag}".replace("blocks", "block").replace("rules", "rule"), rows))
                 continue

@@ -125,15 +125,16 @@ def leaves(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path or "(whole file)", data.isoformat() if isinstance(data, date) else str(data)
 
 
-def changes(old_texts: list[str], new_texts: list[str]) -> tuple[Change, ...]:
+def changes(old_texts: list[str], new_texts: list[str], names: tuple[str, ...] = ()) -> tuple[Change, ...]:
     """Each field changed between two versions of a file (several texts: a protected section's versions, each in
-    turn). Fields are compared by their place in the YAML; a file that does not parse is compared as text."""
+    turn, named by `names`, the last name for any further ones). Fields are compared by their place in the YAML;
+    a file that does not parse is compared as text."""
     out: list[Change] = []
     count = max(len(old_texts), len(new_texts))
     for n in range(count):
         old = old_texts[n] if n < len(old_texts) else ""
         new = new_texts[n] if n < len(new_texts) else ""
-        prefix = f"version {n + 1}: " if count > 1 else ""
+        prefix = (f"{names[min(n, len(names) - 1)] if names else f'version {n + 1}'}: ") if count > 1 else ""
         old_fields, new_fields = _fields(old), _fields(new)
         if old_fields is None or new_fields is None:
             if old != new:

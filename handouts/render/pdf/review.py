@@ -113,7 +113,8 @@ def _cover(pack: ReviewPack, t: _Text, w: float) -> list:
 def _changes(pack: ReviewPack, t: _Text, w: float) -> list:
     out = [t.para("What changed since the last approval", "h2"),
            t.para("Struck through in red: words removed. Underlined in green: words added. Each change is shown with the "
-                  "place in the file where it is (e.g. who_may_benefit[3].zh: the fourth item, Chinese).", "small")]
+                  "place in the file where it is (e.g. who_may_benefit[3].zh: the Chinese of the fourth item; items are counted "
+                  "from 0, as `handouts check` counts them).", "small")]
     pending = [f for f in pack.files if not f.approved]
     if not pending:
         out.append(t.para("Nothing: every file is approved as it is now."))
