@@ -195,3 +195,22 @@ def test_a_clinic_addition_to_a_protected_section_is_shown_and_diffed_as_the_cli
     changes = between(text, "What changed since the last approval", "The safety rules in plain words")
     assert "the clinic’s additions: blocks[0].text.en" in changes and "any day" in changes and "on weekdays" in changes
     assert "bundled: block 1" in text and "the clinic’s additions: block 1" in text and "Call our nurse line on weekdays." in text
+
+
+def test_a_character_no_bundled_font_draws_stops_the_pack_with_its_name(run, clinic, tmp_path):
+    edit(clinic / HIP, ("Hip pain that disturbs sleep", "Hip pain that disturbs sleep \U0001F6CC"))
+    out = tmp_path / "r.pdf"
+    result = run("review", "hip-pain", "--content", clinic, "-o", out)
+    assert result.exit_code == 1 and "no bundled font can draw" in result.output
+    assert "conditions/hip-pain.yaml: who_may_benefit[3].en: has characters" in result.output and "U+1F6CC" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_review_all_covers_every_reviewed_file_and_no_settings(run, tmp_path):
+    out = tmp_path / "all.html"
+    assert run("review", "--all", "-o", out).exit_code == 0
+    page = out.read_text("utf-8")
+    for rel in ("points/HT.yaml", "conditions/insomnia.yaml", "brochures/clinic.yaml", "sections/risks.yaml"):
+        assert f"<strong>{rel}</strong>" in page
+    assert "<strong>clinic.yaml</strong>" not in page and "<strong>lint.yaml</strong>" not in page
+    assert "Review pack: every content file" in page and "handouts approve FILE..." in page

@@ -8,7 +8,7 @@ words. The PDF and HTML renderers (handouts/render/pdf/review.py, handouts/rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -80,8 +80,6 @@ class ReviewPack:
     rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, what it does: sentences in plain words)
     outcomes: tuple[tuple[str, str], ...] = ()  # (flags, what happens to this sheet's usual points)
     points_note: str = ""  # which points the outcomes are for
-    languages: tuple[str, ...] = LANGS
-    headers: Mapping[str, str] = field(default_factory=lambda: {"en": "English", "es": "Español", "zh": "中文"})
 
 
 def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], status: Any, covers: str, command: str,
@@ -117,7 +115,8 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
             file=rel, read_from=" + ".join(where for where, _ in versions), sha256=status.digests.get(rel, ""),
             state=_state(status, rel), approved=approved, changes=diff, change_note=note,
             groups=tuple(_groups(rel, data, context, used)), sources=tuple(_sources(data)), reviewed=_reviewed(data)))
-    rules: tuple[tuple[str, str], ...] = ()
+    _check_glyphs(reviews)
+    rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if "rules.yaml" in files:
         rules = tuple((r.id, rule_in_words(r, library.rules.flags)) for r in library.rules.rules)
     outcomes, points_note = _outcomes(library, condition) if condition else ((), "")
@@ -128,6 +127,25 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
         folder=str(folder.resolve()) if folder is not None else "none (bundled content only: nothing can be approved until the "
                                                        "clinic has its own content folder)",
         command=command, files=tuple(reviews), rules=rules, outcomes=outcomes, points_note=points_note)
+
+
+def _check_glyphs(reviews: list[FileReview]) -> None:
+    """Every character of the text must print: ContentError naming each file and place with one no bundled font has."""
+    from ..design.styles import undrawable
+    from ..errors import ContentError
+
+    problems = []
+    for f in reviews:
+        for group in f.groups:
+            for row in group.rows:
+                for lang, text in row.texts.items():
+                    missing = undrawable(text)
+                    if missing:
+                        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+                        problems.append(f"{f.file}: {row.field}.{lang}: has characters that no bundled font can draw: "
+                                        f"{shown}; remove or replace them")
+    if problems:
+        raise ContentError(problems)
 
 
 def _state(status: Any, rel: str) -> str:
