@@ -130,7 +130,7 @@ def test_review_errors_are_clear(run, clinic, tmp_path):
     unknown = run("review", "hip-pian", "--content", clinic, "-o", out)
     assert unknown.exit_code == 1 and "unknown condition 'hip-pian'; did you mean 'hip-pain'?" in unknown.output
     unknown_brochure = run("review", "--brochure", "nope", "-o", out)
-    assert unknown_brochure.exit_code == 1 and "unknown condition 'nope'" in unknown_brochure.output
+    assert unknown_brochure.exit_code == 1 and "--brochure: name `clinic` for the clinic brochure, or a condition; unknown condition 'nope'" in unknown_brochure.output
     assert run("review", "-o", out).exit_code == 2
     both = run("review", "hip-pain", "--all", "-o", out)
     assert both.exit_code == 2 and "one of the three" in both.output

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..errors import VisitError
+from ..errors import UnknownConditionError, VisitError
 from ..library.approvals import (
     APPROVALS_FILE,
     APPROVALS_VERSION,
@@ -87,7 +87,12 @@ def signoff_for(kind: str, name: str = "", content=None, clinic=None, files: Ite
         if kind == "brochure" and name.strip().lower() == CLINIC_BROCHURE:
             chosen, title, name = brochure_files(library, None), "the clinic brochure", CLINIC_BROCHURE
         else:
-            cid, _ = find_condition(library, name)
+            try:
+                cid, _ = find_condition(library, name)
+            except UnknownConditionError as exc:
+                if kind == "sheet":
+                    raise
+                raise UnknownConditionError(f"--brochure: name `clinic` for the clinic brochure, or a condition; {exc}") from None
             if kind == "sheet":
                 chosen, title = condition_sheet_files(library, cid), f"the {cid} sheet"
             else:
