@@ -248,10 +248,12 @@ def _groups(rel: str, data: list[Any], context: dict, used: set[str]) -> list[Gr
                 continue
             if isinstance(value, list) and (key == "blocks" or all(isinstance(v, dict) and "id" in v for v in value)):
                 for i, item in enumerate(value, start=1):  # a section's blocks, the rules: one heading each
-                    tag = item.get("id", i) if isinstance(item, dict) else i
-                    rows = tuple(_row(p, t, h, context, rel) for p, t, h in _walk(item, f"{key}[{i - 1}]"))
-                    if rows:
-                        groups.append(Group(f"{title} {tag}".replace("blocks", "block").replace("rules", "rule"), rows))
+                    tag = item.get("id") if isinstance(item, dict) else None
+                    place = f"{key}[{i - 1}]"
+                    rows = tuple(_row(p, t, h, context, rel) for p, t, h in _walk(item, place))
+                    if rows:  # "block 1 (blocks[0])": counted from 1 for people, from 0 as the places below
+                        name = f"{prefix}{key.removesuffix('s')} {tag}" if tag else f"{prefix}{key.removesuffix('s')} {i} ({place})"
+                        groups.append(Group(name, rows))
                 continue
             rows = tuple(_row(place, texts, holder, context, rel) for place, texts, holder in _walk(value, key))
             if rows:
