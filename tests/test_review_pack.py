@@ -91,7 +91,7 @@ def test_sources_carry_their_status_and_the_safety_rules_are_in_plain_words(run,
     out = tmp_path / "review.pdf"
     assert run("review", "hip-pain", "--content", clinic, "-o", out).exit_code == 0
     text = flat(" ".join(pdf_text(out)))
-    assert "Never approved: read all of its text below." in text
+    assert "Never approved, so read all of their text below: conditions/hip-pain.yaml, labels.yaml" in text
     sources = between(text, "Sources of conditions/hip-pain.yaml", "labels.yaml")
     assert "Osteoarthritis in over 16s" in sources and "SUPERSEDED on 2026-01-15" in sources
     assert "no withdrawal or replacement recorded" in sources

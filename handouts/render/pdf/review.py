@@ -18,6 +18,7 @@ from .text import draw_runs, text_width
 REMOVED, ADDED = "#A4161A", "#1B5E20"  # struck-through red, underlined green: readable in black and white too
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 MARGIN = 40
+NEVER = "never approved"  # a FileReview's state when the file has no approval at all
 
 
 class _Text:
@@ -28,8 +29,9 @@ class _Text:
         small = dict(fontSize=8.5, leading=10.5)
         self.styles = {
             "title": style.paragraph("title", fontSize=19, leading=23),
-            "h2": style.paragraph("h2", fontSize=14, leading=17, spaceBefore=10, spaceAfter=3, keepWithNext=1),
-            "h3": style.paragraph("h3", fontSize=11, leading=13.5, spaceBefore=6, spaceAfter=2, keepWithNext=1),
+            # no keepWithNext: it would carry a long table whole onto the next page; a CondPageBreak goes before
+            "h2": style.paragraph("h2", fontSize=14, leading=17, spaceBefore=10, spaceAfter=3),
+            "h3": style.paragraph("h3", fontSize=11, leading=13.5, spaceBefore=6, spaceAfter=2),
             "rule": style.paragraph("body", fontSize=10, leading=13, spaceAfter=2, leftIndent=12, bulletIndent=2),
             "body": style.paragraph("body", fontSize=10, leading=13, spaceAfter=3),
             "cell": style.paragraph("body", fontSize=10, leading=12.6, spaceAfter=0),
@@ -102,7 +104,7 @@ def _cover(pack: ReviewPack, t: _Text, w: float) -> list:
            t.para(pack.command, "body", weight="bold"),
            t.para("The approval pins each file at the SHA-256 printed here: a file edited later turns the sheets built "
                   "from it back into drafts until it is approved again.", "small"),
-           t.para("The files", "h2")]
+           CondPageBreak(120), t.para("The files", "h2")]
     rows = [[t.para("File and its SHA-256", "head"), t.para("Approval", "head")]]
     for f in pack.files:
         rows.append([[t.para(f.file, "cell", weight="bold"), t.para(f.sha256, "label")], t.para(f.state, "cell")])
@@ -111,21 +113,22 @@ def _cover(pack: ReviewPack, t: _Text, w: float) -> list:
 
 
 def _changes(pack: ReviewPack, t: _Text, w: float) -> list:
-    out = [t.para("What changed since the last approval", "h2"),
+    out = [CondPageBreak(120), t.para("What changed since the last approval", "h2"),
            t.para("Struck through in red: words removed. Underlined in green: words added. Each change is shown with the "
                   "place in the file where it is (e.g. who_may_benefit[3].zh: the Chinese of the fourth item; items are counted "
                   "from 0, as `handouts check` counts them).", "small")]
-    pending = [f for f in pack.files if not f.approved]
-    if not pending:
+    changed = [f for f in pack.files if not f.approved and f.state != NEVER]
+    never = [f.file for f in pack.files if f.state == NEVER]
+    if not changed and not never:
         out.append(t.para("Nothing: every file is approved as it is now."))
-    for f in pack.files:
-        if f.approved:
-            continue
-        out.append(t.para(f.file, "h3"))
-        out.append(t.para(f.change_note))
+    for f in changed:
+        out += [CondPageBreak(72), t.para(f.file, "h3"), t.para(f.change_note)]
         if f.changes:
             rows = [[t.para(c.field, "label"), t.runs(c.runs)] for c in f.changes]
             out.append(_table(rows, [w * 0.25, w * 0.75], t))
+    if never:
+        out.append(t.para("Never approved, so read all of their text below: " + ", ".join(never) + ".",
+                          "body" if not changed else "small"))
     approved = [f.file for f in pack.files if f.approved]
     if approved:
         out.append(t.para("Approved and unchanged: " + ", ".join(approved) + ".", "small"))
@@ -139,10 +142,10 @@ def _rules(pack: ReviewPack, t: _Text, w: float) -> list:
            t.para("From rules.yaml: what the practitioner's flags for a patient change on the sheet. Their words in "
                   "Spanish and Chinese are in the rules.yaml part of this pack.", "small")]
     for rid, sentences in pack.rules:
-        out.append(t.para(f"Rule {rid}", "h3"))
+        out += [CondPageBreak(72), t.para(f"Rule {rid}", "h3")]
         out += [Paragraph(t.markup(s), t.styles["rule"], bulletText="•") for s in sentences]
     if pack.outcomes:
-        out.append(t.para("What the rules do to this sheet", "h3"))
+        out += [CondPageBreak(120), t.para("What the rules do to this sheet", "h3")]
         out.append(t.para(pack.points_note, "small"))
         rows = [[t.para("Patient flagged", "head"), t.para("The sheet with its usual points", "head")]]
         rows += [[t.para(flags, "cell", weight="bold"), t.para(outcome, "cell")] for flags, outcome in pack.outcomes]
@@ -157,7 +160,7 @@ def _file(f: FileReview, t: _Text, w: float) -> list:
                   + f" Read from: {f.read_from}.", "small")]
     for group in f.groups:
         out.append(_group(group, t, w))
-    out.append(t.para(f"Sources of {f.file}", "h3"))
+    out += [CondPageBreak(72), t.para(f"Sources of {f.file}", "h3")]
     if not f.sources:
         out.append(t.para("None listed: this file makes no claim that needs one (`handouts check` holds effect "
                           "claims to their sources).", "small"))
