@@ -343,34 +343,115 @@ def check(content: Path | None, scores: bool, bundled: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
+@click.option("--sheet", metavar="CONDITION", help="Approve every file a sheet of this condition uses (asks first).")
+@click.option("--brochure", metavar="NAME", help="Approve every file a brochure uses: clinic, or a condition (asks first).")
 @click.option("--by", "by", required=True, metavar='"NAME, CREDENTIAL"',
               help='Who approved the text, with their credential, e.g. "Ana Ruiz, LAc".')
+@click.option("--yes", "-y", "yes", is_flag=True, help="With --sheet or --brochure: approve without asking.")
 @content_option("The clinic's content folder: approvals.json is written there (required; never inside the package).")
-def approve(files: tuple[str, ...], by: str, content: Path | None) -> None:
+def approve(files: tuple[str, ...], sheet: str | None, brochure: str | None, by: str, yes: bool, content: Path | None) -> None:
     """Record that a clinician approved content files as they are now (SHA-256 and date).
 
     \b
     FILE is a content file: a path, or a path inside the content tree such as
-    conditions/hip-pain.yaml (bundled files can be approved too). The approvals
-    go to approvals.json in the clinic's content folder, so they survive a
-    reinstall. A file edited after its approval shows as changed in `handouts
-    check`, and sheets built from it say "Draft" (or are refused when clinic.yaml
-    sets `require_approval: true`) until it is approved again.
+    conditions/hip-pain.yaml (bundled files can be approved too). --sheet
+    CONDITION approves every file a sheet of that condition uses (the condition,
+    the channel files of its points, the sections, rules.yaml, labels.yaml);
+    --brochure NAME every file a brochure uses (clinic, or a condition). Both list
+    the files and ask before approving, unless --yes. The approvals go to
+    approvals.json in the clinic's content folder (with a copy of each approved
+    text in its approved/ folder, for the word diff of `handouts review`), so they
+    survive a reinstall. A file edited after its approval shows as changed in
+    `handouts check`, and sheets built from it say "Draft" (or are refused when
+    clinic.yaml sets `require_approval: true`) until it is approved again.
 
     \b
     Examples:
+      handouts approve --sheet hip-pain --by "Ana Ruiz, LAc" --content ./our-clinic
+      handouts approve --brochure clinic --by "Ana Ruiz, LAc" --yes
       handouts approve conditions/hip-pain.yaml --by "Ana Ruiz, LAc" --content ./our-clinic
-      handouts approve sections/*.yaml rules.yaml labels.yaml --by "Ana Ruiz, LAc"
     """
-    from handouts.library.approvals import approve as record
+    from handouts.deliver.signoff import approve as record, approve_signoff, check_approver, signoff_for
 
+    ctx = click.get_current_context()
+    if sum(map(bool, (files, sheet, brochure))) != 1:
+        raise click.UsageError("name the content files to approve, or give --sheet CONDITION or --brochure NAME "
+                               "(one of the three)", ctx)
     try:
-        approvals = record(files, by, content)
+        if files:
+            approvals = record(files, by, content)
+        else:
+            by = check_approver(by)
+            signoff = signoff_for("sheet" if sheet else "brochure", sheet or brochure or "", content)
+            if signoff.folder is None:
+                from handouts.library.approvals import NO_FOLDER
+
+                raise _Fail(f"handouts approve: no clinic content folder; {NO_FOLDER}")
+            click.echo(f"{signoff.title} uses {len(signoff.files)} content files:")
+            width = max(len(f) for f in signoff.files)
+            for rel in signoff.files:
+                click.echo(f"  {rel:{width}}  {signoff.status.digests[rel][:12]}  {signoff.state(rel)}")
+            if not yes:
+                try:
+                    ok = click.confirm(f"Approve all {len(signoff.files)} as they are now, as {by}?", default=False, err=True)
+                except click.Abort:
+                    ok = False
+                if not ok:
+                    raise _Fail("nothing approved (add --yes to approve without being asked)")
+            approvals = approve_signoff(signoff, by, content)
     except HandoutError as exc:
         raise _report(exc) from None
     for a in approvals:
         click.echo(f"approved {a.file} ({a.sha256[:12]}) by {a.by} on {a.on}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("condition", required=False)
+@click.option("--brochure", metavar="NAME", help="Review a brochure instead: clinic, or a condition.")
+@click.option("--all", "all_", is_flag=True, help="Review every content file (a long pack).")
+@click.option("--format", "format_", type=click.Choice(["pdf", "html"]),
+              help="pdf to print and sign; html to read on screen [default: from the -o suffix, else pdf].")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size of the PDF.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("The clinic's content folder (its approvals.json says what is approved and what changed).")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the pack (.pdf or .html).")
+def review(condition: str | None, brochure: str | None, all_: bool, format_: str | None, page_size: str,
+           clinic_file: Path | None, content: Path | None, out: Path) -> None:
+    """Make the pack a clinician reads and signs: everything a sheet or brochure is built from.
+
+    \b
+    For each content file the sheet (or brochure) uses: its text as the patient
+    reads it, in English, Spanish and Chinese side by side; its sources and their
+    status; its SHA-256 and approval; and what changed since that approval, word
+    by word (from the copy `handouts approve` keeps; approvals made before copies
+    were kept say so). Then the safety rules in plain words, what they do to this
+    sheet's usual points, and a line to sign. Sign it, then run the `handouts
+    approve` command printed on it.
+
+    \b
+    Examples:
+      handouts review hip-pain --content ./our-clinic -o hip-review.pdf
+      handouts review --brochure clinic -o brochure-review.pdf
+      handouts review hip-pain -o hip-review.html
+      handouts review --all --page-size a4 -o everything.pdf
+    """
+    from handouts.files import write_file
+    from handouts.deliver.review import ReviewOptions, build_review
+    from handouts.render.formats import format_for
+
+    if sum((bool(condition), bool(brochure), all_)) != 1:
+        raise click.UsageError("name a CONDITION, or give --brochure NAME or --all (one of the three)",
+                               click.get_current_context())
+    kind = "sheet" if condition else "brochure" if brochure else "all"
+    options = ReviewOptions(kind=kind, name=condition or brochure or "", format=format_for(out, format_), page_size=page_size)
+    try:
+        data = build_review(options, content=content, clinic=clinic_file)
+        write_file(data, out, replace=True, label=f"-o {out}")
+    except HandoutError as exc:
+        raise _report(exc) from None
+    click.echo(f"wrote {out}", err=True)
 
 
 def _line(where: str) -> int:

@@ -33,6 +33,8 @@ _LAZY = {
     "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
     "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
     "ClinicSetup": "deliver.setup", "init_clinic": "deliver.setup",
+    "SignOff": "deliver.signoff", "signoff_for": "deliver.signoff", "approve": "deliver.signoff",
+    "approve_signoff": "deliver.signoff", "build_review": "deliver.review", "ReviewOptions": "deliver.review",
 }
 
 
@@ -104,6 +106,12 @@ __all__ = [
     "compose_brochure",
     "run_preflight",
     "run_batch",
+    "SignOff",
+    "ReviewOptions",
+    "build_review",
+    "approve",
+    "approve_signoff",
+    "signoff_for",
     "ContentError",
     "HandoutError",
     "MissingMap",

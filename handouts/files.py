@@ -1,15 +1,15 @@
-"""Write a file atomically: a temp file beside it, fsync, then rename (or link, to never replace)."""
+"""Write a file atomically: a temp file beside it, fsync, then rename (or link, to never replace); lock a shared file."""
 
 from __future__ import annotations
 
 import errno
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import tempfiles
 from .errors import OutputError
-
 
 
 class FileExists(OutputError):
@@ -76,3 +76,35 @@ def _link_new(tmp: str, out: Path, label: str) -> None:
         except OSError:
             os.unlink(out)  # our empty claim, so that no empty PDF is left behind
             raise
+
+
+@contextmanager
+def locked(path: Path, label: str = ""):
+    """Hold an exclusive lock on `path` (a lock file, made if missing) for the block: another process that asks for
+    the same lock waits, so a read-change-write of a shared file (approvals.json) loses nobody's change."""
+    label = label or str(path)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{label}: cannot be opened to lock it ({exc.strerror}); check the folder's permissions") from None
+    try:
+        _lock(fd)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte, retrying while another process holds it
+        import msvcrt
+        import time
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                time.sleep(0.05)
+    fcntl.flock(fd, fcntl.LOCK_EX)

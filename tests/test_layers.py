@@ -125,6 +125,31 @@ def test_every_import_of_ours_names_a_module_that_exists():
     assert missing == []
 
 
+def _defined(path: Path) -> set[str]:
+    """The names a module defines or imports at its top level (what `from it import NAME` can take)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def test_every_name_imported_from_a_module_of_ours_is_defined_there():
+    modules = _modules()
+    sources = {**modules, "cli": ROOT / "cli.py"}
+    defined = {name: _defined(path) for name, path in modules.items()}
+    missing = [f"{path.relative_to(ROOT)}:{line}: {target}.{taken}"
+               for name, path in sources.items()
+               for line, target, taken in _imports(name, path, set(modules))
+               if taken and target in modules and target != "handouts" and taken not in defined[target]]
+    assert missing == []
+
+
 def test_no_stage_imports_the_public_api():
     # `from handouts import X` inside a stage would make that stage depend on every other through the root.
     offenders = [f"{path.relative_to(ROOT)}:{line}"

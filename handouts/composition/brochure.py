@@ -88,17 +88,10 @@ DRAFT_PANELS = {"trifold": ("flap", "inside_left"), "bifold": ("back", "inside_l
 def _draft(w, library: Library, cid: str, cond: Condition | None) -> tuple[str, tuple[str, ...]]:
     """The draft line and the files behind it, as on a leaflet: every file the brochure's words come from must be
     approved as it is now; a clinic that sets require_approval gets no brochure until they are."""
-    from ..library.approvals import UnapprovedError, sheet_files
+    from ..library.approvals import UnapprovedError, brochure_files
     from .leaflet import APPROVAL_WORDS
 
-    if cond is not None:
-        files = set(sheet_files(library, cid, [cp.code for cp in cond.points if cp.default]))
-        files |= {f"brochures/conditions/{cid}.yaml"}
-    else:  # the clinic brochure names the conditions treated
-        files = set(sheet_files(library, "", [])) - {"conditions/.yaml"}
-        files |= {rel for rel in library.files if rel.startswith("conditions/")
-                  and library.clinic.offered(rel.removeprefix("conditions/").removesuffix(".yaml"))}
-    files = sorted((files | {"brochures/clinic.yaml"}) & set(library.files))
+    files = brochure_files(library, cid if cond is not None else None)
     status = library.approval
     unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
     if not unapproved:

@@ -2,20 +2,20 @@
 
 The approvals live in the clinic's own content folder (approvals.json beside its clinic.yaml), never
 inside the installed package, so a reinstall or upgrade keeps them, and an edit of one character to an
-approved file (or a new bundled version of it) shows as "changed since approval".
+approved file (or a new bundled version of it) shows as "changed since approval". Reading them is here;
+recording one (a locked, atomic write, with a copy of the approved text) is handouts/deliver/signoff.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import ContentError, HandoutError, VisitError
+from ..errors import ContentError, HandoutError
 from .tree import PROTECTED_SECTIONS, content_roots, entries
 
 APPROVALS_FILE = "approvals.json"
@@ -115,58 +115,12 @@ NO_FOLDER = ("approvals are kept in the clinic's own content folder (the folder 
              "the installed package, so that they survive a reinstall; give that folder with --content DIR or set "
              "HANDOUTS_CONTENT (start one with a copy of the bundled clinic.yaml)")
 
-
-def approve(files: Iterable[str], by: str, content: str | os.PathLike | None, today: date | None = None) -> list[Approval]:
-    """Record that `by` approved these content files as they are now; returns the new approvals.
-
-    VisitError (usage) for a missing folder or an unknown file, OutputError if the file cannot be written.
-    """
-    from ..files import write_file
-
-    by = " ".join((by or "").split())
-    if not by or "," not in by:
-        raise VisitError('--by: give the approver\'s name and credential, separated by a comma, e.g. --by "Ana Ruiz, LAc"')
-    roots = content_roots(content)
-    folder = clinic_folder(roots)
-    if folder is None:
-        raise VisitError(f"handouts approve: no clinic content folder; {NO_FOLDER}")
-    now = digests(roots)
-    wanted: list[str] = []
-    for raw in files:
-        rel = _relative(raw, roots)
-        if rel not in now:
-            raise VisitError(f"handouts approve: {raw}: not a content file of {folder} or of the bundled content; "
-                             f"name a file such as conditions/hip-pain.yaml (run `handouts check` to see the files)")
-        if rel in NOT_REVIEWED:
-            raise VisitError(f"handouts approve: {raw}: {rel} is settings, not patient text, and needs no approval")
-        wanted.append(rel)
-    if not wanted:
-        raise VisitError("handouts approve: name at least one content file, e.g. conditions/hip-pain.yaml")
-    current = read_approvals(folder)
-    day = (today or date.today()).isoformat()
-    new = [Approval(file=rel, sha256=now[rel], by=by, on=day) for rel in dict.fromkeys(wanted)]
-    for a in new:
-        current[a.file] = a
-    path = folder / APPROVALS_FILE
-    history = _history(path)
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    history += [{"file": a.file, "sha256": a.sha256, "by": a.by, "on": a.on, "recorded_at": stamp} for a in new]
-    data = {"approvals": APPROVALS_VERSION,
-            "files": {rel: {"sha256": a.sha256, "by": a.by, "on": a.on} for rel, a in sorted(current.items())},
-            "history": history}
-    write_file((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), path, replace=True)
-    return new
+# The text of each approved file is kept beside approvals.json, one file per SHA-256, so that a later review can
+# show what changed since the approval word by word (handouts/deliver/signoff.py writes them).
+APPROVED_FOLDER = "approved"
 
 
-def _history(path: Path) -> list[dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return list(data.get("history", []))
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def _relative(raw: str, roots: list[Path]) -> str:
+def content_path(raw: str, roots: list[Path]) -> str:
     """A typed file (a path, or a path relative to the content tree) as its content-tree path."""
     path = Path(raw).expanduser()
     if path.is_file():
@@ -179,10 +133,41 @@ def _relative(raw: str, roots: list[Path]) -> str:
     return rel[:-4] + ".yaml" if rel.endswith(".yml") else rel
 
 
+def version_texts(roots: list[Path], rel: str) -> list[tuple[str, str]]:
+    """(where, text) of every version of a content file its SHA-256 covers (see `digests`): the winning file, or for a
+    protected section the bundled file and the clinic's additions, in that order."""
+
+    versions = entries(roots).get(rel, [])
+    if not (rel in {f"sections/{s}.yaml" for s in PROTECTED_SECTIONS} and len(versions) > 1):
+        versions = versions[-1:]
+    return [(v.rel if v.bundled else str(v.path), v.path.read_bytes().decode("utf-8", "replace")) for v in versions]
+
+
+def texts_digest(texts: list[str]) -> str:
+    """The SHA-256 that `digests` gives for a file made of these versions' texts."""
+    if len(texts) == 1:
+        return hashlib.sha256(texts[0].encode("utf-8")).hexdigest()
+    return hashlib.sha256("".join(hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts).encode()).hexdigest()
+
+
+def approved_copy(folder: Path | None, sha256: str) -> list[str] | None:
+    """The text of a file as it was approved at this SHA-256 (one text per version), or None: no copy kept (an
+    approval made before copies were kept, or a copy that is missing or does not match its hash)."""
+    if folder is None or not sha256 or not all(c in "0123456789abcdef" for c in sha256):
+        return None
+    path = folder / APPROVED_FOLDER / f"{sha256}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        texts = [str(v["text"]) for v in data["versions"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return texts if texts and texts_digest(texts) == sha256 else None
+
+
 def sheet_files(library, condition_id: str, point_codes: Iterable[str]) -> list[str]:
     """The content files a sheet is built from: its condition, the channel files of its points, the sections,
     the rules and the labels."""
-    files = {f"conditions/{condition_id}.yaml", "rules.yaml", "labels.yaml"}
+    files = {"rules.yaml", "labels.yaml"} | ({f"conditions/{condition_id}.yaml"} if condition_id else set())
     files |= {rel for rel in library.files if rel.startswith("sections/")}
     for code in point_codes:
         point = library.points.get(code)
@@ -190,6 +175,31 @@ def sheet_files(library, condition_id: str, point_codes: Iterable[str]) -> list[
             label = point.where.rsplit(":", 1)[0]
             files |= {rel for rel, f in library.files.items() if f.label == label}
     return sorted(files)
+
+
+def condition_sheet_files(library, condition_id: str) -> list[str]:
+    """Every file a sheet of this condition reads with the points its file names (usual and optional): what
+    `handouts approve --sheet` approves, so that a sheet with any of those points is no longer a draft."""
+    condition = library.conditions[condition_id]
+    return sheet_files(library, condition_id, [cp.code for cp in condition.points])
+
+
+CLINIC_BROCHURE = "clinic"  # `--brochure clinic`: the clinic brochure; any other name is a condition's brochure
+
+
+def brochure_files(library, condition_id: str | None) -> list[str]:
+    """The content files a brochure's words come from: a condition brochure (its sheet's files with the usual points,
+    and its brochures/conditions file), or with None the clinic brochure (the sections, rules, labels and every
+    condition it names). brochures/clinic.yaml holds both kinds' headings."""
+    if condition_id:
+        condition = library.conditions[condition_id]
+        files = set(sheet_files(library, condition_id, [cp.code for cp in condition.points if cp.default]))
+        files.add(f"brochures/conditions/{condition_id}.yaml")
+    else:
+        files = set(sheet_files(library, "", []))
+        files |= {rel for rel in library.files if rel.startswith("conditions/")
+                  and library.clinic.offered(rel.removeprefix("conditions/").removesuffix(".yaml"))}  # those it names
+    return sorted((files | {"brochures/clinic.yaml"}) & set(library.files))
 
 
 class UnapprovedError(HandoutError):
@@ -204,4 +214,4 @@ class UnapprovedError(HandoutError):
         super().__init__(
             f"not printed: {clinic}'s clinic.yaml sets `require_approval: true`, and this sheet uses text that is not "
             f"approved as it is now: {', '.join(parts)}. Have your clinician review them, then run "
-            f"`handouts approve FILE... --by \"Name, credential\" --content {folder}`")
+            f"`handouts approve FILE... --by \"Name, credential\" --content {folder}` (or `--sheet CONDITION`)")
