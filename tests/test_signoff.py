@@ -137,13 +137,14 @@ def test_approving_keeps_a_copy_of_each_approved_text_by_its_hash(run, clinic):
 
 CHILD = textwrap.dedent("""
     import sys
+    import time
     from pathlib import Path
     from handouts.deliver.signoff import approve
 
     folder, who, files = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
     ready = folder / "go"
     while not ready.exists():  # start together
-        pass
+        time.sleep(0.005)
     for rel in files:  # one read-change-write of approvals.json per file: many chances to lose one
         approve([rel], who, folder)
 """)
