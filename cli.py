@@ -284,7 +284,8 @@ def init(folder: Path, name: str | None, address: tuple[str, ...], phone: str | 
 
 @main.command(context_settings=CONTEXT)
 @content_option("Check this content folder on top of the bundled content.")
-@click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
+@click.option("--scores", is_flag=True, help="List the reading level of every block of your files (with --bundled, of "
+              "the shipped content too), not only those above target.")
 @click.option("--bundled", is_flag=True, help="Also list the warnings about the content shipped with handouts "
               "(folded into one line without it; errors are always listed).")
 def check(content: Path | None, scores: bool, bundled: bool) -> None:
@@ -311,9 +312,10 @@ def check(content: Path | None, scores: bool, bundled: bool) -> None:
     except HandoutError as exc:
         raise _report(exc) from None
 
-    def folded(item: Any) -> bool:  # a bundled file's warning (a reading level above target is one), unless asked for
-        return item.bundled and not bundled and getattr(item, "level", "warning") == "warning" and \
-            getattr(item, "status", "warn") == "warn"
+    def folded(item: Any) -> bool:
+        """A warning about a shipped file (a Finding, or a Score above target), unless --bundled; never an error."""
+        warning = item.status == "warn" if hasattr(item, "status") else item.level == "warning"
+        return item.bundled and warning and not bundled
 
     def order(f: Any) -> tuple:
         return (f.bundled, f.where.split(":")[0], _line(f.where), f.level)

@@ -419,7 +419,6 @@ class BatchResult:
         return "\n".join([head + ":", *(f"  {f}" for f in self.failures)])
 
 
-
 def draft_note(files: tuple[str, ...], approve: str, sheets: str = "") -> str:
     """Why a sheet printed as a draft, for the command's own output (stderr): "printed as a draft: 10 content files
     not approved as they are now (a, b, c, ...); have your clinician approve them: APPROVE". `sheets` says which
