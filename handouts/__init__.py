@@ -12,6 +12,7 @@ from .errors import (
     ContentError,
     HandoutError,
     OutputError,
+    PrintError,
     SafetyError,
     UnknownConditionError,
     UnknownPointError,
@@ -31,6 +32,7 @@ _LAZY = {
     "run_batch": "deliver.batch", "RecordLog": "deliver.record",
     "build_brochure": "deliver.brochure", "compose_brochure": "composition.brochure", "BrochureOptions": "render.pdf.brochure",
     "run_preflight": "deliver.preflight", "PreflightOptions": "deliver.preflight",
+    "print_pdf": "deliver.printing",
 }
 
 
@@ -106,6 +108,7 @@ __all__ = [
     "MissingMap",
     "OutputError",
     "PlanPhase",
+    "PrintError",
     "SafetyError",
     "UnknownConditionError",
     "UnknownPointError",
@@ -120,6 +123,7 @@ __all__ = [
     "missing_map_points",
     "parse_plan",
     "point_rows",
+    "print_pdf",
     "read_visit_file",
     "render_pdf",
     "session_dates",

@@ -360,6 +360,7 @@ class BatchResult:
     out_dir: Path
     jobs: int = 1
     recorded: tuple[Path, ...] = ()  # files an interrupted run wrote but never recorded, recorded by this run
+    sheets: tuple[tuple[str, str, Path], ...] = ()  # (row, print-queue title without the patient, file) of each written
 
     @property
     def ok(self) -> bool:
@@ -444,6 +445,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     if options.jobs is None and len(todo) < MIN_PARALLEL:
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
+    titles: dict[int, str] = {}
     recovered: dict[int, Path] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
         for i, made in _results(library, todo, jobs, options.output):
@@ -460,12 +462,20 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                 problem = _deliver(made, targets[i], rows[i].where, options.force, log)
                 if problem is None:
                     written[i] = targets[i]
+                    titles[i] = queue_title(made.condition, rows[i].where)
                 else:
                     failures[i] = problem
             bar.update(1)
     return BatchResult(source=str(path), rows=len(rows), written=tuple(written[i] for i in sorted(written)),
                        failures=tuple(failures[i] for i in sorted(failures)), out_dir=out_dir, jobs=jobs,
-                       recorded=tuple(recovered[i] for i in sorted(recovered)))
+                       recorded=tuple(recovered[i] for i in sorted(recovered)),
+                       sheets=tuple((rows[i].where, titles[i], written[i]) for i in sorted(written)))
+
+
+def queue_title(condition: str, where: str) -> str:
+    """A sheet's title in the print queue, which anyone can see: the condition and row number, never the patient."""
+    row, line = re.search(r" row (\d+)$", where), re.search(r":(\d+)$", where)
+    return f"handouts leaflet {condition}" + (f" (row {row.group(1)})" if row else f" (line {line.group(1)})" if line else "")
 
 
 def _prepare_dir(out_dir: Path) -> Path:
