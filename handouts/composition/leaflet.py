@@ -73,7 +73,8 @@ class _Writer:
         months = labels.months.get(self.lang)  # type: ignore[call-overload]
         if pattern is None or months is None:
             raise ContentError([f"labels.yaml: date_format/months: no {LANG_NAMES[self.lang]} entry; add it"])
-        return pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        text = pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        return text.replace(" ", "\u00a0")  # a date never breaks across lines (no-break spaces, as in print and HTML)
 
     def weekday_date(self, day: date) -> str:
         """`Tue, December 1, 2026` (the date alone when labels.yaml has no weekday names for the language)."""

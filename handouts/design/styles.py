@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .fonts import FontChain, chain_for, register
+from .nobreak import keep_whole
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
 
@@ -99,8 +100,8 @@ class Style:
 
     def markup(self, text: str, name: str, remember: bool = True) -> str:
         """Escaped markup for literal text in the weight of a named text style (remember=False: text about one
-        visit, not kept in the font chain's memo)."""
-        return self.chain(self.text(name).get("weight", "regular")).markup(text, remember)
+        visit, not kept in the font chain's memo). Telephone numbers are kept on one line (nobreak.keep_whole)."""
+        return self.chain(self.text(name).get("weight", "regular")).markup(keep_whole(text), remember)
 
 
 def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:
