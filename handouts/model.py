@@ -13,6 +13,21 @@ Lang = Literal["en", "es", "zh"]
 Texts = dict[str, str]
 """One piece of text in each language it has been written in."""
 
+# The pictograms a self-care item can name (`icon:` in a condition's self_care), with what each shows; every
+# renderer draws each of them (handouts/render/pdf/icons.py; the HTML page paints the same drawings).
+CARE_ICONS: dict[str, str] = {
+    "move": "a walking figure: walking, exercise, stretching, staying active",
+    "heat": "a wavy heat pack: warm packs, heat pads",
+    "cold": "a snowflake: cold packs, ice",
+    "sleep": "a moon: sleep and bedtimes",
+    "water": "a glass of water: drinks",
+    "food": "a plate: meals and eating",
+    "breathe": "an airflow: slow breathing, relaxing",
+    "screen": "a computer screen: screens and breaks from them",
+    "diary": "a notepad: a diary or log to keep",
+    "check": "a tick: anything else to do",
+}
+
 MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
                   "foot_outer"]
 
@@ -84,6 +99,7 @@ class Block(Record): ...
 class Section(Record): ...
 class ConditionPoint(Record): ...
 class Plan(Record): ...
+class CareItem(Record): ...
 class Condition(Record): ...
 class TeamMember(Record): ...
 class Testimonial(Record): ...

@@ -252,7 +252,7 @@ class _Pieces:
             out += [(Heading(w.word("sessions"), level=3), True), (Paragraph(w(cond.plan.summary, f"{cfile}: plan.summary")), True)]
             if cond.self_care:
                 out += [(Heading(w.label("self_care"), level=3), True),
-                        (BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(cond.self_care))), True)]
+                        (BulletList(tuple(w(t.text, f"{cfile}: self_care[{i}].text") for i, t in enumerate(cond.self_care))), True)]
         return out
 
     def risks(self, cond: Condition | None = None, cfile: str = "") -> Piece:
