@@ -255,6 +255,7 @@ class FactsRow:
     """Label/value pairs on one line: who the sheet is for, when, by whom."""
 
     pairs: tuple[tuple[str, str], ...]  # the first is the patient (never remembered by the renderers' memos)
+    blank: str = ""  # what a screen reader says for a value left blank to write on ("blank, to fill in")
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ class BookingCode:
 
     url: str
     caption: str
+    link: str = ""  # the screen's link to the page, named by what it does ("Book a visit online"); paper has none
 
 
 HandoutBlock = (Heading | Paragraph | BulletList | PointsTable | Callout | FactsRow | BodyMap | Timeline | Calendar
@@ -424,6 +426,7 @@ class KeyPoints:
     title: str
     lines: tuple[tuple[str, str], ...]
     next_visit: tuple[str, str]  # "Your next visit:", "Time:"
+    blank: str = ""  # what a screen reader says for each line to write on ("blank, to fill in")
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ class _Pieces:
         if clinic.website:
             out.append((Paragraph(clinic.website), True))
         if clinic.booking_url:
-            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book")), False))
+            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book"), w.label("book_online")), False))
         out.append((Heading(w.word("hours"), level=3), True))
         if clinic.hours:
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: hours[{i}]") for i, t in enumerate(clinic.hours))), True))

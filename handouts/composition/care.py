@@ -22,7 +22,7 @@ def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
         (w.label("key_feel"), w.label("key_feel_text")),
         (w.label("key_call"), w.label("key_call_text", phone=clinic.phone, emergency=clinic.emergency_number)),
     )
-    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")))
+    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")), w.label("blank_to_fill"))
 
 
 def note(w: Any, text: str, practitioner: str) -> Note:

@@ -206,7 +206,7 @@ def _for_whom(w: _Writer, visit: Visit) -> HandoutSection:
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
     note = (actions.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
-    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
+    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs), w.label("blank_to_fill")), *note))
 
 
 def _about(w: _Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
@@ -410,7 +410,7 @@ def _plan(w: _Writer, condition: Condition, cfile: str, visit: Visit, phases: tu
         blocks.append(line)
         ticks = actions.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
-        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book"), w.label("book_online")))
     if phases:  # how to use the timeline, and a box to tick per session
         url = w.library.clinic.booking_url
         use = (w.label("timeline_use", phone=w.library.clinic.phone, address=url.split("://", 1)[-1]) if url
