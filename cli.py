@@ -63,7 +63,7 @@ def _check_printer(printer: str | None, fmt: str) -> None:
     try:
         check_printer(printer)
     except HandoutError as exc:
-        raise _report(exc) from None
+        raise _Fail(f"--print: {exc}") from None
 
 
 @click.group(context_settings=CONTEXT)
@@ -167,7 +167,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         try:
             job = print_pdf(made.pdf, printer, f"handouts leaflet {made.condition}")
         except HandoutError as exc:
-            raise _Fail(f"{exc}; {out} was written and can be printed from any PDF viewer") from None
+            raise _Fail(f"--print: {exc}; {out} was written and can be printed from any PDF viewer") from None
         click.echo(f"sent {out} to the printer: job {job}")
 
 
@@ -379,7 +379,7 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
             for sheet in print_files(result.sheets, printer):
                 click.echo(f"sent {sheet.where} to the printer: job {sheet.job}")
         except HandoutError as exc:
-            printed = str(exc)
+            printed = f"--print: {exc}"
     if not result.ok:
         raise _Fail(result.summary() + (f"\n{printed}" if printed else ""))
     if printed:

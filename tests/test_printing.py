@@ -130,7 +130,7 @@ def test_no_default_printer_is_a_clear_message_and_nothing_is_made(run, tmp_path
     out = tmp_path / "a.pdf"
     result = run("leaflet", "hip-pain", "--patient", "Ann Lee", "-o", out, "--print", **env)
     assert result.exit_code == 1
-    assert "no default printer is set" in result.output and "--print PRINTER" in result.output
+    assert "--print: no default printer is set" in result.output and "name the printer" in result.output
     assert "front-desk, office" in result.output and "lpoptions -d" in result.output
     assert not out.exists() and not calls("lp")
 
@@ -150,7 +150,7 @@ def test_a_printer_that_rejects_jobs_is_said_before_anything_is_made(run, tmp_pa
     out = tmp_path / "a.pdf"
     result = run("leaflet", "hip-pain", "-o", out, "--print", "front-desk", **env)
     assert result.exit_code == 1
-    assert "'front-desk' is not accepting jobs" in result.output and "cupsaccept front-desk" in result.output
+    assert "'front-desk' is not accepting jobs (Rejecting Jobs)" in result.output and "cupsaccept front-desk" in result.output
     assert not out.exists() and not calls("lp")
 
 
@@ -234,7 +234,8 @@ def test_batch_stops_printing_at_a_refused_job_and_says_what_was_sent(run, tmp_p
     result = run("batch", visits, "--out-dir", tmp_path / "today", "--print", "office", **env, FAKE_LP_FAIL="out of paper")
     assert result.exit_code == 1
     assert "wrote 2 handouts" in result.output
-    assert f"sent none of the 2 sheets: {visits} row 2: the printer 'office' refused the job: out of paper" in flat(result.output)
+    assert (f"--print: sent none of the 2 sheets: {visits} row 2: the printer 'office' refused the job: out of paper"
+            in flat(result.output))
     assert len(calls("lp")) == 1 and len(list((tmp_path / "today").iterdir())) == 2  # the files stay
 
 
@@ -381,3 +382,13 @@ def test_a_real_unknown_printer_is_refused_with_the_queues_named(run, tmp_path):
     assert result.exit_code == 1
     assert "there is no printer 'no-such-printer-" in result.output and QUEUE in result.output
     assert not out.exists()
+
+
+def test_print_pdf_messages_name_no_command_line_option(run, tmp_path, fake_cups, use):
+    """The clinic's screen shows them beside its button: no "--print:" there (the command line adds it)."""
+    env, _ = fake_cups
+    data = _pdf(run, tmp_path)
+    use(env)
+    with pytest.raises(PrintError) as caught:
+        print_pdf(data, "ofice", "handouts leaflet hip-pain")
+    assert str(caught.value).startswith("there is no printer 'ofice'") and "--" not in str(caught.value)

@@ -1,4 +1,7 @@
-"""Send PDFs to the clinic's printer through CUPS's `lp` (an argument list, never a shell), reporting the job id."""
+"""Send PDFs to the clinic's printer through CUPS's `lp` (an argument list, never a shell), reporting the job id.
+
+Messages say what is wrong and the fix without naming an option: the command line puts "--print: " before them,
+the clinic's screen shows them beside its print button."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ class Printed:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise PrintError(f"--print: cannot print: `{name}` was not found, so CUPS (the printing system) is not installed "
+        raise PrintError(f"cannot print: `{name}` was not found, so CUPS (the printing system) is not installed "
                          f"or not on PATH; {_INSTALL}")
     return path
 
@@ -43,10 +46,10 @@ def _run(args: Sequence[str], data: bytes | None = None) -> subprocess.Completed
         return subprocess.run(list(args), input=data if data is not None else b"", capture_output=True, env=env,
                               timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise PrintError(f"--print: `{Path(args[0]).name}` did not answer within {TIMEOUT} s; check that the printing "
+        raise PrintError(f"`{Path(args[0]).name}` did not answer within {TIMEOUT} s; check that the printing "
                          "system (CUPS) is running (lpstat -r) and try again") from None
     except OSError as exc:
-        raise PrintError(f"--print: `{args[0]}` could not be run ({exc.strerror or exc}); check the CUPS install") from None
+        raise PrintError(f"`{args[0]}` could not be run ({exc.strerror or exc}); check the CUPS install") from None
 
 
 def _said(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -61,7 +64,7 @@ def check_name(printer: str | None) -> str | None:
     if not printer:
         return None
     if not _NAME.fullmatch(printer):
-        raise PrintError(f"--print: {printer!r} is not a printer name: CUPS names have no spaces, quotes, slashes, "
+        raise PrintError(f"{printer!r} is not a printer name: CUPS names have no spaces, quotes, slashes, "
                          "'#' or ',' and do not start with '-'; `lpstat -e` lists the printers")
     return printer
 
@@ -72,7 +75,7 @@ def _scheduler_down(lpstat: str) -> bool:
 
 
 def _not_running() -> PrintError:
-    return PrintError("--print: the printing system (CUPS) is installed but not running; start it (sudo systemctl "
+    return PrintError("the printing system (CUPS) is installed but not running; start it (sudo systemctl "
                       "start cups, or sudo service cups start) and try again")
 
 
@@ -97,8 +100,8 @@ def check_printer(printer: str | None) -> str:
                 raise _not_running()
             known = _known(lpstat)
             which = f"the printers are {', '.join(known)}" if known else "no printer is set up yet (add one first)"
-            raise PrintError(f"--print: no default printer is set; name one, as in --print PRINTER ({which}), or make "
-                             "one the default with `lpoptions -d PRINTER`")
+            raise PrintError(f"no default printer is set; name the printer ({which}), or make one the default "
+                             "with `lpoptions -d PRINTER`")
         name = found.group(1).decode("utf-8", "replace")
     said = _run([lpstat, "-a", name])
     if said.returncode != 0 or not said.stdout.strip():
@@ -106,10 +109,12 @@ def check_printer(printer: str | None) -> str:
             raise _not_running()
         known = _known(lpstat)
         which = f"the printers are {', '.join(known)}" if known else "no printer is set up yet"
-        raise PrintError(f"--print: there is no printer {name!r}; {which} (`lpstat -e` lists them); check the spelling")
+        raise PrintError(f"there is no printer {name!r}; {which} (`lpstat -e` lists them); check the spelling")
     if b"not accepting" in said.stdout:
-        raise PrintError(f"--print: the printer {name!r} is not accepting jobs ({_said(said).split(' - ')[-1] or 'rejecting jobs'}); "
-                         f"ask whoever looks after it, or run `cupsaccept {name}`")
+        lines = said.stdout.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[1].strip() if len(lines) > 1 and lines[1].strip() else "no reason given"
+        raise PrintError(f"the printer {name!r} is not accepting jobs ({reason}); ask whoever looks after it, "
+                         f"or run `cupsaccept {name}`")
     return name
 
 
@@ -121,7 +126,7 @@ def print_pdf(data: bytes, printer: str | None, title: str) -> str:
     is unknown or not accepting jobs, or lp refuses the job.
     """
     if not data.startswith(b"%PDF-"):
-        raise PrintError("--print: only a PDF can be sent to the printer; print the PDF (--format pdf or pdf-ua), "
+        raise PrintError("only a PDF can be sent to the printer; print the PDF (format pdf or pdf-ua), "
                          "not the web page")
     name = check_printer(printer)
     title = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", title).split())[:200] or "handouts"
@@ -131,10 +136,10 @@ def print_pdf(data: bytes, printer: str | None, title: str) -> str:
     if said.returncode != 0:
         if _scheduler_down(_tool("lpstat")):
             raise _not_running()
-        raise PrintError(f"--print: the printer {name!r} refused the job: {_said(said)}; check it with `lpstat -p {name}`")
+        raise PrintError(f"the printer {name!r} refused the job: {_said(said)}; check it with `lpstat -p {name}`")
     found = _JOB.search(said.stdout.decode("utf-8", "replace"))
     if found is None:
-        raise PrintError(f"--print: lp sent the job to {name!r} but gave no job id ({_said(said)}); "
+        raise PrintError(f"lp sent the job to {name!r} but gave no job id ({_said(said)}); "
                          f"check the queue with `lpstat -o {name}`")
     return found.group(1)
 
@@ -151,11 +156,11 @@ def print_files(sheets: Iterable[tuple[str, str, Path]], printer: str | None) ->
         try:
             done.append(Printed(where, print_pdf(data, printer, title)))
         except PrintError as exc:
-            raise PrintError(_partial(done, len(sheets), f"{where}: {str(exc).removeprefix('--print: ')}")) from None
+            raise PrintError(_partial(done, len(sheets), f"{where}: {exc}")) from None
     return done
 
 
 def _partial(done: list[Printed], total: int, problem: str) -> str:
     sent = (f"sent {len(done)} of {total} sheets ({', '.join(p.job for p in done)}), then stopped"
             if done else f"sent none of the {total} sheets")
-    return f"--print: {sent}: {problem}; the files are written, print the rest from the folder"
+    return f"{sent}: {problem}; the files are written, print the rest from the folder"
