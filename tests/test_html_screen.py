@@ -56,10 +56,29 @@ def test_a_patient_line_left_blank_is_named_too():
     assert f'<span class="sr-only" data-html-only>{WORDS["blank_to_fill"]["en"]}</span>' in facts
 
 
-def test_the_tagged_pdf_variant_has_no_screen_only_words():
-    """As the checklist's box names: the tagged PDF is made from the page without them (WeasyPrint would print them)."""
+def test_the_tagged_pdf_variant_has_no_screen_only_words_and_its_caption_is_the_link():
+    """As the checklist's box names: the tagged PDF is made from the page without them (WeasyPrint would print them);
+    there the code's caption is the booking link, named by what it does."""
     html = page_html("en", for_pdf=True)
-    assert WORDS["blank_to_fill"]["en"] not in html and WORDS["book_online"]["en"] not in html
+    assert WORDS["blank_to_fill"]["en"] not in html and "data-html-only" not in html
+    links = re.findall(r'<a href="(https://clifton-acupuncture\.example/book)"[^>]*>(.*?)</a>', html)
+    assert [text for _, text in links] == [WORDS["book_online"]["en"]]
+
+
+def test_the_tagged_pdf_links_to_booking_by_what_it_does():
+    pytest.importorskip("weasyprint", reason="--format pdf-ua needs the accessible extra")
+    import io
+
+    import pikepdf
+    from handouts import Output, build_leaflet
+
+    data = build_leaflet({"condition": "hip-pain", "patient": "Ana Ruiz", "date": "2026-12-01"}, output=Output("pdf-ua")).pdf
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
+    assert "https://clifton-acupuncture.example/book" in uris
+    from conftest import flat, pdf_text
+
+    assert WORDS["book_online"]["en"] in flat(" ".join(pdf_text(data)))
 
 
 def test_every_colour_dark_mode_changes_is_set_again_for_print():
