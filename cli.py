@@ -128,6 +128,10 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
     from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
 
     fmt = format_for(out, format_)
+    if printer and condition is None and visit_file is None:  # `--print hip-pain -o x.pdf`: the condition became the printer
+        raise click.UsageError(f"--print took {printer!r} as the printer's name, and no CONDITION is left; put --print after "
+                               "the condition (handouts leaflet hip-pain -o x.pdf --print), or write --print=PRINTER",
+                               click.get_current_context())
     _check_printer(printer, fmt)
     from handouts.deliver.files import write_file
     from handouts.deliver.record import entry

@@ -392,3 +392,11 @@ def test_print_pdf_messages_name_no_command_line_option(run, tmp_path, fake_cups
     with pytest.raises(PrintError) as caught:
         print_pdf(data, "ofice", "handouts leaflet hip-pain")
     assert str(caught.value).startswith("there is no printer 'ofice'") and "--" not in str(caught.value)
+
+
+def test_print_before_the_condition_says_how_to_write_it(run, tmp_path, fake_cups):
+    env, calls = fake_cups
+    result = run("leaflet", "--print", "hip-pain", "-o", tmp_path / "a.pdf", **env)
+    assert result.exit_code == 2
+    assert "--print took 'hip-pain' as the printer's name" in result.output and "--print=PRINTER" in result.output
+    assert not calls() and not (tmp_path / "a.pdf").exists()
