@@ -43,6 +43,29 @@ def format_options(command):
                              "(needs the accessible extra) [default: from the -o suffix, else pdf].")(command)
 
 
+def print_option(command):
+    """--print [PRINTER]: after writing, send the PDF(s) to a CUPS printer (alone: the default printer)."""
+    return click.option("--print", "printer", is_flag=False, flag_value="", default=None, metavar="[PRINTER]",
+                        help="Also send the PDF to this printer through CUPS (lp), after writing it; --print alone uses "
+                             "the default printer (`lpstat -e` lists them). The print queue shows the condition, never "
+                             "the patient's name. Put it after CONDITION, or write --print=PRINTER.")(command)
+
+
+def _check_printer(printer: str | None, fmt: str) -> None:
+    """Before anything is made: --print needs a PDF, and CUPS with that printer (exit 2, or 1 with the fix)."""
+    if printer is None:
+        return
+    if fmt == "html":
+        raise click.UsageError("--print sends a PDF to the printer; --format html makes a web page (use pdf or pdf-ua)",
+                               click.get_current_context())
+    from handouts.deliver.printing import check_printer
+
+    try:
+        check_printer(printer)
+    except HandoutError as exc:
+        raise _Fail(f"--print: {exc}") from None
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="handouts")
 def main() -> None:
@@ -88,8 +111,9 @@ def main() -> None:
 @format_options
 @click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+@print_option
 def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: Path | None, clinic_file: Path | None,
-            record: Path | None, format_: str | None, title_name: bool, **options: Any) -> None:
+            record: Path | None, format_: str | None, title_name: bool, printer: str | None, **options: Any) -> None:
     """Print a take-home leaflet for one patient.
 
     \b
@@ -100,8 +124,17 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail
+      handouts leaflet hip-pain --patient "Jane Doe" -o jane.pdf --print            # and to the default printer
+      handouts leaflet hip-pain --patient "Jane Doe" -o jane.pdf --print front-desk
     """
     from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
+
+    fmt = format_for(out, format_)
+    if printer and condition is None and visit_file is None:  # `--print hip-pain -o x.pdf`: the condition became the printer
+        raise click.UsageError(f"--print took {printer!r} as the printer's name, and no CONDITION is left; put --print after "
+                               "the condition (handouts leaflet hip-pain -o x.pdf --print), or write --print=PRINTER",
+                               click.get_current_context())
+    _check_printer(printer, fmt)
     from handouts.files import write_file
     from handouts.deliver.record import entry
 
@@ -117,7 +150,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
-                             output=Output(format_for(out, format_), title_name))
+                             output=Output(fmt, title_name))
         from handouts import tempfiles
 
         tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
@@ -138,6 +171,14 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         from handouts.deliver.batch import draft_note
 
         click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
+    if printer is not None:
+        from handouts.deliver.printing import print_pdf
+
+        try:
+            job = print_pdf(made.pdf, printer, f"handouts leaflet {made.condition}")
+        except HandoutError as exc:
+            raise _Fail(f"--print: {exc}; {out} was written and can be printed from any PDF viewer") from None
+        click.echo(f"sent {out} to the printer: job {job}")
 
 
 class _Answer(click.ParamType):
@@ -567,8 +608,9 @@ class _NoBar:
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
 @format_options
+@print_option
 def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, force: bool, record: Path | None,
-          clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool) -> None:
+          clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool, printer: str | None) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
 
     \b
@@ -576,9 +618,11 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
       handouts batch visits.csv --out-dir today/
       handouts batch visits.yaml --out-dir today/ --jobs 4 --record handouts-record.jsonl
       handouts batch visits.csv --out-dir portal/ --format html
+      handouts batch visits.csv --out-dir today/ --print front-desk   # each sheet written, then printed in row order
     """
     from handouts import BatchOptions, Output, run_batch
 
+    _check_printer(printer, format_ or "pdf")
     options = BatchOptions(out_dir=out_dir, pattern=pattern, jobs=jobs, force=force, record=record,
                            content=content, clinic=clinic_file, output=Output(format_ or "pdf", title_name))
     try:
@@ -589,8 +633,19 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
 
     for condition, sheets, files in result.drafts:
         click.echo(draft_note(files, _approve_hint(condition, content), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
+    printed = None
+    if printer is not None:
+        from handouts.deliver.printing import print_files
+
+        try:
+            for sheet in print_files(result.sheets, printer):
+                click.echo(f"sent {sheet.where} to the printer: job {sheet.job}")
+        except HandoutError as exc:
+            printed = f"--print: {exc}"
     if not result.ok:
-        raise _Fail(result.summary())
+        raise _Fail(result.summary() + (f"\n{printed}" if printed else ""))
+    if printed:
+        raise _Fail(f"{result.summary()}\n{printed}")
     click.echo(result.summary(), err=True)
 
 

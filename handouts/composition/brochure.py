@@ -248,7 +248,7 @@ class _Pieces:
             out += [(Heading(w.word("sessions"), level=3), True), (Paragraph(w(cond.plan.summary, f"{cfile}: plan.summary")), True)]
             if cond.self_care:
                 out += [(Heading(w.label("self_care"), level=3), True),
-                        (BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(cond.self_care))), True)]
+                        (BulletList(tuple(w(t.text, f"{cfile}: self_care[{i}].text") for i, t in enumerate(cond.self_care))), True)]
         return out
 
     def risks(self, cond: Condition | None = None, cfile: str = "") -> Piece:
@@ -324,7 +324,7 @@ class _Pieces:
         if clinic.website:
             out.append((Paragraph(clinic.website), True))
         if clinic.booking_url:
-            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book")), False))
+            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book"), w.label("book_online")), False))
         out.append((Heading(w.word("hours"), level=3), True))
         if clinic.hours:
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: hours[{i}]") for i, t in enumerate(clinic.hours))), True))

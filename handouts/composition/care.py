@@ -8,31 +8,9 @@ from typing import Any
 from ..model import Checklist, Condition, IconList, KeyPoints, Note, Rule
 from ..library.plan import PlanPhase
 
-# Self-care pictograms, chosen from the English text of an item (every condition has English text).
-_ICON_WORDS = (
-    ("heat", r"\b(warm|heat|hot)\b"),
-    ("cold", r"\b(cold|ice|cool)\b"),
-    ("sleep", r"\b(sleep|bed|nap|rest)\b"),
-    ("water", r"\b(drink|water|fluids?)\b"),
-    ("food", r"\b(eat|meals?|food|snack)\b"),
-    ("breathe", r"\b(breath\w*|relax\w*|calm)\b"),
-    ("move", r"\b(walk\w*|move|moving|bike|swim\w*|exercise\w*|stretch\w*|active)\b"),
-    ("screen", r"\b(screens?|phone|light)\b"),
-    ("diary", r"\b(diary|note|write|track\w*|log)\b"),
-)
-
-
-def icon_for(english: str) -> str:
-    """The pictogram for a self-care item, from its English wording; a tick when none fits."""
-    text = english.lower()
-    for icon, pattern in _ICON_WORDS:
-        if re.search(pattern, text):
-            return icon
-    return "check"
-
-
 def self_care(w: Any, condition: Condition, cfile: str) -> IconList:
-    return IconList(tuple((icon_for(t.get("en", "")), w(t, f"{cfile}: self_care[{i}]")) for i, t in enumerate(condition.self_care)))
+    """The self-care list, each item with the pictogram its content names (`icon:`)."""
+    return IconList(tuple((t.icon, w(t.text, f"{cfile}: self_care[{i}].text")) for i, t in enumerate(condition.self_care)))
 
 
 def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
@@ -44,7 +22,7 @@ def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
         (w.label("key_feel"), w.label("key_feel_text")),
         (w.label("key_call"), w.label("key_call_text", phone=clinic.phone, emergency=clinic.emergency_number)),
     )
-    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")))
+    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")), w.label("blank_to_fill"))
 
 
 def note(w: Any, text: str, practitioner: str) -> Note:

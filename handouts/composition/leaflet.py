@@ -73,7 +73,8 @@ class Writer:
         months = labels.months.get(self.lang)  # type: ignore[call-overload]
         if pattern is None or months is None:
             raise ContentError([f"labels.yaml: date_format/months: no {LANG_NAMES[self.lang]} entry; add it"])
-        return pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        text = pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        return text.replace(" ", "\u00a0")  # a date never breaks across lines (no-break spaces, as in print and HTML)
 
     def weekday_date(self, day: date) -> str:
         """`Tue, December 1, 2026` (the date alone when labels.yaml has no weekday names for the language)."""
@@ -198,7 +199,7 @@ def _for_whom(w: Writer, visit: Visit) -> HandoutSection:
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
     note = (care.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
-    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
+    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs), w.label("blank_to_fill")), *note))
 
 
 def _about(w: Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
@@ -402,7 +403,7 @@ def _plan(w: Writer, condition: Condition, cfile: str, visit: Visit, phases: tup
         blocks.append(line)
         ticks = care.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
-        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book"), w.label("book_online")))
     if phases:  # how to use the timeline, and a box to tick per session
         url = w.library.clinic.booking_url
         use = (w.label("timeline_use", phone=w.library.clinic.phone, address=url.split("://", 1)[-1]) if url

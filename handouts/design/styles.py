@@ -12,6 +12,7 @@ import yaml
 
 from .fonts import FontChain, chain_for, register
 from .tints import tint
+from .nobreak import keep_whole
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
 
@@ -128,8 +129,8 @@ class Style:
 
     def markup(self, text: str, name: str, remember: bool = True) -> str:
         """Escaped markup for literal text in the weight of a named text style (remember=False: text about one
-        visit, not kept in the font chain's memo)."""
-        return self.chain(self.text(name).get("weight", "regular")).markup(text, remember)
+        visit, not kept in the font chain's memo). Telephone numbers are kept on one line (nobreak.keep_whole)."""
+        return self.chain(self.text(name).get("weight", "regular")).markup(keep_whole(text), remember)
 
 
 def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:

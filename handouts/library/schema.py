@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .. import model
-from ..model import Lang, MapView
+from ..model import CARE_ICONS, LANGS, Lang, MapView
 
 Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Texts = dict[Lang, Str]
@@ -130,6 +130,32 @@ class Plan(Frozen):
     schedule: Str | None = None  # machine-readable, in the --plan grammar (handouts/library/plan.py), e.g. "2/week x4, monthly"
 
 
+class CareItem(Frozen):
+    """A self-care tip for the patient and the pictogram printed beside it (a name from model.CARE_ICONS)."""
+
+    icon: Str
+    text: Texts
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_its_icon(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value and "text" not in value and all(k in LANGS for k in value):
+            raise ValueError("name the item's pictogram and put its languages under `text:`, as in `- icon: move` then "
+                             f"`text:` with `en:`, `es:`, `zh:` under it; the pictograms are {_icons()}")
+        return value
+
+    @field_validator("icon")
+    @classmethod
+    def _known_icon(cls, value: str) -> str:
+        if value not in CARE_ICONS:
+            raise ValueError(f"{value!r} is not a pictogram; use one of {_icons()}")
+        return value
+
+
+def _icons() -> str:
+    return "; ".join(f"{name} ({what})" for name, what in CARE_ICONS.items())
+
+
 class Condition(Frozen):
     """A file under conditions/: what a patient with this condition should read."""
 
@@ -144,7 +170,7 @@ class Condition(Frozen):
     risks: tuple[Texts, ...] = ()
     urgent: tuple[Texts, ...] = ()  # signs that need urgent care: they join the boxed urgent-care list
     plan: Plan
-    self_care: tuple[Texts, ...] = ()
+    self_care: tuple[CareItem, ...] = ()  # each with the pictogram it names
     sources: tuple[Source, ...] = Field(min_length=1)
     reviewed: Review
     evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)

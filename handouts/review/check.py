@@ -154,6 +154,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                         report.add("error", where, f"{name}.{lang}: claims an effect ({m.group(0)!r}) but the file lists no sources; add `sources:` or soften the sentence")
                     if lang in ("en", "es") and lang in wanted and _scored(doc, path):
                         block = path[:-1] if path and isinstance(path[-1], int) else path
+                        if path[:1] == ("self_care",):
+                            block = path[:1]  # the list is read as one block, as a list of texts is (each item: icon, text)
                         blocks.setdefault(block, {}).setdefault(lang, []).append(text)
         for block, by_lang in blocks.items():
             for lang, parts in by_lang.items():

@@ -42,6 +42,7 @@ from .largeprint import map_and_grid
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 from .sentences import SentenceParagraph
+from .text import text_width
 
 
 def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30, whole_tail: bool = False) -> list[Flowable]:
@@ -468,7 +469,24 @@ class Builder:
         size = self.s.text("body")["size"]
         for date in block.rows:
             rows.append([self.para(date, "table"), _TickBox(size), "", "", ""])
-        return self._grid(rows, [self.width * f for f in fractions], height=size * 2.1)
+        # A date is never wrapped nor cut (it has no-break spaces), nor a header word: the columns give way.
+        pad = self.s.data["layout"]["padding"] + 6 + 1  # left padding (_grid), ReportLab's right padding, a point spare
+        cjk = self.s.data.get("wrap") == "cjk"
+        need = [0.0 if cjk else max(text_width(self.s, w, "table_head") for w in h.split() or [""]) + pad for h in block.headers]
+        need[0] = max([need[0], *(text_width(self.s, d, "table") + pad for d in block.rows if d)])
+        return self._grid(rows, fit_columns([self.width * f for f in fractions], need), height=size * 2.1)
+
+
+def fit_columns(widths: list[float], need: list[float]) -> list[float]:
+    """The column widths, widened where a column needs more, the width taken from columns with room, in proportion
+    to their room; the total stays the same (if all needs cannot be met, each gets its need scaled down)."""
+    short = sum(max(0.0, n - w) for w, n in zip(widths, need))
+    if short <= 0:
+        return list(widths)
+    room = [max(0.0, w - n) for w, n in zip(widths, need)]
+    if sum(room) < short:
+        return [n * sum(widths) / sum(need) for n in need]
+    return [n if n > w else w - short * r / sum(room) for w, n, r in zip(widths, need, room)]
 
 
 def _colour(markup: str, colour: str) -> str:

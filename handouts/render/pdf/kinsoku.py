@@ -2,7 +2,8 @@
 
 ReportLab's own CJK mode breaks anywhere and only hangs one closing mark; here a line never starts
 with closing punctuation, never ends with an opening bracket, and never breaks inside a Latin word,
-a number, a number and its unit ("1/3处", "15分钟") or a two-character unit ("分钟").
+a number, a number and its unit ("1/3处", "15分钟"), a two-character unit ("分钟"), a date ("2026年12月1日") or at a
+no-break space (telephone numbers, handouts.design.nobreak).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from .paragraphs import Paragraph as _MemoParagraph
 CANNOT_START = set("。，、；：）」』】》〉！？．，、…—～”’・·%％)]}!?,.;:")
 CANNOT_END = set("（「『【《〈“‘([{")
 NUMERALS = set("零一二两三四五六七八九十百千万几半")
+DATE_UNITS = set("年月")
+NBSP = "\u00a0"
 UNITS = ("分钟", "小时", "毫升", "厘米", "公分", "公里", "公斤", "个月", "星期", "周岁")
 
 
@@ -29,6 +32,8 @@ def _word_char(ch: str) -> bool:
 def break_allowed(text: str, k: int) -> bool:
     """Whether a line may break between text[k-1] and text[k]."""
     a, b = text[k - 1], text[k]
+    if a == NBSP or b == NBSP:
+        return False  # a no-break space holds a telephone number or a date together
     if b.isspace():
         return False  # break after the space, not before it
     if b in CANNOT_START or a in CANNOT_END:
@@ -37,6 +42,8 @@ def break_allowed(text: str, k: int) -> bool:
         return False  # inside a Latin word or a number
     if (a.isdigit() or a in NUMERALS) and _cjk(b):
         return False  # a number stays with its unit: 15分钟, 1/3处, 3次, 几分钟, 两天
+    if a in DATE_UNITS and b.isdigit() and k >= 2 and text[k - 2].isdigit():
+        return False  # a date stays whole: 2026年12月1日
     for unit in UNITS:
         i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
         if i != -1 and i < k < i + len(unit):
