@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import care
 from .leaflet import _Writer, body_map, find_condition, resolve_points
 from ..errors import ContentError
 from ..model import (
@@ -18,6 +19,7 @@ from ..model import (
     Library,
     Masthead,
     Paragraph,
+    ROUTES,
 )
 
 CLINIC_FILE = "clinic.yaml"
@@ -266,13 +268,14 @@ class _Pieces:
         if first.items:
             out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
         out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]
-        call = self.library.sections["when-to-call"].blocks[0]
-        where = "sections/when-to-call.yaml: blocks[0]"
-        urgent = ([w(call.text, where + ".text")] if call.text else []) + [w(t, f"{where}.items[{j}]") for j, t in enumerate(call.items)]
-        if cond is not None:  # the condition's own urgent signs join the list, as on the leaflet
-            urgent += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(cond.urgent)]
-        title = w(call.heading, where + ".heading") if call.heading else w.word("get_help")
-        out.append((Callout(title=title, parts=(("", tuple(urgent)),)), False))
+        section = self.library.sections["when-to-call"]
+        # The signs that cannot wait for the clinic, each under whom to call (the condition's own join them, as on the
+        # leaflet); the first tier's heading is the box's title, the others stacked under it in one column.
+        signs = {cfile: cond.urgent} if cond is not None else {}
+        parts, _, _ = care.routed_parts(w, section, signs, [], routes=tuple(r for r in ROUTES if r != "clinic-today"))
+        title = parts[0][0] if parts and parts[0][0] else w.word("get_help")
+        parts = [("", parts[0][1])] + parts[1:] if parts else []
+        out.append((Callout(title=title, parts=tuple(parts), columns=(0,) * len(parts)), False))
         return out
 
     def what_is(self) -> Piece:
