@@ -296,13 +296,18 @@ class _Pieces:
         return out
 
     def we_often_see(self) -> Piece:
+        """The conditions panel: the intro, and a list of conditions only when each carries its own hedged evidence
+        line (a bare list reads as a claim for every condition on it; `handouts check` holds the list to the market)."""
         w = self.w
-        titles = []
-        for cid, cond in sorted(self.library.conditions.items()):
-            cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
-            titles.append(w(cond.title, f"{cfile}: title"))
-        return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),
-                (BulletList(tuple(titles)), False)]
+        out: Piece = [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False)]
+        if self.library.brochure is not None and self.library.brochure.list_conditions:
+            lines = []
+            for cid, cond in sorted(self.library.conditions.items()):
+                cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+                evidence = w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short")
+                lines.append(f"{w(cond.title, f'{cfile}: title')}: {evidence}")
+            out.append((BulletList(tuple(lines)), False))
+        return out
 
     def team(self) -> Piece:
         """Practitioners and testimonials; a testimonial never prints without "results vary"."""

@@ -76,9 +76,10 @@ def rule_heading(w: Any, rule: Rule | None, fallback: str) -> str:
     return fallback
 
 
-# How each route is drawn in the urgent-care box: its pictogram, and its column (the clinic's own calls beside the rest).
-ROUTE_LOOK = {"emergency": ("emergency", 0), "doctor-now": ("phone", 0), "cancer-team": ("phone", 0),
-              "midwife": ("phone", 0), "clinic-today": ("phone", 1)}
+# How each route is drawn in the urgent-care box: its pictogram, and its column (emergency services on the left,
+# whom else to call, most urgent first, stacked on the right).
+ROUTE_LOOK = {"emergency": ("emergency", 0), "doctor-now": ("phone", 1), "cancer-team": ("phone", 1),
+              "midwife": ("phone", 1), "clinic-today": ("phone", 1)}
 
 
 def routed_parts(w: Any, call: Any, signs: dict[str, dict], rules: list[Rule],

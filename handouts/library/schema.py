@@ -316,6 +316,7 @@ class Lint(Frozen):
     not_for_clinic: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     # words that send the patient to the clinic ("call us"): in a rule's note with a not_for_clinic word, an error
     clinic_call: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    against_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # how a summary says a guideline is against it
     guideline_lifetimes: dict[Str, int] = Field(default_factory=dict)  # a guideline body: years before its guidelines lapse
     uk_claims: tuple[Str, ...] = ()  # conditions (ids) a UK clinic may name in marketing (the list's source beside it)
     uk_claims_source: Str | None = None
@@ -333,7 +334,10 @@ class BrochureText(Frozen):
     sources: tuple[Source, ...] = ()
     tagline: Texts  # the clinic brochure's cover line
     intro: Texts  # a short paragraph under the clinic brochure's cover title
-    conditions_intro: Texts  # before the list of conditions the clinic commonly sees
+    conditions_intro: Texts  # on the panel about the conditions the clinic commonly sees
+    # true: list the conditions under it, each with its own hedged evidence line (`handouts check` holds the list to the
+    # clinic's market, clinic.yaml `claims:`); false: name none (a bare list reads as a claim for every condition)
+    list_conditions: bool = False
     faq: tuple[Question, ...] = ()  # questions people ask before a first visit
     words: dict[Str, Texts]  # headings and short labels
 

@@ -328,7 +328,7 @@ def callout(b, block: Callout) -> list[Flowable]:
     def stacked(group: list[int], col: float) -> list[Flowable]:
         out: list[Flowable] = []
         for n, i in enumerate(group):
-            out += ([Spacer(1, 5)] if n else []) + cell(*block.parts[i], block.icons[i], col)
+            out += ([Spacer(1, 3)] if n else []) + cell(*block.parts[i], block.icons[i], col)
         return out
 
     def height(flowables: list[Flowable], col: float) -> float:
