@@ -27,6 +27,9 @@ CARE_ICONS: dict[str, str] = {
     "diary": "a notepad: a diary or log to keep",
     "check": "a tick: anything else to do",
 }
+# Whom an urgent sign sends the patient to, most urgent first: emergency services, their doctor now, their cancer team,
+# their midwife or obstetrician, the clinic the same day. sections/when-to-call.yaml has a block with the words for each.
+ROUTES: tuple[str, ...] = ("emergency", "doctor-now", "cancer-team", "midwife", "clinic-today")
 
 MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
                   "foot_outer"]
@@ -251,6 +254,7 @@ class Callout:
     kind: str = "urgent"
     icons: tuple[str, ...] = ()  # one pictogram per part (render/icons.py), or none
     closing: str = ""  # a line across the foot of the box (call 911 any time…)
+    columns: tuple[int, ...] = ()  # the column of each part (parts of one column stacked); none: a column per part
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,8 @@ def test_urgent_box_has_the_catch_all_line_and_the_flags_warning_signs():
     text = flat(" ".join(l["text"] for page in _lines(pdf) for l in page))
     box = text[text.index("When to call us"):text.index("Your plan")]
     assert "Call 911 any time you think you need emergency care." in box
-    assert "if you are pregnant: bleeding, cramps" in box
+    midwife = box[box.index("Call your midwife or obstetrician now"):]  # the flag's signs, under whom to call
+    assert "bleeding, cramps, or fluid leaking from the vagina" in midwife
 
 
 def test_points_table_header_repeats_when_the_table_crosses_a_page():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import care
 from .leaflet import Writer, body_map, resolve_points
 from .offers import check_language, offered_condition
 from ..errors import ContentError
@@ -19,6 +20,7 @@ from ..model import (
     Library,
     Masthead,
     Paragraph,
+    ROUTES,
 )
 
 CLINIC_FILE = "clinic.yaml"
@@ -262,13 +264,14 @@ class _Pieces:
         if first.items:
             out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
         out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]
-        call = self.library.sections["when-to-call"].blocks[0]
-        where = "sections/when-to-call.yaml: blocks[0]"
-        urgent = ([w(call.text, where + ".text")] if call.text else []) + [w(t, f"{where}.items[{j}]") for j, t in enumerate(call.items)]
-        if cond is not None:  # the condition's own urgent signs join the list, as on the leaflet
-            urgent += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(cond.urgent)]
-        title = w(call.heading, where + ".heading") if call.heading else w.word("get_help")
-        out.append((Callout(title=title, parts=(("", tuple(urgent)),)), False))
+        section = self.library.sections["when-to-call"]
+        # The signs that cannot wait for the clinic, each under whom to call (the condition's own join them, as on the
+        # leaflet); the first tier's heading is the box's title, the others stacked under it in one column.
+        signs = {cfile: cond.urgent} if cond is not None else {}
+        parts, _, _ = care.routed_parts(w, section, signs, [], routes=tuple(r for r in ROUTES if r != "clinic-today"))
+        title = parts[0][0] if parts and parts[0][0] else w.word("get_help")
+        parts = [("", parts[0][1])] + parts[1:] if parts else []
+        out.append((Callout(title=title, parts=tuple(parts), columns=(0,) * len(parts)), False))
         return out
 
     def what_is(self) -> Piece:
@@ -289,15 +292,20 @@ class _Pieces:
         return out
 
     def we_often_see(self) -> Piece:
+        """The conditions panel: the intro, and a list of conditions only when each carries its own hedged evidence
+        line (a bare list reads as a claim for every condition on it; `handouts check` holds the list to the market)."""
         w = self.w
-        titles = []
-        for cid, cond in sorted(self.library.conditions.items()):
-            if not self.library.clinic.offered(cid):
-                continue
-            cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
-            titles.append(w(cond.title, f"{cfile}: title"))
-        return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),
-                (BulletList(tuple(titles)), False)]
+        out: Piece = [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False)]
+        if self.library.brochure is not None and self.library.brochure.list_conditions:
+            lines = []
+            for cid, cond in sorted(self.library.conditions.items()):
+                if not self.library.clinic.offered(cid):
+                    continue  # the clinic names only what it treats (offers: in clinic.yaml)
+                cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+                evidence = w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short")
+                lines.append(f"{w(cond.title, f'{cfile}: title')}: {evidence}")
+            out.append((BulletList(tuple(lines)), False))
+        return out
 
     def team(self) -> Piece:
         """Practitioners and testimonials; a testimonial never prints without "results vary"."""

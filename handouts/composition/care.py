@@ -54,9 +54,37 @@ def rule_heading(w: Any, rule: Rule | None, fallback: str) -> str:
     return fallback
 
 
-def rule_urgent(w: Any, rules: list[Rule]) -> list[str]:
-    """Flag-specific warning signs: they go inside the urgent-care box."""
-    return [w(t, f"rules.yaml: {r.id}.urgent[{i}]") for r in rules for i, t in enumerate(r.urgent)]
+# How each route is drawn in the urgent-care box: its pictogram, and its column (emergency services on the left,
+# whom else to call, most urgent first, stacked on the right).
+ROUTE_LOOK = {"emergency": ("emergency", 0), "doctor-now": ("phone", 1), "cancer-team": ("phone", 1),
+              "midwife": ("phone", 1), "clinic-today": ("phone", 1)}
+
+
+def routed_parts(w: Any, call: Any, signs: dict[str, dict], rules: list[Rule],
+                 routes: tuple[str, ...] | None = None) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[str, ...], tuple[int, ...]]:
+    """The urgent-care box's parts: each when-to-call block under its heading, with every sign routed to it (the
+    condition's, by file, then the flags'), blocks left with no sign left out. `routes` keeps only those routes.
+
+    Returns (parts, icons, columns), one icon and column per part."""
+    parts, icons, columns = [], [], []
+    for i, block in enumerate(call.blocks):
+        route = block.call
+        if routes is not None and route not in routes:
+            continue
+        where = f"sections/when-to-call.yaml: blocks[{i}]"
+        items = [w(block.text, where + ".text")] if block.text else []
+        items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
+        if route is not None:
+            for cfile, urgent in signs.items():
+                items += [w(t, f"{cfile}: urgent.{route}[{j}]") for j, t in enumerate(urgent.get(route, ()))]
+            items += [w(t, f"rules.yaml: {r.id}.urgent.{route}[{j}]") for r in rules for j, t in enumerate(r.urgent.get(route, ()))]
+        if not items:
+            continue
+        icon, column = ROUTE_LOOK.get(route, ("phone", 1))
+        parts.append((w(block.heading, where + ".heading") if block.heading else "", tuple(items)))
+        icons.append(icon)
+        columns.append(column)
+    return parts, tuple(icons), tuple(columns)
 
 
 def steps(block: Any, split: int = 0) -> list[IconList]:

@@ -344,19 +344,9 @@ def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety
                    Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
     applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
-    parts = []
-    for i, block in enumerate(call.blocks):
-        where = f"sections/when-to-call.yaml: blocks[{i}]"
-        head = w(block.heading, where + ".heading") if block.heading else ""
-        items = [w(block.text, where + ".text")] if block.text else []
-        items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
-        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
-            items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
-            items += care.rule_urgent(w, applied)
-        parts.append((head, tuple(items)))
-    icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
+    parts, icons, columns = care.routed_parts(w, call, {cfile: condition.urgent}, applied)
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
-                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number)))
+                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number), columns=columns))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks),
                           optional=optional)
 

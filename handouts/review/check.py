@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-from . import guards
+from . import guards, routes
 from .words import field_name, phrase_pattern, text_fields
 from ..library.load import read_content
 from ..model import LANG_NAMES, LANGS, Library
@@ -124,7 +124,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         is_lint = doc.label.endswith("lint.yaml")
         has_sources = bool(doc.data.get("sources"))
         _check_review(report, doc, today, review_months)
-        guards.check_sources(report.add, doc)
+        guards.check_sources(report.add, doc, today, dict(rules.guideline_lifetimes))
         blocks: dict[tuple, dict[str, list[str]]] = {}
         for path, texts in text_fields(doc.data):
             where = doc.at(path)
@@ -166,10 +166,15 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                 status = _status(value, limits.get(lang, {}))
                 report.scores.append(Score(doc.at(block), field_name(block), lang, round(value, 1), status))
 
-    from .claims import medicare_findings
+    from .claims import market_findings, medicare_findings
 
     for where, message in medicare_findings(result.documents):
         report.add("error", where, message)
+    routes.check_routes(report.add, result.documents, rules)
+    routes.check_against(report.add, result.documents, rules)
+    if result.library is not None:
+        for where, message in market_findings(result.documents, result.library, rules):
+            report.add("error", where, message)
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)

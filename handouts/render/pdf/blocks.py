@@ -302,12 +302,20 @@ def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | No
     return width, n
 
 
+def column_groups(block: Callout) -> list[list[int]]:
+    """The parts of each column of an urgent-care box, in order (block.columns; none given: one column per part)."""
+    if not block.columns:
+        return [[i] for i in range(len(block.parts))]
+    return [[i for i, c in enumerate(block.columns) if c == col] for col in sorted(set(block.columns))]
+
+
 def callout(b, block: Callout) -> list[Flowable]:
-    """The urgent-care box: each tier under its pictogram (emergency, call us), the parts side by side."""
+    """The urgent-care box: each tier (whom to call) under its pictogram, the columns side by side."""
     if not block.icons:
         return None  # type: ignore[return-value]  # the plain box in flowables.py
     pad = b.s.data["layout"]["padding"] + 3
-    columns = 1 if b.one_column else max(1, len(block.parts))
+    groups = column_groups(block)
+    columns = 1 if b.one_column else max(1, len(groups))
     inner_width = b.width - 2 * pad
     size = b.s.text("lead")["size"] * 1.6
 
@@ -316,6 +324,12 @@ def callout(b, block: Callout) -> list[Flowable]:
         top = Table([[Icon(icon, size, colour), b.para(head, "lead")]], colWidths=[size + 6, col - size - 14])
         top.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
         return [top] + b._items(items, "body")  # one column: a list in a narrow cell reads in order
+
+    def stacked(group: list[int], col: float) -> list[Flowable]:
+        out: list[Flowable] = []
+        for n, i in enumerate(group):
+            out += ([Spacer(1, 3)] if n else []) + cell(*block.parts[i], block.icons[i], col)
+        return out
 
     def height(flowables: list[Flowable], col: float) -> float:
         return sum(f.wrap(col - 8, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
@@ -330,15 +344,17 @@ def callout(b, block: Callout) -> list[Flowable]:
         except TypeError:  # an unhashable block: search every time
             key, chosen = None, None
         if chosen is None:
-            parts = list(zip(block.parts, block.icons))
             chosen = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
-                         key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+                         key=lambda ws: (round(max(height(stacked(g, w), w) for g, w in zip(groups, ws))), abs(ws[0] - ws[1])))
             if key is not None:
                 _SPLITS.keep(key, tuple(chosen))
         widths = list(chosen)
-    cells = [cell(head, items, icon, w) for (head, items), icon, w in
-             zip(block.parts, block.icons, widths if columns > 1 else [inner_width] * len(block.parts))]
-    grid = [cells] if columns > 1 else [[c] for c in cells]
+    if columns > 1:
+        grid = [[stacked(g, w) for g, w in zip(groups, widths)]]
+        cells = []
+    else:
+        cells = [cell(head, items, icon, inner_width) for (head, items), icon in zip(block.parts, block.icons)]
+        grid = [[c] for c in cells]
     inner = Table(grid, colWidths=widths if columns > 1 else [inner_width])
     inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),

@@ -44,8 +44,9 @@ class Rendered:
 
 
 # Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt).
-_TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.6, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.6},
-                   "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4}}}
+_TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.4, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.4},
+                   "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4},
+                   "callout_title": {"size": 10.5, "leading": 12.5}}}
 
 
 def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:

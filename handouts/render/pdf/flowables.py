@@ -340,6 +340,19 @@ class Builder:
     def callout(self, block: Callout) -> Flowable:
         """The boxed when-to-call block: its parts side by side, so the box stays short and whole."""
         pad = self.s.data["layout"]["padding"] + 3
+        if block.columns and len(set(block.columns)) == 1:  # every part in one column: the tiers stacked
+            inner_width = self.width - 2 * pad
+            flowables: list[Flowable] = []
+            for n, (head, items) in enumerate(block.parts):
+                flowables += ([Spacer(1, 3)] if n else []) + ([self.para(head, "lead")] if head else []) + self.bullets(items, "body", inner_width - 8)
+            table = Table([[[self.para(block.title, "callout_title", spaceAfter=4), *flowables]]], colWidths=[self.width])
+            table.setStyle(self.table_style([
+                ("BOX", (0, 0), (-1, -1), 2, HexColor(self.s.colour("urgent"))),
+                ("BACKGROUND", (0, 0), (-1, -1), HexColor(self.s.colour("urgent_tint"))),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ]))
+            return KeepTogether([Spacer(1, 6), table])
         columns = 1 if self.one_column else max(1, len(block.parts))
         inner_width = self.width - 2 * pad
 
