@@ -81,6 +81,7 @@ class Guard:
                 await _error_page(403, "Refused", str(exc))(scope, receive, tracked)
         except TooLarge as exc:
             if not started:
+                await _drain(receive)  # read the rest, so the browser sees this page rather than a broken connection
                 await _error_page(413, "Too large", str(exc))(scope, receive, tracked)
         except Exception as exc:  # a bug: say so plainly; log the type only (the text may quote a patient)
             log.error("internal error %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
@@ -102,6 +103,18 @@ class Guard:
                 raise Forbidden("Refused: this form was sent from another site. Use the clinic's screen itself.")
             if headers.get("sec-fetch-site") == "cross-site":
                 raise Forbidden("Refused: this form was sent from another site. Use the clinic's screen itself.")
+
+
+async def _drain(receive, most: int = 64_000_000) -> None:
+    """Read and drop what is left of a request body (up to `most` bytes; past that the connection just closes)."""
+    seen = 0
+    while seen < most:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def _limited(receive, scope):

@@ -1,0 +1,146 @@
+"""The screen's front desk, brochures and sign-off over plain HTTP, against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from conftest import pdf_text
+from serving import REPO, clinic_folder, start
+
+pytest.importorskip("uvicorn", reason="the serve dependencies are not installed: pip install -e .")
+
+DAY = ("condition,patient,practitioner,date,points,flags\n"
+       "hip-pain,Zebulon Quimby,\"John Roe, L.Ac.\",2026-12-01,\"GB30,GB29\",\n"
+       "hip-pain,Xanthe Pellow,,2026-12-01,SP6,pregnant\n"
+       "knee,Yorick Dunmore,,2026-12-01,,\n").encode()
+NAMES = ("Zebulon", "Quimby", "Xanthe", "Pellow", "Yorick", "Dunmore")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve-screens")
+    running = start(tmp, "--content", str(clinic_folder(tmp)), "--record", str(tmp / "record.jsonl"))
+    yield running
+    assert running.stop() == 0
+    log = running.log_text()
+    assert "Traceback" not in log and not any(name in log for name in NAMES)
+
+
+def test_front_desk_checks_each_row_and_names_the_row_and_field_at_fault(server):
+    client = server.client()
+    reply = client.upload("/frontdesk", {"csrf": client.token("/frontdesk"), "action": "check", "format": "pdf"},
+                          {"visits": ("monday.csv", DAY)})
+    assert reply.status == 422
+    rows = re.findall(r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>', reply.text, re.S)
+    assert [r[0] for r in rows] == ["monday.csv row 2", "monday.csv row 3", "monday.csv row 4"]
+    assert "made" in rows[0][1] and "Zebulon-Quimby" in rows[0][1]
+    assert "not made" in rows[1][1] and "(points)" in rows[1][1] and "pregnancy" in rows[1][1]
+    assert "not made" in rows[2][1] and "(condition)" in rows[2][1] and "knee" in rows[2][1]
+    assert "/dev/shm" not in reply.text and "/tmp" not in reply.text  # the private folder's path is never shown
+    record = server.folder / "record.jsonl"
+    assert not record.exists() or record.read_text() == ""  # a check hands nothing over
+
+
+def test_front_desk_zip_has_the_sheets_and_the_rows_not_made(server):
+    client = server.client()
+    reply = client.upload("/frontdesk", {"csrf": client.token("/frontdesk"), "action": "zip", "format": "pdf"},
+                          {"visits": ("monday.csv", DAY)})
+    assert reply.status == 200 and reply.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(reply.body))
+    pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
+    assert pdfs == ["2026-12-01-Zebulon-Quimby-hip-pain.pdf"]
+    assert "Zebulon Quimby" in " ".join(pdf_text(archive.read(pdfs[0])))
+    problems = archive.read("NOT-MADE.txt").decode()
+    assert "monday.csv row 3 (points)" in problems and "monday.csv row 4 (condition)" in problems
+    assert len((server.folder / "record.jsonl").read_text().splitlines()) == 1  # the one sheet made is recorded
+
+
+def test_front_desk_takes_yaml_too(server):
+    client = server.client()
+    day = b"- condition: hip-pain\n  patient: Zebulon Quimby\n  date: 2026-12-01\n"
+    reply = client.upload("/frontdesk", {"csrf": client.token("/frontdesk"), "action": "check", "format": "html"},
+                          {"visits": ("day.yaml", day)})
+    assert reply.status == 200 and "2026-12-01-Zebulon-Quimby-hip-pain.html" in reply.text
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("day.xlsx", b"PK", "give the day's visits as a .csv"),
+    ("day.csv", b"condition,shoe size\nhip-pain,9\n", "shoe size"),
+    ("day.csv", b"condition\n" + b"hip-pain\n" * 1001, "more than the 1,000"),
+])
+def test_front_desk_refuses_a_file_it_cannot_use_with_a_message(server, name, data, message):
+    client = server.client()
+    reply = client.upload("/frontdesk", {"csrf": client.token("/frontdesk"), "action": "zip"}, {"visits": (name, data)})
+    assert reply.status == 400 and any(message in e for e in reply.errors()), reply.errors()
+
+
+def test_front_desk_refuses_an_upload_over_2_mb(server):
+    client = server.client()
+    data = b"condition,patient,note\n" + b"hip-pain,A B,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" * 50_000
+    reply = client.upload("/frontdesk", {"csrf": client.token("/frontdesk"), "action": "zip"}, {"visits": ("big.csv", data)})
+    assert reply.status == 413 and "split the" in reply.text
+
+
+def test_front_desk_upload_without_token_is_refused(server):
+    client = server.client()
+    client.token("/frontdesk")
+    assert client.upload("/frontdesk", {"action": "zip"}, {"visits": ("day.csv", DAY)}).status == 403
+
+
+def test_brochure_proof_shows_both_faces_and_the_preflight_result(server):
+    client = server.client()
+    form = {"csrf": client.token("/brochures"), "format": "trifold", "condition": "hip-pain", "lang": "en",
+            "page_size": "letter", "bleed": "0.125in", "marks": "crop,fold", "colour": "rgb"}
+    proof = client.post("/brochures", {**form, "action": "proof"})
+    assert proof.status == 200
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}" alt="Proof of both faces', proof.text)
+    assert "Preflight: <span class=\"ok\">passes</span>" in proof.text
+    pdf = client.post("/brochures", {**form, "action": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and "attachment" in pdf.headers["content-disposition"]
+    assert "Hip" in " ".join(pdf_text(pdf.body))
+    bad = client.post("/brochures", {**form, "bleed": "a lot", "action": "pdf"})
+    assert bad.status == 400 and any("not a length" in e for e in bad.errors())
+
+
+def test_content_lists_files_and_shows_one_in_three_languages(server):
+    client = server.client()
+    listing = client.get("/content")
+    assert "conditions/hip-pain.yaml" in listing.text and "never approved" in listing.text
+    page = client.get("/content/file?path=conditions/hip-pain.yaml")
+    assert page.status == 200
+    assert re.search(r'<div lang="en">.*Hip pain</div><div lang="es">.*Dolor de cadera</div><div lang="zh-Hans">.*髋部疼痛</div>', page.text)
+    assert "sources" in page.text
+    assert client.get("/content/file?path=../../etc/passwd").status == 400
+
+
+def test_approve_everything_the_sheet_uses_then_an_edit_turns_it_draft(server):
+    client = server.client()
+    visit = {"condition": "hip-pain", "points_for": "hip-pain", "points": ["GB30", "GB29", "BL40", "ST36"], "date": "2026-12-01"}
+    before = client.post("/leaflet/preview", {**visit, "csrf": client.token()}).json()["preview"]
+    assert "Draft: this text has not yet been approved" in before
+    token = client.token("/content")
+    reply = client.post("/content/approve", {"csrf": token, "kind": "sheet", "condition": "hip-pain", "by": "Ana Ruiz, LAc"})
+    assert reply.status == 200 and "Approved 12 files as Ana Ruiz, LAc" in reply.text
+    assert "conditions/hip-pain.yaml" in reply.text and "rules.yaml" in reply.text
+    approved = client.post("/leaflet/preview", {**visit, "csrf": client.token()}).json()["preview"]
+    assert "Draft" not in approved and "Reviewed" in approved
+    folder = server.folder / "our-clinic" / "conditions"
+    folder.mkdir()
+    text = (REPO / "content" / "conditions" / "hip-pain.yaml").read_text("utf-8")
+    (folder / "hip-pain.yaml").write_text(text.replace("Hip pain", "Hip pain and stiffness", 1), "utf-8")
+    edited = client.post("/leaflet/preview", {**visit, "csrf": client.token()}).json()["preview"]
+    assert "Draft: this text has not yet been approved" in edited
+    assert "changed since Ana Ruiz, LAc approved it" in client.get("/content").text
+    (folder / "hip-pain.yaml").unlink()
+    folder.rmdir()
+
+
+def test_approve_needs_a_name_and_credential(server):
+    client = server.client()
+    reply = client.post("/content/approve", {"csrf": client.token("/content"), "kind": "file",
+                                             "file": "sections/risks.yaml", "by": "Ana"})
+    assert reply.status == 400 and any("name and credential" in e for e in reply.errors())
