@@ -28,7 +28,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-src 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-           (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
+           (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin"),
            (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin")]
 
 
