@@ -156,6 +156,7 @@ def test_pregnant_and_sp6_is_refused_beside_the_points_until_chosen_knowingly(pa
     page.wait_for_selector("#allow-SP6", timeout=10_000)
     assert "SP6" in page.inner_text("#err-points") and "pregnancy" in page.inner_text("#err-points")
     assert page.inner_text("#preview-status").startswith("No preview")
+    assert page.get_attribute("#preview", "srcdoc") == ""  # the sheet from before the flag is no longer shown
     assert page.get_attribute("fieldset[aria-describedby=err-points]", "aria-describedby") == "err-points"
     page.get_by_label("I chose SP6 knowingly").check()
     page.wait_for_function("document.getElementById('preview').srcdoc.includes('chose it on purpose')", timeout=10_000)

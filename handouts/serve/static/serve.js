@@ -32,6 +32,7 @@
       frame.srcdoc = answer.preview;
       status.textContent = "The sheet as it will print.";
     } else {
+      frame.srcdoc = "";  // never leave an older sheet in view: it may say what this one must not
       status.textContent = "No preview: fix what the form says first.";
     }
   }
