@@ -234,3 +234,55 @@ def test_with_a_passphrase_the_screen_asks_for_it_and_limits_wrong_tries(tmp_pat
         assert "green" not in running.log_text()
     finally:
         running.stop()
+
+
+# ---- under another server, several workers ----------------------------------------------------------------
+
+
+def test_the_app_runs_under_uvicorn_with_two_workers_sharing_sessions(tmp_path):
+    """The factory reads its settings from the environment; a form from one worker is accepted by the other."""
+    import os
+    import socket
+    import time
+
+    from serving import Client, free_port
+
+    folder = clinic_folder(tmp_path)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HANDOUTS_CONTENT": str(folder),
+           "HANDOUTS_SERVE_HOSTS": f"127.0.0.1:{port}", "HANDOUTS_SERVE_SECRET": "a shared random string for the test"}
+    log = (tmp_path / "uvicorn.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "handouts.serve.app:create_app", "--workers", "2",
+                                "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+                               cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        client = Client(f"http://127.0.0.1:{port}")
+        token = client.token()
+        replies = [client.post("/leaflet/preview", {**VISIT, "csrf": token}) for _ in range(8)]
+        assert [r.status for r in replies] == [200] * 8
+        assert all(PATIENT in r.json()["preview"] for r in replies)
+    finally:
+        process.send_signal(2)
+        process.wait(timeout=30)
+        log.close()
+    text = (tmp_path / "uvicorn.log").read_text()
+    assert PATIENT.split()[0] not in text and "Traceback" not in text
+
+
+def test_the_factory_refuses_a_network_address_without_a_passphrase(tmp_path, monkeypatch):
+    from handouts.serve.app import create_app
+    from handouts.serve.security import PassphraseError
+
+    monkeypatch.setenv("HANDOUTS_CONTENT", str(clinic_folder(tmp_path)))
+    monkeypatch.setenv("HANDOUTS_SERVE_HOSTS", "handouts.clinic.lan:443")
+    with pytest.raises(PassphraseError, match="without a passphrase"):
+        create_app()
+    monkeypatch.setenv("HANDOUTS_SERVE_HOSTS", "127.0.0.1:8765")
+    assert create_app() is not None

@@ -221,3 +221,27 @@ def test_front_desk_shows_the_bad_row_in_the_browser(page, server, tmp_path):
     assert rows.count() == 2
     assert "made" in rows.nth(0).inner_text() and "not made (condition)" in rows.nth(1).inner_text()
     assert "knee" in rows.nth(1).inner_text()
+
+
+def test_the_login_page_has_no_axe_violations_and_logs_in(page, tmp_path):
+    from handouts.serve.security import write_passphrase
+
+    folder = clinic_folder(tmp_path)
+    write_passphrase(folder, "green kettle river")
+    running = start(tmp_path, "--content", str(folder))
+    try:
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(running.url + "/")
+            assert page.url.endswith("/login")
+            assert axe_violations(page) == [] and overflow(page) <= 0
+        page.fill("#passphrase", "not the one at all")
+        page.press("#passphrase", "Enter")
+        page.wait_for_selector("#login-error")
+        assert axe_violations(page) == []
+        page.fill("#passphrase", "green kettle river")
+        page.press("#passphrase", "Enter")
+        page.wait_for_selector("#leaflet-form")
+        assert page.get_by_role("button", name="Log out").is_visible()
+    finally:
+        running.stop()
