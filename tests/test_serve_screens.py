@@ -144,3 +144,56 @@ def test_approve_needs_a_name_and_credential(server):
     reply = client.post("/content/approve", {"csrf": client.token("/content"), "kind": "file",
                                              "file": "sections/risks.yaml", "by": "Ana"})
     assert reply.status == 400 and any("name and credential" in e for e in reply.errors())
+
+
+def test_every_form_that_posts_carries_a_csrf_token(server, tmp_path):
+    client = server.client()
+    pages = ["/", "/frontdesk", "/brochures", "/content", "/content/file?path=sections/risks.yaml"]
+    for path in pages:
+        text = client.get(path).text
+        forms = re.findall(r'<form method="post".*?</form>', text, re.S)
+        assert forms, path
+        for form in forms:
+            assert re.search(r'<input type="hidden" name="csrf" value="[0-9a-f]{40}">', form), (path, form[:200])
+
+
+PRINTING_STUB = '''
+import sys, types
+module = types.ModuleType("handouts.deliver.printing")
+def print_pdf(data, printer, title):
+    import pathlib
+    pathlib.Path(__file__).with_name("printed.pdf").write_bytes(data)
+    pathlib.Path(__file__).with_name("title.txt").write_text(title)
+    return "cups-pdf-7"
+module.print_pdf = print_pdf
+sys.modules["handouts.deliver.printing"] = module
+'''
+
+
+def test_the_print_button_calls_print_pdf_when_printing_is_installed(tmp_path):
+    """Printing (CUPS) is another module, handouts.deliver.printing.print_pdf(data, printer, title) -> job id: the
+    screen shows its button only when the module imports, and sends the same PDF it would download."""
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "sitecustomize.py").write_text(PRINTING_STUB)
+    running = start(tmp_path, "--content", str(clinic_folder(tmp_path)), env={"PYTHONPATH": f"{stub}:{REPO}"})
+    try:
+        client = running.client()
+        page = client.get("/")
+        assert 'value="print">Send to the printer</button>' in page.text
+        visit = {"condition": "hip-pain", "points_for": "hip-pain", "points": ["GB30"], "patient": "Zebulon Quimby",
+                 "date": "2026-12-01", "csrf": client.token()}
+        reply = client.post("/leaflet/file", {**visit, "action": "print"})
+        assert reply.status == 200 and "job cups-pdf-7" in reply.text
+        assert "Zebulon Quimby" in " ".join(pdf_text((stub / "printed.pdf").read_bytes()))
+        assert "Zebulon" not in (stub / "title.txt").read_text()  # the job's title shows in the printer's queue
+    finally:
+        running.stop()
+
+
+def test_without_printing_installed_there_is_no_print_button(server):
+    import importlib.util
+
+    if importlib.util.find_spec("handouts.deliver.printing") is not None:
+        pytest.skip("handouts.deliver.printing is installed here")
+    assert "Send to the printer" not in server.client().get("/").text
