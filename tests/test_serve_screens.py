@@ -148,7 +148,7 @@ def test_approve_needs_a_name_and_credential(server):
 
 def test_every_form_that_posts_carries_a_csrf_token(server, tmp_path):
     client = server.client()
-    pages = ["/", "/frontdesk", "/brochures", "/content", "/content/file?path=sections/risks.yaml"]
+    pages = ["/", "/frontdesk", "/brochures", "/content", "/content/file?path=conditions/insomnia.yaml"]
     for path in pages:
         text = client.get(path).text
         forms = re.findall(r'<form method="post".*?</form>', text, re.S)
@@ -197,3 +197,35 @@ def test_without_printing_installed_there_is_no_print_button(server):
     if importlib.util.find_spec("handouts.deliver.printing") is not None:
         pytest.skip("handouts.deliver.printing is installed here")
     assert "Send to the printer" not in server.client().get("/").text
+
+
+def test_two_processes_approving_at_once_lose_nothing(tmp_path):
+    """Two screens (as two workers would) on one clinic folder, each approving files one by one at the same time."""
+    import json
+    import threading
+
+    folder = clinic_folder(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    servers = [start(tmp_path / "a", "--content", str(folder)), start(tmp_path / "b", "--content", str(folder))]
+    files = sorted(p.relative_to(REPO / "content").as_posix() for p in (REPO / "content").rglob("*.yaml")
+                   if p.name not in ("clinic.yaml", "lint.yaml"))[:24]
+    try:
+        def approve(server, mine):
+            client = server.client()
+            token = client.token("/content")
+            for rel in mine:
+                reply = client.post("/content/approve", {"csrf": token, "kind": "file", "file": rel, "by": "Ana Ruiz, LAc"})
+                assert reply.status == 200, reply.errors()
+
+        threads = [threading.Thread(target=approve, args=(s, files[i::2])) for i, s in enumerate(servers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for s in servers:
+            s.stop()
+    data = json.loads((folder / "approvals.json").read_text("utf-8"))
+    assert sorted(data["files"]) == files
+    assert sorted(h["file"] for h in data["history"]) == files

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -268,6 +269,26 @@ async def content_file(request: Request, screen) -> Response:
                        langs=[(k, LANG_NAMES[k]) for k in LANGS], folder=status.folder)
 
 
+@contextmanager
+def approvals_locked(folder: Path | None):
+    """Hold the clinic folder's approvals lock: screens (workers, processes) approving at once take turns, so
+    none reads approvals.json while another is between reading and replacing it."""
+    if folder is None:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: one worker only
+        yield
+        return
+    fd = os.open(folder / ".approvals.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 async def approve(request: Request, screen) -> Response:
     from ..library.approvals import approve as record, sheet_files
 
@@ -284,6 +305,12 @@ async def approve(request: Request, screen) -> Response:
         files = sheet_files(library, cid, [cp.code for cp in library.conditions[cid].points])
     else:
         raise VisitError("choose a file, or a sheet, to approve")
-    done = record(files, by, screen.config.content)
+    from starlette.concurrency import run_in_threadpool
+
+    def locked() -> list:
+        with approvals_locked(_status(screen.config).folder):  # waits in a thread, never stalling the other requests
+            return record(files, by, screen.config.content)
+
+    done = await run_in_threadpool(locked)
     text = f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}: {', '.join(a.file for a in done)}"
     return await content(request, screen, message=text)
