@@ -253,6 +253,12 @@ async def static(request: Request) -> Response:
     return Response(path.read_bytes(), media_type=STATIC_TYPES[path.suffix])
 
 
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (a form it cannot parse, say) as a page like every other."""
+    status = getattr(exc, "status_code", 400)
+    return _error_page(status, "That did not work", "The screen could not read what was sent. Reload the page and try again.")
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     return _error_page(404, "Not found", "There is no such page here. Use the links at the top of the screen.")
 
@@ -279,7 +285,9 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Route("/static/{name}", static, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})
+    from starlette.exceptions import HTTPException
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, HTTPException: http_error})
     app.state.screen = Screen(config)
     app.add_middleware(Guard, config=config)
     return app

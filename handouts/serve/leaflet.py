@@ -71,7 +71,7 @@ def find_condition_id(library, typed: str) -> str | None:
     return None
 
 
-def point_label(point, lang: str = "en") -> str:
+def point_label(point) -> str:
     return f"{point.code} {point.body.pinyin} ({point.body.hanzi}), {point.body.english}"
 
 
@@ -255,7 +255,7 @@ async def preview(request: Request, screen) -> Response:
     return JSONResponse({
         "preview": result.made.pdf.decode("utf-8") if result.made is not None else None,
         "errors": {name: str(macros.error(name, result.errors.get(name))) for name in ERROR_FIELDS},
-        "cautions": str(macros.cautions(result.cautions, library)),
+        "cautions": str(macros.cautions(result.cautions)),
         "points_for": result.values.get("points_for", ""),
     })
 

@@ -111,7 +111,7 @@ class Signer:
         return hmac.new(self.key, text.encode("ascii"), hashlib.sha256).hexdigest()[:40]
 
     def new_session(self, logged_in: bool, now: float | None = None) -> str:
-        expires = int((now or time.time()) + SESSION_HOURS * 3600)
+        expires = int((time.time() if now is None else now) + SESSION_HOURS * 3600)
         body = f"{secrets.token_hex(12)}.{expires}.{int(logged_in)}"
         return f"{body}.{self._mac(body)}"
 
@@ -123,7 +123,7 @@ class Signer:
         if not hmac.compare_digest(mac, self._mac(body)):
             return None
         sid, expires, logged = body.split(".")
-        if not expires.isdigit() or int(expires) < (now or time.time()):
+        if not expires.isdigit() or int(expires) < (time.time() if now is None else now):
             return None
         return sid, logged == "1"
 
@@ -147,7 +147,7 @@ class LoginLimit:
 
     def wait(self, client: str, now: float | None = None) -> int:
         """Seconds until this client may try again (0: now)."""
-        now = now or time.time()
+        now = time.time() if now is None else now
         with self._lock:
             recent = [t for t in self._failed.get(client, []) if now - t < self.window]
             self._failed[client] = recent
@@ -157,7 +157,7 @@ class LoginLimit:
 
     def failed(self, client: str, now: float | None = None) -> None:
         with self._lock:
-            self._failed.setdefault(client, []).append(now or time.time())
+            self._failed.setdefault(client, []).append(time.time() if now is None else now)
             if len(self._failed) > 10_000:  # a flood of addresses: forget the oldest, keep memory bounded
                 self._failed.pop(next(iter(self._failed)))
 
