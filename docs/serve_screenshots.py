@@ -77,6 +77,12 @@ def main(out_dir: Path) -> None:
                 page.get_by_role("button", name="Approve everything this sheet uses").click()
                 page.wait_for_selector("[role=status]")
                 page.screenshot(path=str(out_dir / "serve-content.png"))
+                edited = folder / "our-clinic" / "conditions"
+                edited.mkdir()
+                text = (HERE.parent / "content" / "conditions" / "hip-pain.yaml").read_text("utf-8")
+                (edited / "hip-pain.yaml").write_text(text.replace("Hip pain", "Hip pain and stiffness", 1), "utf-8")
+                page.goto(server.url + "/content/file?path=conditions/hip-pain.yaml")
+                page.screenshot(path=str(out_dir / "serve-content-changed.png"))
 
                 phone = browser.new_page(viewport={"width": 375, "height": 812})
                 phone.goto(server.url + "/")

@@ -106,6 +106,21 @@ def _brochure_proof(page, server, tmp_path):
     page.wait_for_selector(".proof img")
 
 
+def _changed_file(page, server, tmp_path):
+    folder = server.folder / "our-clinic" / "conditions"
+    target = folder / "migraine.yaml"
+    if not target.exists():
+        page.goto(server.url + "/content/file?path=conditions/migraine.yaml")
+        page.fill("#by", "Ana Ruiz, LAc")
+        page.get_by_role("button", name="Approve this file as it is now").click()
+        page.wait_for_selector("[role=status]")
+        folder.mkdir(exist_ok=True)
+        text = (REPO / "content" / "conditions" / "migraine.yaml").read_text("utf-8")
+        target.write_text(text.replace("Migraine", "Migraine headaches", 1), "utf-8")
+    page.goto(server.url + "/content/file?path=conditions/migraine.yaml")
+    page.wait_for_selector(".diff ins")
+
+
 SCREENS = {
     "leaflet": lambda page, server, tmp: leaflet_ready(page, server),
     "leaflet-refused": lambda page, server, tmp: _refused(page, server),
@@ -115,6 +130,7 @@ SCREENS = {
     "brochure-proof": _brochure_proof,
     "content": lambda page, server, tmp: page.goto(server.url + "/content"),
     "content-file": lambda page, server, tmp: page.goto(server.url + "/content/file?path=conditions/hip-pain.yaml"),
+    "content-file-changed": _changed_file,
     "not-found": lambda page, server, tmp: page.goto(server.url + "/nowhere"),
 }
 

@@ -135,6 +135,9 @@ def test_approve_everything_the_sheet_uses_then_an_edit_turns_it_draft(server):
     edited = client.post("/leaflet/preview", {**visit, "csrf": client.token()}).json()["preview"]
     assert "Draft: this text has not yet been approved" in edited
     assert "changed since Ana Ruiz, LAc approved it" in client.get("/content").text
+    changed = client.get("/content/file?path=conditions/hip-pain.yaml").text
+    assert "What changed since the approval" in changed
+    assert re.search(r'<ins><span class="visually-hidden">\[added: </span> and stiffness<span', changed)
     (folder / "hip-pain.yaml").unlink()
     folder.rmdir()
 
@@ -229,3 +232,16 @@ def test_two_processes_approving_at_once_lose_nothing(tmp_path):
     data = json.loads((folder / "approvals.json").read_text("utf-8"))
     assert sorted(data["files"]) == files
     assert sorted(h["file"] for h in data["history"]) == files
+
+
+def test_word_diff_marks_words_and_shortens_what_did_not_change():
+    from handouts.serve.screens import word_diff
+
+    old = "one " * 50 + "Hip pain may ease. " + "two " * 50
+    new = "one " * 50 + "Hip pain may often ease. " + "two " * 50
+    pieces = word_diff(old, new)
+    assert [k for k, _ in pieces] == ["skip", "same", "added", "same", "skip"]
+    assert pieces[2] == ("added", "often ")
+    assert sum(len(t) for _, t in pieces) < 150
+    assert word_diff("same words", "same words") == [("same", "same words")]
+    assert ("gone", "here") in word_diff("end here", "end there") and ("added", "there") in word_diff("end here", "end there")

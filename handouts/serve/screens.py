@@ -254,6 +254,70 @@ def _walk(value: Any, key: str = "") -> list[dict[str, Any]]:
     return rows
 
 
+SNAPSHOTS = ".approved"  # in the clinic folder: each file's text as the screen approved it, by its SHA-256 (for the diff)
+CONTEXT_WORDS = 12  # words of unchanged text kept on each side of a change
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, text) pieces from `old` to `new`, word by word: same, gone, added; long unchanged runs shortened."""
+    import difflib
+
+    a, b = re.findall(r"\s+|[^\s]+", old), re.findall(r"\s+|[^\s]+", new)
+    keep = 2 * CONTEXT_WORDS  # tokens: a word and the space after it
+    codes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    pieces: list[tuple[str, str]] = []
+    for n, (op, i1, i2, j1, j2) in enumerate(codes):
+        if op != "equal":
+            if i2 > i1:
+                pieces.append(("gone", "".join(a[i1:i2])))
+            if j2 > j1:
+                pieces.append(("added", "".join(b[j1:j2])))
+            continue
+        run = a[i1:i2]
+        first, last = n == 0, n == len(codes) - 1
+        if len(codes) == 1:
+            pieces.append(("same", "".join(run)))  # nothing changed
+        elif first and len(run) > keep:
+            pieces += [("skip", "… "), ("same", "".join(run[-keep:]))]
+        elif last and len(run) > keep:
+            pieces += [("same", "".join(run[:keep])), ("skip", " …")]
+        elif not first and not last and len(run) > 2 * keep:
+            pieces += [("same", "".join(run[:keep])), ("skip", " … "), ("same", "".join(run[-keep:]))]
+        else:
+            pieces.append(("same", "".join(run)))
+    return [p for p in pieces if p[1]]
+
+
+def _changes(status, rel: str, now: Path) -> list[tuple[str, str]] | None:
+    """What changed in `rel` since its approval, if the screen kept the approved text (None: not kept)."""
+    old = status.approvals.get(rel)
+    if old is None or status.folder is None:
+        return None
+    kept = status.folder / SNAPSHOTS / f"{old.sha256}.txt"
+    if not kept.is_file():
+        return None
+    return word_diff(kept.read_text("utf-8", "replace"), now.read_text("utf-8", "replace"))
+
+
+def _keep_snapshots(config, approved) -> None:
+    """Keep the text of each file as approved, so a later change can be shown word by word."""
+    from ..deliver.files import FileExists, write_file
+
+    library = _library(config)
+    folder = _status(config).folder
+    if folder is None:
+        return
+    (folder / SNAPSHOTS).mkdir(exist_ok=True)
+    for a in approved:
+        source = library.files.get(a.file)
+        if source is None:
+            continue
+        try:
+            write_file((Path(source.root) / a.file).read_bytes(), folder / SNAPSHOTS / f"{a.sha256}.txt")
+        except FileExists:
+            pass
+
+
 async def content_file(request: Request, screen) -> Response:
     from ..library import yamlio
 
@@ -265,7 +329,8 @@ async def content_file(request: Request, screen) -> Response:
         raise VisitError(f"{rel!r} is not one of the content files; pick one from the list on the Content screen")
     doc = yamlio.read(Path(source.root) / rel, rel)
     row = next((r for r in _file_rows(status) if r["file"] == rel), None)
-    return screen.page(request, "content_file.html.j2", file=rel, rows=_walk(doc.data), approval=row,
+    changes = _changes(status, rel, Path(source.root) / rel) if row and row["state"] == "changed" else None
+    return screen.page(request, "content_file.html.j2", file=rel, rows=_walk(doc.data), approval=row, changes=changes,
                        langs=[(k, LANG_NAMES[k]) for k in LANGS], folder=status.folder)
 
 
@@ -309,7 +374,9 @@ async def approve(request: Request, screen) -> Response:
 
     def locked() -> list:
         with approvals_locked(_status(screen.config).folder):  # waits in a thread, never stalling the other requests
-            return record(files, by, screen.config.content)
+            approved = record(files, by, screen.config.content)
+        _keep_snapshots(screen.config, approved)
+        return approved
 
     done = await run_in_threadpool(locked)
     text = f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}: {', '.join(a.file for a in done)}"
