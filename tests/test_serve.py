@@ -286,3 +286,12 @@ def test_the_factory_refuses_a_network_address_without_a_passphrase(tmp_path, mo
         create_app()
     monkeypatch.setenv("HANDOUTS_SERVE_HOSTS", "127.0.0.1:8765")
     assert create_app() is not None
+
+
+def test_bench_serve_runs_on_a_tiny_input_and_prints_its_table():
+    """bench/serve.py end to end with a few requests (no timing is asserted here)."""
+    done = subprocess.run([sys.executable, "bench/serve.py", "--requests", "4", "--clients", "2", "--rows", "3",
+                           "--seconds", "60"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 5 and "leaflet preview (HTML), 2 clients | 4 |" in rows[2] and "3-row CSV to a zip" in rows[4]
