@@ -468,7 +468,12 @@ def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_f
     from handouts.serve.config import ServeConfig, host_names
     from handouts.serve.security import PassphraseError, write_passphrase
 
-    config = ServeConfig(content=content, clinic=clinic_file, record=record, hosts=host_names(host, port))
+    import os
+
+    from handouts.serve.config import ENV_HOSTS
+
+    config = ServeConfig(content=content, clinic=clinic_file, record=record,
+                         hosts=host_names(host, port, os.environ.get(ENV_HOSTS, "")))
     try:
         if set_passphrase:
             folder = config.folder()

@@ -66,3 +66,13 @@ def test_the_host_names_a_browser_sends():
     assert host_names("192.168.1.5", 8765) == ("192.168.1.5:8765",)
     assert ServeConfig(hosts=host_names("0.0.0.0", 1)).open_to_network
     assert not ServeConfig(hosts=host_names("127.0.0.1", 1)).open_to_network
+
+
+def test_a_wildcard_address_answers_to_this_computers_names_and_extra_ones():
+    import socket
+
+    names = host_names("0.0.0.0", 8765, "handouts.clinic.lan, front.lan:443")
+    assert f"{socket.gethostname().lower()}:8765" in names and "localhost:8765" in names
+    assert names[-2:] == ("handouts.clinic.lan:8765", "front.lan:443")
+    assert not names[0].startswith(("127.", "localhost"))
+    assert ServeConfig(hosts=names).open_to_network

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +66,29 @@ class ServeConfig:
         return (self.secret or secrets.token_hex(32)).encode("ascii")
 
 
-def host_names(host: str, port: int) -> tuple[str, ...]:
-    """The Host header values a browser sends for this address (loopback: also localhost and 127.0.0.1)."""
-    name = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    names = [f"{name.lower()}:{port}"]
-    if is_loopback(host):
+def host_names(host: str, port: int, extra: str = "") -> tuple[str, ...]:
+    """The Host header values a browser sends for this address (loopback: also localhost and 127.0.0.1).
+
+    A wildcard address (0.0.0.0, ::) answers to this computer's name and addresses; `extra` adds other names a
+    browser may use (comma-separated, e.g. a name in the clinic's network), with or without a port."""
+    def bracket(name: str) -> str:
+        return f"[{name}]" if ":" in name and not name.startswith("[") else name
+
+    names = [f"{bracket(host).lower()}:{port}"]
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        own = {socket.gethostname(), socket.getfqdn()}
+        for name in list(own):
+            try:
+                own |= set(socket.gethostbyname_ex(name)[2])
+            except OSError:
+                pass
+        ordered = sorted((n for n in own if n), key=lambda n: (is_loopback(n), n))  # the network's names first
+        names = [f"{bracket(n).lower()}:{port}" for n in ordered] + [f"localhost:{port}", f"127.0.0.1:{port}"]
+    elif is_loopback(host):
         names += [f"localhost:{port}", f"127.0.0.1:{port}"]
+    for item in (e.strip().lower() for e in extra.split(",")):
+        if item:
+            names.append(item if re.search(r":\d+$", item) else f"{bracket(item)}:{port}")
     return tuple(dict.fromkeys(names))

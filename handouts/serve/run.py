@@ -8,7 +8,8 @@ import secrets
 import threading
 import webbrowser
 
-from .config import ENV_SECRET, ServeConfig, host_names
+from .config import ENV_SECRET, ServeConfig
+from .security import is_loopback
 
 
 class _NoNames(logging.Filter):
@@ -32,11 +33,13 @@ def make_server(config: ServeConfig, host: str, port: int):
 
 def serve(config: ServeConfig, host: str, port: int, open_browser: bool, say=print) -> None:
     """Run until Ctrl-C. `say` prints the address (and how to stop)."""
-    config = ServeConfig(content=config.content, clinic=config.clinic, record=config.record,
-                         hosts=host_names(host, port), secret=config.secret or os.environ.get(ENV_SECRET) or secrets.token_hex(32))
+    config = ServeConfig(content=config.content, clinic=config.clinic, record=config.record, hosts=config.hosts,
+                         secret=config.secret or os.environ.get(ENV_SECRET) or secrets.token_hex(32))
     server = make_server(config, host, port)
     address = f"http://{config.hosts[0]}/"
     say(f"The clinic's screen is at {address}  (press Ctrl-C to stop)")
+    if len(config.hosts) > 1 and not is_loopback(host):
+        say("It also answers at " + ", ".join(f"http://{h}/" for h in config.hosts[1:]))
     if open_browser:
         threading.Timer(0.5, lambda: webbrowser.open(address)).start()
     server.run()  # uvicorn handles Ctrl-C (SIGINT) and SIGTERM: finishes open requests, then returns
