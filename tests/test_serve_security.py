@@ -76,3 +76,52 @@ def test_a_wildcard_address_answers_to_this_computers_names_and_extra_ones():
     assert names[-2:] == ("handouts.clinic.lan:8765", "front.lan:443")
     assert not names[0].startswith(("127.", "localhost"))
     assert ServeConfig(hosts=names).open_to_network
+
+
+def _call(app, method="GET", path="/", headers=(("host", "127.0.0.1:8765"),), body=b""):
+    """Drive an ASGI app once, in-process: (status, headers, body)."""
+    import asyncio
+
+    sent = []
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "headers": [(k.encode(), v.encode()) for k, v in headers],
+             "query_string": b"", "scheme": "http", "server": ("127.0.0.1", 8765), "client": ("127.0.0.1", 5000)}
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"]), body.decode()
+
+
+def test_a_bug_becomes_a_clear_page_and_a_log_line_without_its_text(caplog):
+    from handouts.serve.app import Guard
+
+    async def broken(scope, receive, send):
+        raise ValueError("Zebulon Quimby's note could not be read")
+
+    status, headers, body = _call(Guard(broken, ServeConfig()))
+    assert status == 500 and "internal error (ValueError)" in body and "Nothing was printed or saved" in body
+    assert "Zebulon" not in body and "Traceback" not in body
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "ValueError" in caplog.text and "Zebulon" not in caplog.text
+
+
+def test_the_guard_refuses_foreign_hosts_before_the_app_runs():
+    from handouts.serve.app import Guard
+
+    ran = []
+
+    async def app(scope, receive, send):
+        ran.append(scope)
+
+    status, _, body = _call(Guard(app, ServeConfig()), headers=(("host", "attacker.example:8765"),))
+    assert status == 403 and not ran and "does not answer to the address" in body
+    status, _, _ = _call(Guard(app, ServeConfig()), method="POST", headers=(("host", "127.0.0.1:8765"),
+                                                                                  ("origin", "http://localhost:9999")))
+    assert status == 403 and not ran
