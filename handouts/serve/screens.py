@@ -133,6 +133,9 @@ async def frontdesk(request: Request, screen) -> Response:
         return screen.page(request, "frontdesk.html.j2", status=400, **{**values, "error": "Choose the day's file first."})
     data = await upload.read()
     values["name"] = upload.filename
+    if action == "print" and fmt != "pdf":
+        return screen.page(request, "frontdesk.html.j2", status=400,
+                           **{**values, "error": "The printer takes PDFs: choose “PDFs to print”, then send again."})
     try:
         results, files = run_day(screen.config, upload.filename, data, fmt, record=action in ("zip", "print"))
     except HandoutError as exc:
@@ -142,7 +145,7 @@ async def frontdesk(request: Request, screen) -> Response:
         return Response(_zip(files, results), media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     if action == "print" and files and printing() is not None:
-        jobs = [printing()(data, None, f"handout {i + 1}") for i, data in enumerate(files.values()) if fmt == "pdf"]
+        jobs = [printing()(data, None, f"handout {i + 1}") for i, data in enumerate(files.values())]
         values["printed"] = jobs
     ok = all(r.made for r in results)
     return screen.page(request, "frontdesk.html.j2", status=200 if ok else 422, **{**values, "results": results})
