@@ -295,3 +295,14 @@ def test_bench_serve_runs_on_a_tiny_input_and_prints_its_table():
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ")]
     assert len(rows) == 5 and "leaflet preview (HTML), 2 clients | 4 |" in rows[2] and "3-row CSV to a zip" in rows[4]
+
+
+def test_the_other_commands_never_import_the_web_stack(tmp_path):
+    code = ("import sys\nfrom handouts.__main__ import load_cli\nfrom click.testing import CliRunner\n"
+            f"r = CliRunner().invoke(load_cli(), ['leaflet', 'hip-pain', '-o', {str(tmp_path / 'x.pdf')!r}])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'multipart', 'python_multipart')"
+            " or m.startswith('handouts.serve')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
