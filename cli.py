@@ -755,5 +755,84 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
         raise SystemExit(1)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="The port to listen on.")
+@click.option("--host", metavar="ADDR", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but this computer's own (127.0.0.1, ::1) needs a passphrase "
+                   "set first with --set-passphrase.")
+@click.option("--no-browser", is_flag=True, help="Do not open the screen in the default browser.")
+@click.option("--set-passphrase", is_flag=True,
+              help="Set the clinic's passphrase (asked twice, stored as a scrypt hash in the clinic's folder), then stop.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("The clinic's content folder: its own content, approvals.json and the passphrase live there.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,
+          record: Path | None) -> None:
+    """Open the clinic's screen in a browser: leaflets, the front desk's day, brochures, sign-off.
+
+    \b
+    It listens on this computer only (http://127.0.0.1:8765/) until you press
+    Ctrl-C. It keeps no patient data: no name in any log line, no sheet left on
+    disk, except the record you ask for with --record.
+
+    \b
+    Examples:
+      handouts serve
+      handouts serve --content ./our-clinic --record handouts-record.jsonl
+      handouts serve --set-passphrase --content ./our-clinic
+      handouts serve --host 0.0.0.0 --content ./our-clinic --no-browser   # other computers too (passphrase)
+    """
+    import socket
+
+    from handouts.serve.config import ServeConfig, host_names
+    from handouts.serve.security import PassphraseError, write_passphrase
+
+    import os
+
+    from handouts.serve.config import ENV_HOSTS
+
+    config = ServeConfig(content=content, clinic=clinic_file, record=record,
+                         hosts=host_names(host, port, os.environ.get(ENV_HOSTS, "")))
+    try:
+        if set_passphrase:
+            folder = config.folder()
+            if folder is None:
+                raise PassphraseError("--set-passphrase: the passphrase is kept in the clinic's own content folder, "
+                                      "not inside the installed package; give it with --content DIR (or HANDOUTS_CONTENT)")
+            typed = click.prompt("The clinic's passphrase (at least 10 characters)", hide_input=True,
+                                 confirmation_prompt="The same passphrase again")
+            path = write_passphrase(folder, typed)
+            click.echo(f"saved the passphrase's hash in {path}", err=True)
+            return
+        if record is not None:
+            from handouts import RecordLog
+
+            RecordLog(record).check()
+        config.passphrase()  # refuses --host without a passphrase
+        from handouts.library.cache import library
+
+        library(content, clinic_file)  # broken content stops us here, with its file and line, not on the first page
+    except HandoutError as exc:
+        raise _report(exc) from None
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a just-stopped screen's port is free
+            probe.bind((host, port))
+    except OSError as exc:
+        raise _Fail(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); is the screen already running? "
+                    f"Open it, stop the other one, or choose another port with --port") from None
+    from handouts.serve.run import serve as run
+
+    try:
+        run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True))
+    except HandoutError as exc:
+        raise _report(exc) from None
+    except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again for the caller: we are done
+        pass
+    click.echo("stopped", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
