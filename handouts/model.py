@@ -13,8 +13,8 @@ Lang = Literal["en", "es", "zh"]
 Texts = dict[str, str]
 """One piece of text in each language it has been written in."""
 
-MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
-                  "foot_outer"]
+MapView = Literal["front", "back", "side", "head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back",
+                  "knee", "foot_inner", "foot_outer"]
 
 
 # ---- content records -------------------------------------------------------------

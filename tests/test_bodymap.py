@@ -125,7 +125,13 @@ def test_crowded_points_get_an_inset_and_sparse_ones_whole_views():
     assert set(choose_views((code, LIBRARY.points[code].body.map) for code in ["ST35", "EX-LE4", "SP9", "GB34"]).values()) == {"knee"}
     assert views == {"ST35", "EX-LE4", "SP9", "GB34"}
     hip = choose_views((code, LIBRARY.points[code].body.map) for code in SEED.split(","))
-    assert hip == {"GB29": "side", "GB30": "back", "BL54": "back", "BL40": "back", "ST36": "front", "LR3": "front"}
+    assert hip == {"GB29": "side", "GB30": "hip_back", "BL54": "hip_back", "BL40": "back", "ST36": "front", "LR3": "front"}
+    neck = choose_views((code, LIBRARY.points[code].body.map) for code in ["GB20", "BL10", "SI3", "GB39"])
+    assert neck["GB20"] == neck["BL10"] == "head_back"
+    alone = choose_views((code, LIBRARY.points[code].body.map) for code in ["GB30", "BL40"])  # one buttock point: no inset
+    assert alone == {"GB30": "back", "BL40": "back"}
+    pair = choose_views((code, LIBRARY.points[code].body.map) for code in ["EX-B2", "BL40"])  # its two sides would merge
+    assert pair == {"EX-B2": "hip_back", "BL40": "back"}
     heel = choose_views((code, LIBRARY.points[code].body.map) for code in ["KI3", "KI6", "BL57", "BL62"])
     assert heel["KI3"] == heel["KI6"] == "foot_inner" and heel["BL57"] == "back"
     head = choose_views((code, LIBRARY.points[code].body.map) for code in ["EX-HN3", "GV20"])
@@ -145,6 +151,75 @@ def test_known_spots_are_on_the_right_body_part():
     assert abs(x - 50) < 6 and 85 < y < 95  # beside the spine at the waist, not on the elbows (x about 22 or 78)
     assert where("GB34", "knee")[0] < 20 and where("EX-LE4", "knee")[0] > 30  # outer side is on the left in the knee view
     assert "side" in LIBRARY.points["GB29"].body.map
+
+
+def test_zoomed_back_insets_agree_with_the_back_view():
+    """A place on `head_back` or `hip_back` is the point's place on `back`, moved and zoomed as the figure is."""
+    from handouts.design.map_figures import HIP_ZOOM, NECK_ZOOM
+
+    checked = 0
+    for code, point in LIBRARY.points.items():
+        for view, z in (("head_back", NECK_ZOOM), ("hip_back", HIP_ZOOM)):
+            if view in point.body.map:
+                bx, by = point.body.map["back"]
+                x, y = point.body.map[view]
+                f = FIGURES[view]
+                assert abs((bx * 100 - z["x0"]) * z["zoom"] - x * f.width) < 0.3, (code, view)
+                assert abs((by * 240 - z["y0"]) * z["zoom"] - y * f.height) < 0.3, (code, view)
+                checked += 1
+    assert checked >= 10
+
+
+def _closest(spots: list[tuple[float, float]]) -> float:
+    return min((math.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(spots) for b in spots[i + 1:]), default=1e9)
+
+
+def _flowable(block: BodyMap, layers: tuple[str, ...], width: float, height: float):
+    from handouts.design.styles import load_style
+
+    return bodymap.BodyMapFlowable(block, load_style("#1F5C66", "letter", layers), width, height)
+
+
+LEAFLET_WIDTHS = range(140, int((612 - 68) * 0.42) + 1, 10)  # render/pdf/blocks.py: _widest_shortest's candidates
+
+
+@pytest.mark.parametrize("condition, points", CASES)
+def test_no_two_dots_closer_than_a_dot_and_1pt_at_every_size_the_renderers_use(condition, points):
+    """Dots measured in the laid-out maps (the leaflet's candidate widths it may pick, large print, the brochures'
+    boxes, the HTML page's SVG): centres at least a dot's diameter and 1 pt apart, so no two dots merge."""
+    import re
+    from handouts.render.html.svg import body_map_svg
+
+    block = block_for(condition, points)
+    problems = []
+
+    def check(name, flowable):
+        g = flowable.geometry()
+        closest = _closest([(d.x, d.y) for v in g.views for d in v.dots])
+        if closest < 2 * g.dot_radius + 1 - 1e-6:
+            problems.append(f"{name}: dots {closest:.2f} pt apart (dot radius {g.dot_radius})")
+        return closest >= 2 * g.dot_radius + 1 - 1e-6
+
+    # the leaflet picks the map's width among these, only from those where the dots stand apart (if any)
+    usable = []
+    for width in LEAFLET_WIDTHS:
+        f = _flowable(block, (), width, 184 * width / 140)
+        if f.dots_apart():
+            usable.append(width)
+            check(f"leaflet {width} pt", f)
+        else:  # and says so only when it is so
+            assert _closest([(d.x, d.y) for v in f.geometry().views for d in v.dots]) < 2 * f.geometry().dot_radius + 1
+    assert usable, "no width the leaflet may use keeps the dots apart"
+    check("large print", _flowable(block, ("large-print",), 440, 340))
+    if points is None:  # a brochure shows a condition's usual points
+        check("brochure", _flowable(block, ("brochure",), 196, 240))
+        check("brochure, small panel", _flowable(block, ("brochure",), 180, 220))
+    svg = str(body_map_svg(block, "map"))
+    spots = [(float(x), float(y)) for x, y, _ in re.findall(r'class="spot" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg)]
+    radius = float(re.search(r'class="spot" cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"', svg).group(1))
+    if _closest(spots) < 2 * radius + 1 - 0.1:  # the SVG's numbers are rounded to 0.1
+        problems.append(f"html: dots {_closest(spots):.2f} apart")
+    assert problems == []
 
 
 def test_svg_has_a_circle_at_every_dot():

@@ -12,7 +12,9 @@ lines for the fill; only the sides are stroked. Details are thin open (or closed
 Orientation: in `front` the patient's left is on the viewer's right; `side` shows the patient's right
 side, facing right; `knee` is the right knee from the front (outer side on the left); `hand_palm` and
 `hand_back` are the right hand, fingers up; `foot_outer` the right foot from outside (toes right),
-`foot_inner` the right foot from inside (toes left).
+`foot_inner` the right foot from inside (toes left); `head_back` (back of the head and neck) and `hip_back` (lower
+back, hips and buttocks) are parts of `back` drawn larger (`_zoom`): a point's place on them is its place on `back`
+moved the same way, so the two always agree.
 """
 
 from __future__ import annotations
@@ -217,6 +219,57 @@ FOOT_INNER = ViewFigure("foot_inner", 100, 70, False, False, (Shape((Side(_FOOT_
     Side(((20, 48), (23, 50.2))),  # big-toe joint crease
 ))
 
-FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HAND_PALM, HAND_BACK,
-                                                      KNEE, FOOT_INNER, FOOT_OUTER)}
+# ---- zoomed parts of the back: the back of the head and neck, and the hips and buttocks ------------------------
+#
+# Where points crowd on the whole back (the base of the skull, the low back and buttock), these insets draw that part
+# of `back` larger. Figure units here are back-figure units moved by (x0, y0) and multiplied by the zoom, so a place
+# on `back` (bx, by) is ((bx - x0) * zoom, (by - y0) * zoom) here (content gives both; tests check they agree).
+
+NECK_ZOOM = dict(x0=20.0, y0=0.0, zoom=2.4, width=60.0, height=58.0)
+HIP_ZOOM = dict(x0=28.0, y0=72.0, zoom=2.4, width=44.0, height=64.0)
+
+
+def _zoom(points, x0: float, y0: float, zoom: float, **_) -> tuple[Pt, ...]:
+    return tuple((round((x - x0) * zoom, 2), round((y - y0) * zoom, 2)) for x, y in points)
+
+
+def _zoom_lines(lines, spec) -> tuple[Side, ...]:
+    return tuple(Side(_zoom(side.points, **spec), side.closed) for side in _mirror_lines(lines, 100))
+
+
+_NECK_HALF = BODY_HALF[:12]  # the head, the neck and the shoulder, down to the upper arm
+_NECK_OUTLINE = ((23.45, 57),) + tuple((100 - x, y) for x, y in reversed(_NECK_HALF[1:])) + _NECK_HALF + ((76.55, 57),)
+_EAR = ((60.2, 13.5), (61.8, 14.2), (62.4, 17.5), (61.6, 21), (60, 22))
+
+HEAD_BACK = ViewFigure("head_back", NECK_ZOOM["width"] * NECK_ZOOM["zoom"], NECK_ZOOM["height"] * NECK_ZOOM["zoom"],
+                       True, False, (
+    Shape((Side(_zoom(_NECK_OUTLINE, **NECK_ZOOM)),)),
+    Shape((Side(_zoom(_EAR, **NECK_ZOOM), closed=True),)),
+    Shape((Side(_zoom(_flip(_EAR, 100), **NECK_ZOOM), closed=True),)),
+), _zoom_lines((
+    ((41.8, 23.6), (45.5, 25), (50, 25.5)),  # base of the skull
+    ((50, 31), (50, 44), (50, 57)),  # spine
+    ((46.2, 28), (45, 33), (43, 37.5)),  # edge of the big neck muscle
+    ((53.5, 46), (59.5, 45), (62.5, 52), (61.5, 57)),  # top of the shoulder blade
+), NECK_ZOOM))
+
+_HIP_LEFT = ((34.29, 74), (35, 80), (36.4, 94), (34.6, 105), (32.4, 115), (31.8, 128), (32.26, 134))
+_HIP_INNER = ((48.67, 134), (49.1, 130), (50, 128.5), (50.9, 130), (51.33, 134))
+
+HIP_BACK = ViewFigure("hip_back", HIP_ZOOM["width"] * HIP_ZOOM["zoom"], HIP_ZOOM["height"] * HIP_ZOOM["zoom"],
+                      True, False, (Shape((
+    Side(_zoom(_HIP_LEFT, **HIP_ZOOM)),
+    Side(_zoom(_HIP_INNER, **HIP_ZOOM)),
+    Side(_zoom(tuple(reversed(_flip(_HIP_LEFT, 100))), **HIP_ZOOM)),
+)),), _zoom_lines((
+    ((50, 74.5), (50, 92), (50, 103)),  # spine
+    ((50, 121.5), (50, 124.5)),  # buttock cleft
+    ((51, 126.5), (58, 129.5), (66, 127.5)),  # buttock crease
+    ((36.8, 96.5), (41, 99), (45, 101.5)),  # top of the hip bone
+), HIP_ZOOM) + (
+    Side(_zoom(((50, 103), (54.5, 104), (53.2, 112), (50, 121), (46.8, 112), (45.5, 104)), **HIP_ZOOM), closed=True),  # sacrum
+))
+
+FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HEAD_BACK, HAND_PALM,
+                                                      HAND_BACK, HIP_BACK, KNEE, FOOT_INNER, FOOT_OUTER)}
 VIEWS: tuple[str, ...] = tuple(FIGURES)

@@ -29,7 +29,8 @@ Command = tuple
 # ---- which views --------------------------------------------------------------------------
 
 
-INSET_ORDER = ("head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner", "foot_outer")
+INSET_ORDER = ("head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back", "knee", "foot_inner",
+               "foot_outer")
 MAIN_ORDER = ("front", "back", "side")
 
 
@@ -80,10 +81,18 @@ def choose_views(points: Iterable[tuple[str, dict[str, tuple[float, float]]]]) -
 
 
 CROWD = 24.0  # figure units: two points closer than this on a whole-body view crowd each other
+CROWD_PAIR = 8.0  # and a point off the midline of a symmetric view crowds its own mirror image closer than this
 
 
 def _crowded(codes: list[str], places: dict[str, dict[str, tuple[float, float]]]) -> bool:
-    """Whether two of these points are close together on a whole-body view they share."""
+    """Whether two of these points are close together on a whole-body view they share, or one point's two sides are
+    (a point on both sides close to the midline: its two dots merge on the whole figure)."""
+    for a in codes:
+        for view in MAIN_ORDER:
+            if view in places[a] and FIGURES[view].mirror:
+                apart = abs(1 - 2 * places[a][view][0]) * FIGURES[view].width
+                if 1 <= apart < CROWD_PAIR:
+                    return True
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
             for view in MAIN_ORDER:
@@ -384,23 +393,43 @@ class _Plan:
 
 
 ZOOMS = (1.0, 1.3, 1.7, 2.2)  # how much larger than the whole figure an inset may be drawn
+MORE_ZOOMS = (2.8, 3.5, 4.5)  # and larger still, only where no arrangement at the usual zooms keeps the dots apart
+
+
+def spreads(marks, names: tuple[str, ...]) -> tuple[float, ...]:
+    """For each view, the distance between its two closest dots in figure units (0 with fewer than two dots)."""
+    out = []
+    for name in names:
+        f = FIGURES[name]
+        spots = [(m[3] * f.width, m[4] * f.height) for m in marks if m[2] == name]
+        out.append(min((math.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(spots) for b in spots[i + 1:]),
+                       default=0.0))
+    return tuple(round(d, 3) for d in out)
 
 
 @lru_cache(maxsize=128)
 def _arrangement(names: tuple[str, ...], width: float, height: float, margin: float, sz: Sizes,
-                 labels: tuple[float, ...]) -> tuple[_Plan, float]:
-    """The arrangement and scale that draw the figures largest (insets count a little less than whole figures)."""
+                 labels: tuple[float, ...], spread: tuple[float, ...] = ()) -> tuple[_Plan, float]:
+    """The arrangement and scale that draw the figures largest (insets count a little less than whole figures),
+    among those that keep every two dots of a view a dot's diameter and 1 pt apart (`spread`: see `spreads`)
+    where any does."""
     views = [FIGURES[n] for n in names]
     has_main = any(v.main for v in views)
+    apart = dict(zip(names, spread))
     found = []
-    for rows in _cells_layouts(views):
-        for zoom in ZOOMS if has_main else (1.0,):
-            plan = _Plan(rows, zoom, margin, labels, sz, names)
-            s = plan.fit(width, height)
-            # how readable the smallest view is: a whole figure reads well about 150 pt tall, an inset about 70 pt
-            legible = min(plan.fh[v.name] * s * plan.k(v) / (150 if v.main else 70) for v in views)
-            found.append((round(legible, 3), -len(rows), zoom, s, plan))
-    _, _, _, s, plan = max(found, key=lambda f: f[:3])
+    for zooms in (ZOOMS, MORE_ZOOMS) if has_main else ((1.0,),):
+        for rows in _cells_layouts(views):
+            for zoom in zooms:
+                plan = _Plan(rows, zoom, margin, labels, sz, names)
+                s = plan.fit(width, height)
+                # how readable the smallest view is: a whole figure reads well about 150 pt tall, an inset about 70 pt
+                legible = min(plan.fh[v.name] * s * plan.k(v) / (150 if v.main else 70) for v in views)
+                clear = all(not apart.get(v.name) or apart[v.name] * s * plan.k(v) >= 2 * sz.dot + 1 + 1e-6
+                            for v in views)
+                found.append((clear, round(legible, 3), -len(rows), zoom, s, plan))
+        if any(f[0] for f in found):
+            break
+    *_, s, plan = max(found, key=lambda f: f[:4])
     return plan, s
 
 
@@ -435,8 +464,21 @@ def used_height(marks: list[tuple[int, str, str, float, float]], labels: dict[st
     if not names:
         return float(height)
     label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
-    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths)
+    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths, spreads(marks, names))
     return round(plan.size(s)[1], 3)
+
+
+def dots_apart(marks: list[tuple[int, str, str, float, float]], labels: dict[str, str], width: float, height: float,
+               sizes: Sizes = Sizes(), measure=None) -> bool:
+    """Whether `layout` for this box draws every two dots of a view at least a dot's diameter and 1 pt apart
+    (centre to centre: 2 * dot radius + 1), without placing the numbered discs."""
+    names = tuple(view_order(m[2] for m in marks))
+    if not names:
+        return True
+    label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
+    apart = spreads(marks, names)
+    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths, apart)
+    return all(not d or d * s * plan.k(FIGURES[n]) >= 2 * sizes.dot + 1 + 1e-6 for n, d in zip(names, apart))
 
 
 @lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages
@@ -446,7 +488,7 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
     if not names:
         return MapGeometry(width, height, sizes.dot, sizes.disc)
     margin = sizes.disc + 2  # room around a figure for the discs
-    plan, s = _arrangement(names, width, height, margin, sizes, label_widths)
+    plan, s = _arrangement(names, width, height, margin, sizes, label_widths, spreads(marks, names))
     # place rows top to bottom, cells left to right, centred
     rows = plan.rows
     total_h = plan.size(s)[1]
