@@ -338,3 +338,62 @@ def test_remembered_disc_places_give_the_searched_map_and_wrong_ones_are_not_use
         _layout.cache_clear()
         again = layout(marks, views, 230, 300, measure=lambda t: widths.get(t, 25.0), discs=wrong)
         assert again == searched and map_errors(again, block) == []
+
+
+# ---- landmarks: a dot is drawn where its text says, measured from the landmarks the figures draw -------------------
+
+
+NUMBERS = {"half a": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+WIDTHS = {"finger": 0.75, "thumb": 1.0}  # in cun (WHO 2008): four finger-widths are 3 cun, a thumb-width 1 cun
+
+
+def landmark_findings() -> tuple[list[str], set[tuple[str, str, str]]]:
+    """(what is wrong, what was checked) for every point whose English location places it above or below a landmark
+    (N finger- or thumb-widths from it, or halfway between two), on every view that draws the landmark."""
+    import re
+
+    from handouts.design.map_figures import LANDMARKS
+
+    wrong, checked = [], set()
+    for code, point in sorted(LIBRARY.points.items()):
+        text = point.body.location.get("en", "") if point.body.location else ""
+        for view, (x, y) in point.body.map.items():
+            marks = LANDMARKS.get(view, {})
+            py = y * FIGURES[view].height
+            for n, unit, where, name in re.findall(r"(half a|one|two|three|four|five) (finger|thumb)-widths? "
+                                                   r"(above|below) the ([a-z ]+?)[.,]", text):
+                mark = marks.get(name)
+                if mark is None:
+                    continue
+                want = NUMBERS[n] * WIDTHS[unit] * mark.cun  # figure units
+                got = (py - mark.y) * (mark.up if where == "above" else -mark.up)
+                checked.add((code, view, name))
+                if not 0.75 * want <= got <= 1.3 * want:
+                    wrong.append(f"{code} on {view}: {n} {unit}-widths {where} the {name} is {want:.1f} units; "
+                                 f"drawn {got:.1f} {where}")
+            for a, b in re.findall(r"halfway between the ([a-z ]+?) and the ([a-z ]+?)[.,]", text):
+                if a in marks and b in marks:
+                    middle = (marks[a].y + marks[b].y) / 2
+                    checked.add((code, view, f"{a} / {b}"))
+                    if abs(py - middle) > 0.15 * abs(marks[a].y - marks[b].y):
+                        wrong.append(f"{code} on {view}: halfway between the {a} and the {b} is y={middle:.1f}; drawn {py:.1f}")
+    return wrong, checked
+
+
+def test_points_are_drawn_where_their_text_places_them_from_a_landmark():
+    wrong, checked = landmark_findings()
+    assert wrong == []
+    # the ones the body map was found wrong on (issue 23), and a landmark of each kind, are among those checked
+    assert {("CV12", "front", "navel / lower tip of the breastbone"), ("CV4", "front", "navel"),
+            ("SP6", "front", "inner ankle bone"), ("SP6", "foot_inner", "inner ankle bone"),
+            ("GB39", "side", "outer ankle bone"), ("ST36", "front", "kneecap"), ("PC6", "hand_palm", "wrist crease")} <= checked
+
+
+def test_the_navel_is_drawn_below_the_upper_belly_and_above_the_lower_belly():
+    from handouts.design.map_figures import FRONT, LANDMARKS
+
+    navel = [d for d in FRONT.details if all(abs(x - 50) < 0.01 for x, _ in d.points) and len(d.points) == 2
+             and 80 < d.points[0][1] < 110]
+    assert len(navel) == 1 and abs(sum(y for _, y in navel[0].points) / 2 - LANDMARKS["front"]["navel"].y) < 0.5
+    y = {code: LIBRARY.points[code].body.map["front"][1] * FRONT.height for code in ("CV12", "CV4")}
+    assert y["CV12"] < LANDMARKS["front"]["navel"].y < y["CV4"]  # upper belly above it, lower belly below it

@@ -89,7 +89,7 @@ _BODY = Shape((Side(_mirror_half(BODY_HALF, 100), closed=True),))
 
 FRONT = ViewFigure("front", 100, 240, True, True, (_BODY,), _mirror_lines((
     ((52.5, 38.2), (57, 39.6), (62.5, 40.2)),  # collarbone
-    ((50, 76), (50, 77.5)),  # navel
+    ((50, 97.2), (50, 98.8)),  # navel: level with the narrowest waist, a little above the tops of the hip bones
     ((53, 123.5), (58, 118), (63.5, 111)),  # groin crease
     ((56, 166), (58.3, 164.5), (60.6, 166)),  # kneecap
     ((52.5, 18.5), (54.5, 18)),  # eye
@@ -269,6 +269,38 @@ HIP_BACK = ViewFigure("hip_back", HIP_ZOOM["width"] * HIP_ZOOM["zoom"], HIP_ZOOM
 ), HIP_ZOOM) + (
     Side(_zoom(((50, 103), (54.5, 104), (53.2, 112), (50, 121), (46.8, 112), (45.5, 104)), **HIP_ZOOM), closed=True),  # sacrum
 ))
+
+
+# ---- landmarks --------------------------------------------------------------------------------------------------
+#
+# Where the body parts that point locations are measured from are drawn (figure units), and the body inch (B-cun,
+# WHO 2008) there in figure units, from the proportional measures: navel to the top of the pubic bone 5 cun, the lower
+# tip of the breastbone to the navel 8 cun, below the knee (the inner hollow, SP9) to the inner ankle bone 13 cun,
+# the knee crease to the outer ankle bone 16 cun, the wrist crease to the elbow crease 12 cun. Four finger-widths are
+# 3 cun, a thumb-width 1 cun. `up` is the direction of "above" in the view: -1 where the head is up (y down), +1 on
+# the hand views (fingers up: "above the wrist crease" is towards the elbow, down the page).
+
+
+@dataclass(frozen=True)
+class Landmark:
+    y: float
+    cun: float
+    up: int = -1
+
+
+LANDMARKS: dict[str, dict[str, Landmark]] = {
+    "front": {
+        "navel": Landmark(98, 4.2), "lower tip of the breastbone": Landmark(68, 3.75), "pubic bone": Landmark(119, 4.2),
+        "kneecap": Landmark(168, 3.46), "inner top corner of the kneecap": Landmark(161.5, 3.46),
+        "outer top corner of the kneecap": Landmark(161.5, 3.46), "hollow under the knee": Landmark(176, 3.46),
+        "inner ankle bone": Landmark(222, 3.46),
+    },
+    "side": {"outer ankle bone": Landmark(223, 3.44)},
+    "foot_inner": {"inner ankle bone": Landmark(36, 9.0)},
+    "foot_outer": {"outer ankle bone": Landmark(37.5, 9.0)},
+    "hand_palm": {"wrist crease": Landmark(72, 7.0, up=1)},
+    "hand_back": {"wrist crease": Landmark(70.5, 7.0, up=1)},
+}
 
 FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HEAD_BACK, HAND_PALM,
                                                       HAND_BACK, HIP_BACK, KNEE, FOOT_INNER, FOOT_OUTER)}
