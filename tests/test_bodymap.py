@@ -397,3 +397,51 @@ def test_the_navel_is_drawn_below_the_upper_belly_and_above_the_lower_belly():
     assert len(navel) == 1 and abs(sum(y for _, y in navel[0].points) / 2 - LANDMARKS["front"]["navel"].y) < 0.5
     y = {code: LIBRARY.points[code].body.map["front"][1] * FRONT.height for code in ("CV12", "CV4")}
     assert y["CV12"] < LANDMARKS["front"]["navel"].y < y["CV4"]  # upper belly above it, lower belly below it
+
+
+# ---- large print: a map at least 280 pt tall, each numbered disc beside its own dot, read back from the PDF ----------
+
+
+@pytest.mark.parametrize("args", [("hip-pain", "--points", SEED), ("hip-pain", "--points", SEED, "--lang", "es"),
+                                  ("hip-pain", "--points", SEED, "--lang", "zh"), ("hip-pain",), ("neck-pain",),
+                                  ("sciatica", "--lang", "es"), ("stress",)])
+def test_large_print_map_is_tall_and_every_disc_is_beside_its_own_dot(leaflet, drawn, args):
+    path, _ = leaflet(*args, "--large-print")
+    geometry, ox, oy, h = drawn[-1]
+    spots = [(ox + d.x, oy + h - d.y, d.number) for v in geometry.views for d in v.dots]
+
+    def owner_of(dot) -> int:  # the point whose dot (by the geometry, checked against the content above) this is
+        return min(spots, key=lambda s: math.hypot(s[0] - dot[0], s[1] - dot[1]))[2]
+
+    def segment_distance(p, a, b) -> float:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy or 1)))
+        return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+    with pdfplumber.open(path) as pdf:
+        page = next(p for p in pdf.pages
+                    if any(abs(c["x1"] - c["x0"] - 2 * geometry.dot_radius) < 0.05 and c["fill"] for c in p.curves))
+        in_map = lambda x, y: ox - 0.5 <= x <= ox + geometry.width + 0.5 and oy - 0.5 <= y <= oy + h + 0.5  # noqa: E731
+        circles = [((c["x0"] + c["x1"]) / 2, page.height - (c["top"] + c["bottom"]) / 2, c["x1"] - c["x0"])
+                   for c in page.curves if c["fill"]]
+        dots = [(x, y) for x, y, w in circles if abs(w - 2 * geometry.dot_radius) < 0.05 and in_map(x, y)]
+        discs = [(x, y) for x, y, w in circles if abs(w - 2 * geometry.disc_radius) < 0.05 and in_map(x, y)]
+        chars = [c for c in page.chars if in_map((c["x0"] + c["x1"]) / 2, page.height - (c["top"] + c["bottom"]) / 2)]
+        # the map's height: from the top of its highest drawing to the foot of its view labels
+        labels = "".join(v.label for v in geometry.views)
+        foot = max(page.height - c["bottom"] for c in chars if c["text"] in labels and c["size"] > 12)
+        top = max(page.height - c["top"] for c in page.curves if in_map((c["x0"] + c["x1"]) / 2, page.height - c["top"]))
+        assert top - foot >= 280, f"the map is {top - foot:.0f} pt tall"
+    assert len(discs) == len({n for *_, n in spots}) and dots
+    for x, y in discs:
+        number = "".join(c["text"] for c in chars if c["text"].isdigit() and abs((c["x0"] + c["x1"]) / 2 - x) < geometry.disc_radius
+                         and abs(page.height - (c["top"] + c["bottom"]) / 2 - y) < geometry.disc_radius)
+        nearest = min(dots, key=lambda d: math.hypot(d[0] - x, d[1] - y))
+        owner = owner_of(nearest)
+        assert str(owner) == number, f"disc {number} at ({x:.0f}, {y:.0f}) is nearest the dot of point {owner}"
+        far = math.hypot(nearest[0] - x, nearest[1] - y)
+        # near it (a point between two others on an inset has its number under the inset) ...
+        assert far <= 9 * geometry.disc_radius, f"disc {number} is {far:.0f} pt from its dot"
+        # ... and the way from the disc to its dot passes no other point's dot
+        others = [d for d in dots if owner_of(d) != owner]
+        assert all(segment_distance(d, (x, y), nearest) > 2 * geometry.dot_radius for d in others), number

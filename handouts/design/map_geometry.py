@@ -329,8 +329,9 @@ class _Plan:
         return 1.0 if v.main else self.zoom
 
     def mv(self, v: ViewFigure) -> float:
-        """Room above and below a figure: less, as discs mostly go beside it."""
-        return self.sz.disc * 0.6 + 2
+        """Room above and below a figure: less, as discs mostly go beside it; below and above an inset (cut across
+        the body) room for a disc, which is where the number of a point with another point on either side goes."""
+        return self.sz.disc * 0.6 + 2 if v.main else self.sz.disc * 2 + 4
 
     def m(self, v: ViewFigure) -> float:
         """Room around a figure for the discs: an inset fills its box, so it needs a disc's width around it."""
@@ -519,6 +520,9 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
                            tuple(replace(v, callouts=tuple(Callout(*c) for c in d)) for v, d in zip(out, discs)))
     # numbered discs, view by view, each kept clear of every figure, dot, disc and leader drawn so far
     everything = _Placed([poly for v in out for poly in v.outlines], [d for v in out for d in v.dots])
+    label_w = dict(zip(names, label_widths))
+    everything.labels = [(v.label_at[0] - label_w.get(v.name, 0) / 2 - 1, ay + ah, v.label_at[0] + label_w.get(v.name, 0) / 2 + 1,
+                          ay + ah + sizes.label) for v, (_, ay, _, ah) in zip(out, areas)]
     reach = margin + sizes.gap / 2 + sizes.disc
     views = []
     for v, (ax, ay, aw, ah) in zip(out, areas):
@@ -571,6 +575,7 @@ class _Placed:
                 for key in self._keys(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
                     self.buckets.setdefault(key, []).append((a, b))
         self.dots = dots
+        self.labels: list[tuple[float, float, float, float]] = []  # the views' label boxes (x0, y0, x1, y1)
         self.discs: list[Pt] = []
         self.leaders: list[tuple[Pt, Pt]] = []
 
@@ -681,6 +686,12 @@ def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float
             if any(math.hypot(cx - ox, cy - oy) < 2 * R + 1.2 for ox, oy in placed.discs):
                 continue
             if any(math.hypot(cx - d.x, cy - d.y) < R + sz.dot + 1.5 for d in placed.dots):
+                continue
+            if any(math.hypot(cx - min(max(cx, x0), x1), cy - min(max(cy, y0), y1)) < R + 0.5
+                   for x0, y0, x1, y1 in placed.labels):
+                continue
+            # beside its own dot: no other point's dot nearer the disc than this one (a reader follows the nearest)
+            if any(d.number != dot.number and math.hypot(cx - d.x, cy - d.y) <= radius for d in placed.dots):
                 continue
             if placed.near_edge(c, R + 0.8) or placed.covered(c):
                 continue

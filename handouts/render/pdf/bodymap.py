@@ -86,7 +86,7 @@ class BodyMapFlowable(Flowable):
             height = self.height - self.caption_height()
             sizes = self.sizes()
             measure = lambda text: text_width(self.s, text, "figure_label")  # noqa: E731
-            key = (marks, sorted(views.items()), self.width, height, sizes,
+            key = ("own dot nearest, clear of labels", marks, sorted(views.items()), self.width, height, sizes,
                    [measure(views.get(n, n)) for n in map_geometry.view_order(m[2] for m in marks)])
             kept = _DISCS.get(key)
             try:
