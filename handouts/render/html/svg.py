@@ -15,7 +15,7 @@ from ...design import map_geometry
 from ...model import BodyMap
 
 MAP_WIDTH, MAP_HEIGHT = 300.0, 260.0  # the box the map is laid out in (SVG user units; the page scales it)
-LABEL_EM = 0.62  # a view label's width per character (bold), in its font size (labels only need not to overlap)
+LABEL_EM = 0.6  # a view label's width per character (bold), in its font size (labels only need not to overlap)
 CJK_EM = 1.0  # a Chinese character's
 
 
