@@ -31,8 +31,8 @@ CARE_ICONS: dict[str, str] = {
 # their midwife or obstetrician, the clinic the same day. sections/when-to-call.yaml has a block with the words for each.
 ROUTES: tuple[str, ...] = ("emergency", "doctor-now", "cancer-team", "midwife", "clinic-today")
 
-MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
-                  "foot_outer"]
+MapView = Literal["front", "back", "side", "head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back",
+                  "knee", "foot_inner", "foot_outer"]
 
 
 # ---- content records -------------------------------------------------------------

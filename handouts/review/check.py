@@ -331,8 +331,8 @@ def missing_map_points(library: Library) -> list[MissingMap]:
             out.append(MissingMap(point.code, cid, f"{point.where}: {point.code} (used by {cfile}) has no body-map position; "
                                                    f"add `map: {{front: [x, y]}}` or `map: {{back: [x, y]}}` "
                                                    f"(fractions of the figure box, patient's left side; other views: "
-                                                   f"side, head_front, head_side, hand_palm, hand_back, knee, foot_inner, "
-                                                   f"foot_outer, see handouts/design/map_figures.py)"))
+                                                   f"side, head_front, head_side, head_back, hand_palm, hand_back, hip_back, "
+                                                   f"knee, foot_inner, foot_outer, see handouts/design/map_figures.py)"))
     return out
 
 

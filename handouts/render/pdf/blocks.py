@@ -243,7 +243,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
     # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
     # Kept on disk too (cache.DiskMemo: digests of these values, never text; they are content and the set of points
     # used, nothing else of a visit), so a new process skips the search.
-    key = (_style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
+    key = ("dots apart", _style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
     try:
         chosen = _CHOSEN.hit(key)
     except TypeError:  # an unhashable block: search every time
@@ -286,7 +286,12 @@ def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | No
     step = 10
     full = points_grid(b, table, rows=rows, header=False)  # the rows at full width under the map: the same for every width
     full.wrap(b.width, 10_000)
-    for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
+    widths = range(int(spec["width"]), int(b.width * 0.42) + 1, step)
+    # only widths at which every two dots of a view stand apart (a dot's width and 1 pt), where any is
+    from .bodymap import BodyMapFlowable
+
+    apart = [w for w in widths if BodyMapFlowable(figure, b.s, w, spec["height"] * w / spec["width"]).dots_apart()]
+    for width in apart or widths:
         left, left_h = _map_column(b, figure, use, width)
         narrow = b.width - width - gap
         beside = points_grid(b, table, narrow)
