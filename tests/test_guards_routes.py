@@ -147,7 +147,8 @@ def test_an_evidence_summary_that_leaves_out_a_guideline_against_acupuncture_is_
     assert "A UK guideline does not recommend it." in short
     text = HIP.replace("needling, but there are few good studies of the hip itself. A UK guideline does not recommend it.",
                        "needling, but there are few good studies of the hip itself.")
-    brochure = read("brochures/conditions/hip-pain.yaml").replace(", and a UK guideline does not recommend it.", ".")
+    brochure = read("brochures/conditions/hip-pain.yaml").replace(", and the UK guideline (NICE NG226) recommends against it.", ".")
+    assert brochure != read("brochures/conditions/hip-pain.yaml")
     report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text, "brochures/conditions/hip-pain.yaml": brochure}))
     found = errors(report)
     assert any(f"hip-pain.yaml:{line_of(text, 'evidence_short:')}:" in e and "evidence_short.en" in e
