@@ -324,8 +324,8 @@ def _override(tmp_path: Path, rel: str, text: str) -> Path:
 
 def test_risky_claim_in_a_clinics_override_is_refused_naming_words_file_and_line(run, tmp_path):
     bundled = (REPO / "content" / "brochures" / "conditions" / "hip-pain.yaml").read_text("utf-8")
-    risky = bundled.replace("Alongside exercise, acupuncture may ease the pain a little for some people.",
-                            "Acupuncture cures hip pain, guaranteed.")
+    risky = bundled.replace("Acupuncture may ease the pain a little for some people,",
+                            "Acupuncture cures hip pain, guaranteed,")
     assert risky != bundled
     root = _override(tmp_path, "brochures/conditions/hip-pain.yaml", risky)
     out = tmp_path / "x.pdf"

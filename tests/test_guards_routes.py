@@ -147,7 +147,8 @@ def test_an_evidence_summary_that_leaves_out_a_guideline_against_acupuncture_is_
     assert "A UK guideline does not recommend it." in short
     text = HIP.replace("needling, but there are few good studies of the hip itself. A UK guideline does not recommend it.",
                        "needling, but there are few good studies of the hip itself.")
-    brochure = read("brochures/conditions/hip-pain.yaml").replace(", and a UK guideline does not recommend it.", ".")
+    brochure = read("brochures/conditions/hip-pain.yaml").replace(", and the UK guideline (NICE NG226) recommends against it.", ".")
+    assert brochure != read("brochures/conditions/hip-pain.yaml")
     report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text, "brochures/conditions/hip-pain.yaml": brochure}))
     found = errors(report)
     assert any(f"hip-pain.yaml:{line_of(text, 'evidence_short:')}:" in e and "evidence_short.en" in e
@@ -234,3 +235,39 @@ def test_each_sign_is_inside_its_tier_in_the_html(run, tmp_path):
     assert "a fever of 100.4°F (38°C) or more, or shivering" in cancer
     assert "if your immune system is weak" in doctor and "100.4" not in doctor
     assert html.count('class="callout-column"') == 2
+
+
+# ---- testimonials: what patients generally achieve (FTC 16 CFR 255.2(b)) ------------------------------------------
+
+TESTIMONIAL = ('testimonials:\n  - text: {en: "It helped my back.", es: "Me ayudó la espalda.", zh: "对我的背有帮助。"}\n'
+               '    by: "Maria, Clifton"\n    consent_on: 2026-11-02\n')
+
+
+def test_testimonials_with_only_results_vary_are_a_warning_naming_the_line_and_language(tmp_path):
+    clinic = CLINIC.replace("hours: []\n", TESTIMONIAL + "hours: []\n", 1)
+    assert clinic != CLINIC
+    text = read("brochures/clinic.yaml")
+    start = text.index("  results_vary:\n")
+    end = text.index("  hours:", start)
+    bare = ('  results_vary:\n    en: "These are one person\'s words. Results vary."\n'
+            '    es: "Son las palabras de una persona. Los resultados varían. En promedio, la acupuntura ayudó un poco."\n'
+            '    zh: "以上是个人的感受，效果因人而异。"\n')
+    planted = text[:start] + bare + text[end:]
+    found = warnings(check_content(tree(tmp_path, {"clinic.yaml": clinic, "brochures/clinic.yaml": planted})))
+    hits = [w for w in found if "results_vary" in w]
+    at = f"brochures/clinic.yaml:{line_of(planted, '  results_vary:')}:"
+    assert any(at in w and "results_vary.en" in w and "generally achieve" in w for w in hits), found
+    assert any(at in w and "results_vary.zh" in w for w in hits), hits
+    assert not any("results_vary.es" in w for w in hits), hits  # the Spanish line says what patients achieve on average
+    # the shipped line says it in every language: no warning with the same testimonial
+    shipped = warnings(check_content(tree(tmp_path, {"clinic.yaml": clinic, "brochures/clinic.yaml": text})))
+    assert not any("results_vary" in w for w in shipped), shipped
+
+
+def test_testimonials_with_no_line_at_all_are_a_warning(tmp_path):
+    clinic = CLINIC.replace("hours: []\n", TESTIMONIAL + "hours: []\n", 1)
+    text = read("brochures/clinic.yaml")
+    start = text.index("  results_vary:\n")
+    planted = text[:start] + text[text.index("  hours:", start):]
+    found = warnings(check_content(tree(tmp_path, {"clinic.yaml": clinic, "brochures/clinic.yaml": planted})))
+    assert sum("results_vary" in w and "no line prints with them" in w for w in found) == 3, found

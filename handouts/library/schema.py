@@ -364,6 +364,8 @@ class Lint(Frozen):
     # words that send the patient to the clinic ("call us"): in a rule's note with a not_for_clinic word, an error
     clinic_call: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     against_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # how a summary says a guideline is against it
+    # how the line printed with testimonials says what patients generally achieve (brochures/clinic.yaml words.results_vary)
+    typical_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     guideline_lifetimes: dict[Str, int] = Field(default_factory=dict)  # a guideline body: years before its guidelines lapse
     uk_claims: tuple[Str, ...] = ()  # conditions (ids) a UK clinic may name in marketing (the list's source beside it)
     uk_claims_source: Str | None = None

@@ -166,7 +166,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                 status = _status(value, limits.get(lang, {}))
                 report.scores.append(Score(doc.at(block), field_name(block), lang, round(value, 1), status))
 
-    from .claims import market_findings, medicare_findings
+    from .claims import market_findings, medicare_findings, testimonial_findings
 
     for where, message in medicare_findings(result.documents):
         report.add("error", where, message)
@@ -175,6 +175,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     if result.library is not None:
         for where, message in market_findings(result.documents, result.library, rules):
             report.add("error", where, message)
+        for where, message in testimonial_findings(result.documents, result.library, rules):
+            report.add("warning", where, message)
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)

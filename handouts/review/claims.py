@@ -102,6 +102,32 @@ def market_findings(documents: Iterable[Document], library, lint: Lint) -> list[
     return out
 
 
+def testimonial_findings(documents: Iterable[Document], library, lint: Lint) -> list[tuple[str, str]]:
+    """Testimonials (clinic.yaml) print with brochures/clinic.yaml's `words.results_vary` line; the FTC's Endorsement
+    Guides (16 CFR 255.2(b), 2023) say "results vary" is not enough: in each language the line must say what patients
+    generally achieve (one of lint.yaml's `typical_words`)."""
+    if not library.clinic.testimonials:
+        return []
+    text = next((d for d in documents if d.label.replace("\\", "/").endswith("brochures/clinic.yaml")), None)
+    words = text.data.get("words") if text is not None and isinstance(text.data, dict) else None
+    line = words.get("results_vary") if isinstance(words, dict) else None
+    where = text.at(("words", "results_vary") if isinstance(line, dict) else ("words",)) if text is not None else "brochures/clinic.yaml"
+    fix = ("add a sentence saying what patients generally achieve (e.g. \"In studies of long-term pain, acupuncture helped "
+           "on average a little more than fake needling, and it did not help everyone\"), or remove the testimonials "
+           "from clinic.yaml")
+    out = []
+    for lang in LANGS:
+        value = line.get(lang) if isinstance(line, dict) else None
+        pattern = phrase_pattern(list(lint.typical_words.get(lang, ())), lang)
+        if not isinstance(value, str) or not value.strip():
+            out.append((where, f"words.results_vary.{lang}: clinic.yaml has testimonials, and no line prints with them "
+                               f"in this language; {fix}"))
+        elif pattern is not None and not pattern.search(value):
+            out.append((where, f"words.results_vary.{lang}: clinic.yaml has testimonials, and this line does not say what "
+                               f"patients generally achieve (\"results vary\" is not enough: FTC 16 CFR 255.2(b)); {fix}"))
+    return out
+
+
 def claim_findings(documents: Iterable[Document], lint: Lint | None, labels: set[str]) -> list[str]:
     """`file:line: field.lang: 'word'` for every risky claim (lint.yaml's list) in the files named by `labels`."""
     if lint is None:  # a tree without lint.yaml: the schema's defaults
