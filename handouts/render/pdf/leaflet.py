@@ -120,7 +120,7 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
     heights = _optional_heights(handout, options, layers)
     leading = sheet(*layers)["text"]["body"]["leading"]
     ranks = sorted(heights)
-    printed, chosen, done = handout, None, 0
+    printed, chosen, done, full_over = handout, None, 0, over
     while over > 0 and done < len(ranks):
         # Leaving out clearly less than the overflow less the room left at the foot of the first pages cannot
         # fit: skip the passes that would. The heights are estimates (a block beside the code, a heading that
@@ -134,7 +134,21 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
         pdf, over, gaps = _layout(printed, options, layers, done < len(ranks))
+    if over > 0 and _last_page_fill(full_over, handout, options, layers) >= LAST_PAGE_LEAST:
+        # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
+        # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
+        # Printed whole, the third page holds at least a quarter of a page, and the patient keeps the whole text.
+        return handout, _layout(handout, options, layers)[0], None
     return printed, pdf, chosen
+
+
+LAST_PAGE_LEAST = 0.25  # of the frame's height: a page of the main flow holds at least this much
+
+
+def _last_page_fill(over: float, handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> float:
+    """How full the last page of the main flow is, from how far it runs past MAX_PAGES (over > 0)."""
+    frame = _frame(load_style(handout.masthead.colour, options.page_size, layers))._height
+    return (over % frame) / frame if over % frame else 1.0
 
 
 _FITS = LRU(128)  # the sheet without its patient's name -> (rank left out, the patient band's heights)

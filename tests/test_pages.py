@@ -1,0 +1,127 @@
+"""The leaflet's variants page by page, read back from the PDF: how full each page is, what starts a page, Chinese lines."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+import pytest
+
+from handouts import compose, load_library, make_visit
+from handouts.design.styles import load_style
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
+
+LIBRARY = load_library()
+PREGNANT_SIX = {"flags": ["pregnant"], "points": "GB30,GB29,BL40,ST36,LI4,SP6".split(","), "allow_caution": ["LI4", "SP6"]}
+NOTE = ("Please walk for 20 minutes each day this week and use the warm pack after your walk. Bring your list of "
+        "medicines to the next visit, and tell us if the pain in your hip wakes you at night. We will check your "
+        "progress and change the plan if needed. Call us any time with any questions at all, day or night.")
+EVERY_OPTION = {"flags": ["pregnant", "anticoagulants"], "practitioner": "Ana Ruiz, L.Ac.", "plan": "2/week x3, 1/week x4, monthly",
+                "start": "2026-12-08", "tracker": True, "note": NOTE}
+QUARTER = 0.25
+ASKED_FOR = {"en": ("Suggested dates", "Session tracker"), "es": ("Fechas sugeridas", "Registro de sesiones"), "zh": ("建议治疗日期", "治疗记录表")}
+
+
+def render(condition: str = "hip-pain", lang: str = "en", page_size: str = "letter", large_print: bool = False, **fields) -> bytes:
+    visit = make_visit({"condition": condition, "patient": "Jane Doe", "date": "2026-12-01", "lang": lang,
+                        "page_size": page_size, **fields})
+    return fit_leaflet(compose(LIBRARY, visit), RenderOptions(page_size=page_size, large_print=large_print))[1]
+
+
+def pages(pdf: bytes, page_size: str = "letter", large_print: bool = False) -> list[dict]:
+    """Per page: how full the frame is (from its lowest character above the footer), and its text lines."""
+    style = load_style("#000000", page_size, ("large-print",) if large_print else ())
+    top, foot = style.margins["top"], style.page[1] - style.margins["bottom"]
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            chars = [c for c in page.chars if c["bottom"] <= foot and c["text"].strip()]
+            low = max((c["bottom"] for c in chars), default=top)
+            lines = [line["text"].strip() for line in page.extract_text_lines(y_tolerance=5) if line["bottom"] <= foot]
+            out.append({"fill": (low - top) / (foot - top), "lines": [t for t in lines if t]})
+    return out
+
+
+def asked_for(page: dict, lang: str) -> bool:
+    """A page the user asked for (the suggested dates, the tracker): it may be as short as it needs."""
+    return any(line.startswith(ASKED_FOR[lang]) for line in page["lines"][:3])
+
+
+def thin_pages(pdf: bytes, lang: str, page_size: str = "letter", large_print: bool = False) -> list[tuple[int, float]]:
+    return [(n, round(p["fill"], 2)) for n, p in enumerate(pages(pdf, page_size, large_print), start=1)
+            if p["fill"] < QUARTER and not asked_for(p, lang)]
+
+
+# ---- item 1: a sheet two pages cannot hold never ends on a near-empty page -----------------------------------------
+
+
+@pytest.mark.parametrize("condition,lang,page_size", [("hip-pain", "en", "letter"), ("hip-pain", "es", "letter"),
+                                                      ("hip-pain", "es", "a4"), ("chemotherapy-nausea", "en", "letter"),
+                                                      ("chemotherapy-nausea", "es", "a4")])
+def test_pregnant_six_points_two_cautioned_leave_no_page_under_a_quarter_full(condition, lang, page_size):
+    """Before: cut to the bone and still over, page 3 held the booking code alone (89-94 % blank)."""
+    pdf = render(condition, lang, page_size, **PREGNANT_SIX)
+    assert not thin_pages(pdf, lang, page_size), pages(pdf, page_size)[-1]["lines"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+def test_every_option_leaves_no_page_under_a_quarter_full_but_those_asked_for(lang):
+    pdf = render("hip-pain", lang, "a4", **EVERY_OPTION)
+    assert not thin_pages(pdf, lang, "a4")
+
+
+# ---- item 5: Chinese labels whole, no one-character last line --------------------------------------------------------
+
+LONE = re.compile(r"[\u4e00-\u9fff][。！？；，、）」”]*")
+
+
+def _runs(line: dict) -> list[list[dict]]:
+    """A text line's runs of characters, split where a column gap opens (a table's cells share a line)."""
+    runs, cur = [], []
+    for c in (c for c in line["chars"] if c["text"].strip()):
+        if cur and c["x0"] - cur[-1]["x1"] > 6:
+            runs.append(cur)
+            cur = []
+        cur.append(c)
+    return runs + ([cur] if cur else [])
+
+
+def chinese_faults(pdf: bytes) -> tuple[list[str], list[str]]:
+    """Bold labels broken across two lines ("原/因："), and runs of one character alone on a line ("乏。")."""
+    def bold(c):
+        return "Bold" in c["fontname"]
+
+    def hanzi(c):
+        return "\u4e00" <= c["text"] <= "\u9fff"
+
+    split, lone = [], []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            lines = page.extract_text_lines(return_chars=True, y_tolerance=3)
+            for a, b in zip(lines, lines[1:]):
+                for end in _runs(a):
+                    under = [r for r in _runs(b) if r[0]["x0"] < end[-1]["x1"] and r[-1]["x1"] > end[0]["x0"]]
+                    if not under:
+                        continue
+                    tail = next((k for k in range(len(end)) if not bold(end[-1 - k])), len(end))
+                    lead = next((k for k in range(len(under[0])) if not bold(under[0][k])), len(under[0]))
+                    if (0 < tail <= 5 and tail < len(end) and 0 < lead <= 5 and under[0][lead - 1]["text"] in "：:"
+                            and hanzi(end[-1]) and hanzi(under[0][0])):
+                        split.append("".join(c["text"] for c in end[-tail:]) + "/" + "".join(c["text"] for c in under[0][:lead]))
+            for line in lines:
+                for run in _runs(line):
+                    text = "".join(c["text"] for c in run)
+                    if len(text) >= 2 and LONE.fullmatch(text):
+                        lone.append(text)
+    return split, lone
+
+
+@pytest.mark.parametrize("condition,page_size,large_print", [("hip-pain", "a4", False), ("plantar-heel-pain", "letter", False),
+                                                             ("neck-pain", "a4", False), ("tension-headache", "a4", True),
+                                                             ("stress", "letter", True)])
+def test_chinese_labels_stay_whole_and_no_paragraph_ends_with_one_character(condition, page_size, large_print):
+    """Before: "原因：" broke after 原 on these sheets, and paragraphs ended with a line like "乏。" or "们。"."""
+    split, lone = chinese_faults(render(condition, "zh", page_size, large_print=large_print))
+    assert not split, split
+    assert not lone, lone
