@@ -125,3 +125,21 @@ def test_chinese_labels_stay_whole_and_no_paragraph_ends_with_one_character(cond
     split, lone = chinese_faults(render(condition, "zh", page_size, large_print=large_print))
     assert not split, split
     assert not lone, lone
+
+
+# ---- item 3: the sources line stays with the research line it backs ---------------------------------------------------
+
+SOURCES = {"en": ("Sources:", "Current as of"), "es": ("Fuentes:", "Vigente al"), "zh": ("参考资料：", "内容更新于")}
+
+
+def orphaned_sources(pdf: bytes, lang: str, page_size: str = "letter", large_print: bool = False) -> list[int]:
+    """The pages (2 on) that open with the sources line or its last words, cut off from the research line above."""
+    return [n for n, p in enumerate(pages(pdf, page_size, large_print), start=1)
+            if n > 1 and p["lines"] and p["lines"][0].startswith(SOURCES[lang])]
+
+
+@pytest.mark.parametrize("lang,page_size,large_print,fields", [("zh", "letter", False, PREGNANT_SIX), ("en", "letter", True, {})])
+def test_the_sources_line_never_opens_a_page(lang, page_size, large_print, fields):
+    """Before: "参考资料：…" opened page 2 of the pregnant Chinese sheet; "Current as of …" opened page 4 in large print."""
+    pdf = render("hip-pain", lang, page_size, large_print=large_print, **fields)
+    assert not orphaned_sources(pdf, lang, page_size, large_print)

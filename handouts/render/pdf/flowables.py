@@ -88,7 +88,7 @@ def _splits(flowable: Flowable) -> bool:
     """Whether a flowable can continue overleaf (else it must move with its heading as one piece)."""
     if isinstance(flowable, Table):
         return bool(getattr(flowable, "splitInRow", 0)) or len(flowable._cellvalues) > 1
-    return isinstance(flowable, (RLParagraph, Beside))
+    return isinstance(flowable, (RLParagraph, Beside, KeepTail))
 
 
 def measured_height(flowable: Flowable, width: float) -> float:
@@ -169,6 +169,7 @@ class Builder:
             rule.keepWithNext = True
             out += [heading, rule]
         blocks = list(section.blocks)
+        previous = None
         while blocks:
             block = blocks.pop(0)
             if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable):
@@ -194,8 +195,12 @@ class Builder:
                         rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
+            elif (isinstance(block, Paragraph) and block.style == "small" and isinstance(previous, Paragraph)
+                  and previous.style != "small" and out and isinstance(out[-1], (RLParagraph, SentenceParagraph))):
+                out[-1] = KeepTail(out[-1], self.block(block)[0])  # the sources line stays with what it backs
             else:
                 out += self.block(block)
+            previous = block
         return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"],
                                                                                whole_tail=last and self.one_column)
 
@@ -473,6 +478,40 @@ class Builder:
 
 def _colour(markup: str, colour: str) -> str:
     return f'<font color="{colour}">{markup}</font>'
+
+
+class KeepTail(Flowable):
+    """A paragraph and the small print under it (the sources of the research line): at a page foot the paragraph
+    splits as usual, and the small print goes on with its last lines, never alone at the top of the next page."""
+
+    def __init__(self, lead: Flowable, tail: Flowable):
+        super().__init__()
+        self.lead, self.tail = lead, tail
+
+    def getSpaceBefore(self):
+        return self.lead.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.tail.getSpaceAfter()
+
+    def wrap(self, avail_width, avail_height):
+        _, self._lh = self.lead.wrap(avail_width, avail_height)
+        _, self._th = self.tail.wrap(avail_width, avail_height)
+        self._gap = self.lead.getSpaceAfter() + self.tail.getSpaceBefore()
+        self.width, self.height = avail_width, self._lh + self._gap + self._th
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        # at least the paragraph's last line goes on with the small print
+        parts = self.lead.split(avail_width, min(avail_height, self._lh - 1))
+        if len(parts) < 2:
+            return []
+        return [parts[0], KeepTail(parts[1], self.tail)]
+
+    def draw(self):
+        self.lead.drawOn(self.canv, 0, self.height - self._lh)
+        self.tail.drawOn(self.canv, 0, 0)
 
 
 class _TickBox(Flowable):
