@@ -143,3 +143,67 @@ def test_the_sources_line_never_opens_a_page(lang, page_size, large_print, field
     """Before: "参考资料：…" opened page 2 of the pregnant Chinese sheet; "Current as of …" opened page 4 in large print."""
     pdf = render("hip-pain", lang, page_size, large_print=large_print, **fields)
     assert not orphaned_sources(pdf, lang, page_size, large_print)
+
+
+# ---- item 2: large print ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition,lang,fields", [("hip-pain", "es", {}), ("insomnia", "es", {}), ("hip-pain", "es", EVERY_OPTION)])
+def test_large_print_has_no_near_empty_page_at_the_end_of_the_sheet_or_before_the_sessions_pages(condition, lang, fields):
+    """Before: the self-care list alone on a last page 22 % full; with dates and tracker, the same page mid-document."""
+    pdf = render(condition, lang, "letter", large_print=True, **fields)
+    assert not thin_pages(pdf, lang, "letter", True)
+
+
+DATE = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d+, \d{4}")
+
+
+def test_large_print_tracker_starts_on_a_page_with_room_for_its_rows():
+    """Before: the tracker's heading, header and two rows at the foot of the dates page, the rest overleaf."""
+    pdf = render("hip-pain", "en", "letter", large_print=True, **EVERY_OPTION)
+    found = [p for p in pages(pdf, "letter", True) if "Session tracker" in p["lines"]]
+    assert len(found) == 1
+    lines = found[0]["lines"]
+    rows = [line for line in lines[lines.index("Session tracker"):] if DATE.match(line)]
+    assert len(rows) >= 8, rows  # every row of this tracker (10), or at least TRACKER_FIRST_ROWS
+
+
+URGENT = {"en": ("When to call us", "Call 911 any time"), "es": ("Cuándo llamarnos", "Llame al 911 siempre"),
+          "zh": ("何时联系我们", "任何时候您觉得需要急救")}
+
+
+def urgent_box_pages(pdf: bytes, lang: str, page_size: str, large_print: bool = True) -> tuple[int, int]:
+    """The pages of the urgent box's title and of its closing line."""
+    found = pages(pdf, page_size, large_print)
+    title, closing = URGENT[lang]
+    first = next(n for n, p in enumerate(found) if any(line.startswith(title) for line in p["lines"]))
+    last = next(n for n, p in enumerate(found) if any(line.startswith(closing) for line in p["lines"]))
+    return first, last
+
+
+def test_large_print_urgent_box_moves_whole_when_the_page_it_leaves_stays_mostly_full():
+    """Before: the box split at a page foot even where moving it whole left the page above three quarters full."""
+    pdf = render("hip-pain", "zh", "a4", large_print=True, points="GB29,GB30,BL54,BL40,ST36,LIV3".split(","))
+    first, last = urgent_box_pages(pdf, "zh", "a4")
+    assert first == last
+    assert pages(pdf, "a4", True)[first - 1]["fill"] >= 0.6
+
+
+# ---- a sweep: every condition, each in a rotation of language, page size and variant -----------------------------------
+
+VARIANTS = {"default": {}, "large print": {"large_print": True}, "pregnant, six points": PREGNANT_SIX}
+LANGS = ("en", "es", "zh")
+
+
+@pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
+def test_sweep_no_thin_page_and_no_orphaned_sources(condition):
+    """Each condition in three variants; language and page size rotate so that every pair comes up across conditions."""
+    k = sorted(LIBRARY.conditions).index(condition)
+    for n, (variant, fields) in enumerate(VARIANTS.items()):
+        lang, page_size = LANGS[(k + n) % 3], ("letter", "a4")[(k + n // 2) % 2]
+        large = bool(fields.get("large_print"))
+        pdf = render(condition, lang, page_size, **fields)
+        assert not thin_pages(pdf, lang, page_size, large), (variant, lang, page_size)
+        assert not orphaned_sources(pdf, lang, page_size, large), (variant, lang, page_size)
+        if lang == "zh":
+            assert chinese_faults(pdf) == ([], []), (variant, page_size)

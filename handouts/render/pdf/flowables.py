@@ -200,6 +200,8 @@ class Builder:
                 out[-1] = KeepTail(out[-1], self.block(block)[0])  # the sources line stays with what it backs
             else:
                 out += self.block(block)
+                if isinstance(block, Paragraph) and blocks and isinstance(blocks[0], (Tracker, Calendar)):
+                    out[-1].keepWithNext = True  # the intro stays with the grid it explains (its heading too)
             previous = block
         return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"],
                                                                                whole_tail=last and self.one_column)
@@ -461,7 +463,9 @@ class Builder:
         for week in block.weeks:
             rows.append([self.para(week.label, "lead"), self.para("   ·   ".join(week.dates), "table")])
         first = self.width * (0.22 if self.one_column else 0.16)
-        out: list[Flowable] = [self._grid(rows, [first, self.width - first])]
+        grid = self._grid(rows, [first, self.width - first])
+        grid.first_height = _first_rows(grid, 3)  # its header never alone with a week at a page foot
+        out: list[Flowable] = [grid]
         if block.after:
             out.append(self.para(block.after, "body", spaceBefore=4))
         return out
@@ -473,7 +477,20 @@ class Builder:
         size = self.s.text("body")["size"]
         for date in block.rows:
             rows.append([self.para(date, "table"), _TickBox(size), "", "", ""])
-        return self._grid(rows, [self.width * f for f in fractions], height=size * 2.1)
+        table = self._grid(rows, [self.width * f for f in fractions], height=size * 2.1)
+        table.first_height = _first_rows(table, TRACKER_FIRST_ROWS)  # whole, or never a row or two at a page foot
+        return table
+
+
+TRACKER_FIRST_ROWS = 8  # the tracker starts on a page with room for its header and this many rows (most trackers: all)
+
+
+def _first_rows(table: Table, rows: int):
+    """What a grid needs at a page foot: its header and its first `rows` rows (all of them, when fewer)."""
+    def height(width: float) -> float:
+        table.wrap(width, 100_000)
+        return sum(table._rowHeights[:rows + 1])
+    return height
 
 
 def _colour(markup: str, colour: str) -> str:
