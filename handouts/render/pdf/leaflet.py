@@ -122,7 +122,8 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
     heights = _optional_heights(handout, options, layers)
     leading = sheet(*layers)["text"]["body"]["leading"]
     ranks = sorted(heights)
-    printed, chosen, done, full_over = handout, None, 0, over
+    printed, chosen, done = handout, None, 0
+    whole = _last_page_fill(over, handout, options, layers) >= LAST_PAGE_LEAST  # printed whole if cutting cannot fit
     while over > 0 and done < len(ranks):
         # Leaving out clearly less than the overflow less the room left at the foot of the first pages cannot
         # fit: skip the passes that would. The heights are estimates (a block beside the code, a heading that
@@ -135,8 +136,8 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks))
-    if over > 0 and _last_page_fill(full_over, handout, options, layers) >= LAST_PAGE_LEAST:
+        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks) or whole)
+    if over > 0 and whole:
         # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
         # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
         # Printed whole, the third page holds at least a quarter of a page, and the patient keeps the whole text.
