@@ -366,8 +366,10 @@ def callout(b, block: Callout) -> list[Flowable]:
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     closing = [b.para(block.closing, "lead")] if block.closing else []
     if b.one_column:
-        # Large print: a tier's heading with its first two signs, then one row per further sign, so the tall box
-        # may continue overleaf between two signs (never inside one, never a heading alone at a page foot).
+        # Large print: a tier's heading with its first two signs, then one row per further sign. The box moves whole to
+        # the next page when it does not fit where it is, unless that would leave most of this page empty (or the
+        # box is taller than a page): then it continues overleaf between two signs (never inside one, never a
+        # heading alone at a page foot).
         rows, heads = [], []
         for n, cell in enumerate(cells):
             head, signs = cell[0], cell[1:]
@@ -385,7 +387,8 @@ def callout(b, block: Callout) -> list[Flowable]:
             *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else 6) for i in heads),  # a tier's heading sets it apart
             ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
         ]))
-        return [Spacer(1, 6), table]
+        frame = b.s.page[1] - b.s.margins["top"] - b.s.margins["bottom"]
+        return [_WholeUnlessHole(Spacer(1, 6), table, HOLE_MOST * frame)]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
         ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
@@ -394,6 +397,33 @@ def callout(b, block: Callout) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
     return [KeepTogether([Spacer(1, 6), table])]
+
+
+HOLE_MOST = 0.35  # of the frame: the urgent box moves whole to the next page when the room it leaves is at most this
+# (the heading that goes with it adds to the hole, so a page it leaves stays at least about 60 % full)
+
+
+class _WholeUnlessHole(Flowable):
+    """A spacer and a table that move on whole when they do not fit, unless the room left would be more than `most`
+    points (a half-empty page): then the table splits between its rows, as any table."""
+
+    def __init__(self, spacer: Flowable, table: Table, most: float):
+        super().__init__()
+        self.spacer, self.table, self.most = spacer, table, most
+
+    def wrap(self, avail_width, avail_height):
+        _, self._sh = self.spacer.wrap(avail_width, avail_height)
+        _, self._th = self.table.wrap(avail_width, avail_height)
+        self.width, self.height = avail_width, self._sh + self._th
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        if avail_height <= self.most:
+            return []  # all of it overleaf: the page keeps most of its text
+        return [self.spacer, self.table]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
 
 
 _HANDLERS = {KeyPoints: key_points, Note: note, Checklist: checklist, IconList: icon_list, Callout: callout,

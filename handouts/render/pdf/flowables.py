@@ -89,7 +89,7 @@ def _splits(flowable: Flowable) -> bool:
     """Whether a flowable can continue overleaf (else it must move with its heading as one piece)."""
     if isinstance(flowable, Table):
         return bool(getattr(flowable, "splitInRow", 0)) or len(flowable._cellvalues) > 1
-    return isinstance(flowable, (RLParagraph, Beside))
+    return isinstance(flowable, (RLParagraph, Beside, KeepTail))
 
 
 def measured_height(flowable: Flowable, width: float) -> float:
@@ -170,6 +170,7 @@ class Builder:
             rule.keepWithNext = True
             out += [heading, rule]
         blocks = list(section.blocks)
+        previous = None
         while blocks:
             block = blocks.pop(0)
             if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable):
@@ -195,8 +196,14 @@ class Builder:
                         rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
+            elif (isinstance(block, Paragraph) and block.style == "small" and isinstance(previous, Paragraph)
+                  and previous.style != "small" and out and isinstance(out[-1], (RLParagraph, SentenceParagraph))):
+                out[-1] = KeepTail(out[-1], self.block(block)[0])  # the sources line stays with what it backs
             else:
                 out += self.block(block)
+                if isinstance(block, Paragraph) and blocks and isinstance(blocks[0], (Tracker, Calendar)):
+                    out[-1].keepWithNext = True  # the intro stays with the grid it explains (its heading too)
+            previous = block
         return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"],
                                                                                whole_tail=last and self.one_column)
 
@@ -470,7 +477,9 @@ class Builder:
         for week in block.weeks:
             rows.append([self.para(week.label, "lead"), self.para("   ·   ".join(week.dates), "table")])
         first = self.width * (0.22 if self.one_column else 0.16)
-        out: list[Flowable] = [self._grid(rows, [first, self.width - first])]
+        grid = self._grid(rows, [first, self.width - first])
+        grid.first_height = _first_rows(grid, 3)  # its header never alone with a week at a page foot
+        out: list[Flowable] = [grid]
         if block.after:
             out.append(self.para(block.after, "body", spaceBefore=4))
         return out
@@ -487,7 +496,9 @@ class Builder:
         cjk = self.s.data.get("wrap") == "cjk"
         need = [0.0 if cjk else max(text_width(self.s, w, "table_head") for w in h.split() or [""]) + pad for h in block.headers]
         need[0] = max([need[0], *(text_width(self.s, d, "table") + pad for d in block.rows if d)])
-        return self._grid(rows, fit_columns([self.width * f for f in fractions], need), height=size * 2.1)
+        table = self._grid(rows, fit_columns([self.width * f for f in fractions], need), height=size * 2.1)
+        table.first_height = _first_rows(table, TRACKER_FIRST_ROWS)  # whole, or never a row or two at a page foot
+        return table
 
 
 def fit_columns(widths: list[float], need: list[float]) -> list[float]:
@@ -502,8 +513,53 @@ def fit_columns(widths: list[float], need: list[float]) -> list[float]:
     return [n if n > w else w - short * r / sum(room) for w, n, r in zip(widths, need, room)]
 
 
+TRACKER_FIRST_ROWS = 8  # the tracker starts on a page with room for its header and this many rows (most trackers: all)
+
+
+def _first_rows(table: Table, rows: int):
+    """What a grid needs at a page foot: its header and its first `rows` rows (all of them, when fewer)."""
+    def height(width: float) -> float:
+        table.wrap(width, 100_000)
+        return sum(table._rowHeights[:rows + 1])
+    return height
+
+
 def _colour(markup: str, colour: str) -> str:
     return f'<font color="{colour}">{markup}</font>'
+
+
+class KeepTail(Flowable):
+    """A paragraph and the small print under it (the sources of the research line): at a page foot the paragraph
+    splits as usual, and the small print goes on with its last lines, never alone at the top of the next page."""
+
+    def __init__(self, lead: Flowable, tail: Flowable):
+        super().__init__()
+        self.lead, self.tail = lead, tail
+
+    def getSpaceBefore(self):
+        return self.lead.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.tail.getSpaceAfter()
+
+    def wrap(self, avail_width, avail_height):
+        _, self._lh = self.lead.wrap(avail_width, avail_height)
+        _, self._th = self.tail.wrap(avail_width, avail_height)
+        self._gap = self.lead.getSpaceAfter() + self.tail.getSpaceBefore()
+        self.width, self.height = avail_width, self._lh + self._gap + self._th
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        # at least the paragraph's last line goes on with the small print
+        parts = self.lead.split(avail_width, min(avail_height, self._lh - 1))
+        if len(parts) < 2:
+            return []
+        return [parts[0], KeepTail(parts[1], self.tail)]
+
+    def draw(self):
+        self.lead.drawOn(self.canv, 0, self.height - self._lh)
+        self.tail.drawOn(self.canv, 0, 0)
 
 
 class _TickBox(Flowable):
