@@ -650,11 +650,9 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
 
 
 def _approve_hint(condition: str, content: Path | None) -> str:
-    """The command that signs a whole sheet (approve --sheet), or file by file where this version has no --sheet."""
+    """The command that signs every file of a sheet at once."""
     folder = f"--content {content}" if content is not None else "--content DIR"
-    if any(p.name == "sheet" for p in approve.params):
-        return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
-    return f'handouts approve FILE... --by "Name, credential" {folder} (`handouts check {folder}` lists the files)'
+    return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

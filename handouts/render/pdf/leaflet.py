@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -16,6 +15,7 @@ from ...library.cache import LRU
 from ...model import FactsRow, Handout, Heading
 from ...design.styles import Style, load_style, sheet
 from .flowables import Builder, measured_height
+from .pagecount import counted_canvas
 from .text import draw_runs, text_width, wrap_line
 
 
@@ -30,52 +30,29 @@ class RenderOptions:
 
 
 def _numbered_canvas(handout: Handout, style: Style, discard=None):
-    """A canvas class that draws the footer once the page count is known. `discard()` true at the end: the PDF
-    is not wanted (a trial layout that ran past its pages), so it is not written (no footers, font subsets or
-    compression)."""
+    """The leaflet's canvas class: the footer (rule, page X of Y, contact, disclaimer) on every page (.pagecount)."""
 
-    class FooterCanvas(Canvas):
-        pages = 0
+    def footer(canvas, number: int, total: int) -> None:
+        width, _ = style.page
+        m = style.margins
+        line_y = m["bottom"] - 14
+        canvas.setStrokeColor(HexColor(style.colour("rule")))
+        canvas.setLineWidth(0.6)
+        canvas.line(m["left"], line_y, width - m["right"], line_y)
+        leading = style.text("footer")["leading"]
+        first = line_y - style.text("footer")["size"] - 2
+        page = handout.page_label.format(page=number, pages=total)
+        draw_runs(canvas, style, width - m["right"], first, page, "footer", align="right")
+        contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
+        y = first
+        for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
+            draw_runs(canvas, style, m["left"], y, line, "footer")
+            y -= leading
+        for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
+            draw_runs(canvas, style, m["left"], y, line, "footer")
+            y -= leading
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            if discard is not None and discard():
-                return
-            total = FooterCanvas.pages = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._footer(number, total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, number: int, total: int) -> None:
-            width, _ = style.page
-            m = style.margins
-            line_y = m["bottom"] - 14
-            self.setStrokeColor(HexColor(style.colour("rule")))
-            self.setLineWidth(0.6)
-            self.line(m["left"], line_y, width - m["right"], line_y)
-            leading = style.text("footer")["leading"]
-            first = line_y - style.text("footer")["size"] - 2
-            page = handout.page_label.format(page=number, pages=total)
-            draw_runs(self, style, width - m["right"], first, page, "footer", align="right")
-            contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
-            y = first
-            for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
-                draw_runs(self, style, m["left"], y, line, "footer")
-                y -= leading
-            for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
-                draw_runs(self, style, m["left"], y, line, "footer")
-                y -= leading
-
-    return FooterCanvas
+    return counted_canvas(footer, discard)
 
 
 def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
