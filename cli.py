@@ -154,7 +154,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         from handouts import tempfiles
 
         tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
-        write_file(made.pdf, out, replace=True, label=f"-o {out}")
+        write_file(made.data, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
         from handouts.deliver.batch import redact  # the name may come back in any field's message: mask it
 
@@ -175,7 +175,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         from handouts.deliver.printing import print_pdf
 
         try:
-            job = print_pdf(made.pdf, printer, f"handouts leaflet {made.condition}")
+            job = print_pdf(made.data, printer, f"handouts leaflet {made.condition}")
         except HandoutError as exc:
             raise _Fail(f"--print: {exc}; {out} was written and can be printed from any PDF viewer") from None
         click.echo(f"sent {out} to the printer: job {job}")

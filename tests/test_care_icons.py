@@ -47,7 +47,7 @@ def test_the_html_page_paints_the_named_icon(lang):
     from handouts import Output, build_leaflet
     from handouts.render.html.svg_icons import icon_svg
 
-    page = build_leaflet({"condition": "low-back-pain", "lang": lang}, output=Output("html")).pdf.decode("utf-8")
+    page = build_leaflet({"condition": "low-back-pain", "lang": lang}, output=Output("html")).data.decode("utf-8")
     items = re.findall(r'<li>(<svg.*?</svg>)<span>(.*?)</span></li>', page, re.S)
     (svg,) = [svg for svg, text in items if text.startswith(STAY_ACTIVE[lang])]
     assert svg == str(icon_svg("move")) and svg != str(icon_svg("sleep"))

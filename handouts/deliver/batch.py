@@ -590,7 +590,7 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
     from .record import entry
 
     try:
-        write_file(made.pdf, target, replace=force, label="its file")
+        write_file(made.data, target, replace=force, label="its file")
     except FileExists:
         return RowFailure(where, "output", "its file appeared in the folder meanwhile; use --force to replace it")
     except OutputError as exc:
@@ -615,13 +615,13 @@ def _compare(made: Leaflet, target: Path, where: str, out_dir: Path, log: Record
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:
-            same = handle.read(len(made.pdf) + 1) == made.pdf
+            same = handle.read(len(made.data) + 1) == made.data
     except OSError:
         same = False
     if not same:
         return RowFailure(where, "output", f"its file exists in {out_dir} and differs from what this row makes now; "
                                            "use --force to replace it")
-    digest = hashlib.sha256(made.pdf).hexdigest()
+    digest = hashlib.sha256(made.data).hexdigest()
     if log is None or digest in hashes:
         return "same"
     try:

@@ -253,7 +253,7 @@ async def preview(request: Request, screen) -> Response:
 
     macros = environment().get_template("leaflet_parts.html.j2").module
     return JSONResponse({
-        "preview": result.made.pdf.decode("utf-8") if result.made is not None else None,
+        "preview": result.made.data.decode("utf-8") if result.made is not None else None,
         "errors": {name: str(macros.error(name, result.errors.get(name))) for name in ERROR_FIELDS},
         "cautions": str(macros.cautions(result.cautions)),
         "points_for": result.values.get("points_for", ""),
@@ -283,12 +283,12 @@ async def file(request: Request, screen) -> Response:
         print_pdf = printing()
         if print_pdf is None:
             raise VisitError("printing is not set up on this computer (CUPS); download the PDF and print it from the viewer")
-        job = print_pdf(made.pdf, None, f"{made.condition} leaflet")
+        job = print_pdf(made.data, None, f"{made.condition} leaflet")
         return screen.page(request, "message.html.j2", title="Sent to the printer",
                            message=f"The leaflet went to the printer (job {job}). Go back to make the next one.")
     kind = "text/html; charset=utf-8" if fmt == "html" else "application/pdf"
     disposition = "inline" if action == "open" else "attachment"
-    return Response(made.pdf, media_type=kind, headers={"content-disposition": f'{disposition}; filename="{name}"'})
+    return Response(made.data, media_type=kind, headers={"content-disposition": f'{disposition}; filename="{name}"'})
 
 
 def _record(path: Path, made, name: str, action: str) -> None:
