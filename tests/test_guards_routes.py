@@ -274,3 +274,14 @@ def test_testimonials_with_no_line_at_all_are_a_warning(tmp_path):
     planted = text[:start] + text[text.index("  hours:", start):]
     found = warnings(check_content(tree(tmp_path, {"clinic.yaml": clinic, "brochures/clinic.yaml": planted})))
     assert sum("results_vary" in w and "no line prints with them" in w for w in found) == 3, found
+
+
+@pytest.mark.parametrize("condition", ["sciatica", "hip-pain"])  # sciatica has no brochure file, hip-pain has one
+def test_under_uk_claims_a_condition_brochure_off_the_uk_list_is_refused_by_the_command(run, tmp_path, condition):
+    folder = tree(tmp_path, {"clinic.yaml": CLINIC.replace("claims: us", "claims: uk")})
+    out = tmp_path / "b.pdf"
+    result = run("brochure", condition, "--format", "flyer", "--content", folder, "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "claims: uk" in result.output and f"no claim for {condition}" in result.output and "low-back-pain" in result.output
+    assert not out.exists()
+    assert run("brochure", "low-back-pain", "--format", "flyer", "--content", folder, "-o", out).exit_code == 0

@@ -48,6 +48,11 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     if condition:
         cid, _ = offered_condition(library, condition)
         rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
+        if library.clinic.claims == "uk" and cid not in result.lint.uk_claims:  # with or without its brochure file
+            accepted = ", ".join(sorted(result.lint.uk_claims)) or "none"
+            raise ClaimError(f"clinic.yaml says `claims: uk`, and UK advertising rules accept no claim for {cid} (lint.yaml "
+                             f"uk_claims: {accepted}); make the clinic brochure or one of those instead, or use "
+                             f"`claims: us` if the clinic is in the US")
     labels = {library.files[r].label for r in rels if r in library.files}
     problems = claim_findings(result.documents, result.lint, labels)
     problems += [f"{where}: {message}" for where, message in medicare_findings(d for d in result.documents if d.label in labels)]
