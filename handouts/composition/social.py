@@ -71,7 +71,7 @@ def compose_social(library: Library, condition: str | None, lang: str = "en") ->
     return SocialPost(
         lang=lang, title=title, lines=tuple(lines), highlights=tuple(highlights), clinic=clinic.name, call=call,
         booking=booking, not_advice=_not_advice(library, w), colour=clinic.colour, logo=library.logo,
-        draft=brochure.draft_notice, unapproved=brochure.unapproved, sources=front.sources,
+        draft=brochure.draft_notice, unapproved=brochure.unapproved, sources=_sources(library, brochure.condition_id),
     )
 
 
@@ -80,6 +80,15 @@ def alt_text(post: SocialPost, highlights: bool = True) -> str:
     stop = FULL_STOP.get(post.lang, ".")
     sentences = [w if w.rstrip().endswith(ENDS) else w.rstrip() + stop for w in post.words(highlights)]
     return ("" if post.lang == "zh" else " ").join(sentences) + "\n"
+
+
+def _sources(library: Library, cid: str) -> tuple[str, ...]:
+    """The files the post's cover words come from (as the clinic's folder names them), for "does not fit" messages."""
+    from .brochure import CLINIC_FILE, TEXT_FILE
+
+    rels = [f"brochures/conditions/{cid}.yaml" if cid in library.brochure_conditions else f"conditions/{cid}.yaml"] if cid else []
+    rels += [TEXT_FILE, CLINIC_FILE]
+    return tuple(library.files[r].label if r in library.files else r for r in rels)
 
 
 def _bare(address: str) -> str:

@@ -81,18 +81,17 @@ def render_social(post: SocialPost, size: str) -> SocialImage:
     foot = [_para(base, post.call, "social_call"), *([_para(base, post.booking, "social_foot")] if post.booking else []),
             _para(base, post.not_advice, "social_foot")]
     foot_height = _height(foot, inner)
-    _frame(canvas, foot, side, edge, inner, foot_height)
     rule = edge + foot_height + spec["gap"] / 2
+    room_top, room_bottom = top - spec["gap"], rule + spec["gap"] / 2
+    flows, highlights = _middle(base, post, inner, room_top - room_bottom, size)
+    spare = room_top - room_bottom - _height(flows, inner)
+    _frame(canvas, [Spacer(1, spare / 3), *flows], side, room_bottom, inner, room_top - room_bottom)
     canvas.saveState()
     canvas.setStrokeColor(HexColor(WHITE))
     canvas.setLineWidth(3)
     canvas.line(side, rule, width - side, rule)
     canvas.restoreState()
-
-    room_top, room_bottom = top - spec["gap"], rule + spec["gap"] / 2
-    flows, highlights = _middle(base, post, inner, room_top - room_bottom, size)
-    spare = room_top - room_bottom - _height(flows, inner)
-    _frame(canvas, [Spacer(1, spare / 3), *flows], side, room_bottom, inner, room_top - room_bottom)
+    _frame(canvas, foot, side, edge, inner, foot_height)  # drawn last: the text layer reads in the order the eye does
     canvas.showPage()
     canvas.save()
     pdf = buffer.getvalue()
