@@ -237,3 +237,20 @@ def test_a_logo_is_drawn_on_the_white_band(tmp_path):
         rgb = image.convert("RGB")
         reds = [(x, y) for y in range(0, 540, 4) for x in range(0, 400, 4) if rgb.getpixel((x, y)) == (200, 30, 60)]
     assert len(reds) > 100  # the logo's red disc, near the top left
+
+
+def test_the_picture_hook_draws_a_picture_above_the_title():
+    """SocialPost.picture is where the brochure branch's photos and illustrations go: drawn when set."""
+    from dataclasses import replace
+
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 400), (10, 200, 30)).save(picture, "PNG")
+    post = replace(compose_social(load_library(), "hip-pain", "en"), picture=picture.getvalue())
+    image = render_social(post, "story")
+    with Image.open(io.BytesIO(image.png)) as png:
+        rgb = png.convert("RGB")
+        greens = [y for y in range(0, 1920, 4) if rgb.getpixel((540, y)) == (10, 200, 30)]
+    with pdfplumber.open(io.BytesIO(image.pdf)) as doc:
+        page = doc.pages[0]
+        title_top = min(c["top"] for c in page.chars if c["size"] >= 60)
+    assert greens and max(greens) < title_top
