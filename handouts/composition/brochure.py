@@ -143,25 +143,27 @@ class _Pieces:
         risks = self.risks(cond, cfile)
         contact = self.contact()
         back = (self.clinic_file, self.w.where)
-        if format == "trifold":
+        safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
+        if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
                     _panel("inside_left", about, "text", (cfile,)),
+                    _panel("flap", visit, "text", (cfile, "sections/what-to-expect.yaml")),
                     _panel("inside_middle", points, "text", (cfile, "points/")),
-                    _panel("inside_right", visit, "text", (cfile, "sections/what-to-expect.yaml")),
-                    _panel("flap", risks, "text", ("sections/risks.yaml", "sections/when-to-call.yaml")),
+                    _panel("inside_right", risks, "text", safety),
                     _panel("back", contact, "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
                     _panel("inside_left", about + visit, "text", (cfile, "sections/what-to-expect.yaml")),
                     _panel("inside_right", points + risks, "text", (cfile, "sections/risks.yaml", "sections/when-to-call.yaml")),
                     _panel("back", contact, "contact", back)]
-        if format == "rack-card":
-            return [_panel(face, cover, "cover", back),
-                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
-        # flyer: one panel, the cover's words on top, then the essentials
+        if format == "rack-card":  # the first visit on the front, the urgent-care box on the back with the contact
+            first = [(b, "visit") for b, _ in visit[:2]]  # left out together when a long cover needs the room
+            return [_panel(face, cover[:-2] + first + cover[-2:], "cover", (*back, "sections/what-to-expect.yaml")),
+                    _panel("back", self.urgent(cond, cfile) + contact, "contact", (*back, *safety))]
+        # flyer: one panel, the cover's words on top, then the essentials, the urgent-care box and the contact
         head = cover[:-2]  # the clinic's name and phone are under "Book a visit"
-        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + contact, "flyer",
-                       (cfile, *back), head=len(head))]
+        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + self.urgent(cond, cfile) + contact,
+                       "flyer", (cfile, *back, *safety), head=len(head))]
 
     def clinic_panels(self, format: str, title: str) -> list[BrochurePanel]:
         w = self.w
@@ -173,12 +175,14 @@ class _Pieces:
         risks = self.risks()
         contact = self.contact()
         back = (self.clinic_file, w.where)
-        if format == "trifold":
+        safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
+        if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml")),
-                    _panel("inside_middle", seen, "text", (w.where, "conditions/")),
-                    _panel("inside_right", visit + (risks if team else []), "text", ("sections/what-to-expect.yaml", "sections/risks.yaml")),
-                    _panel("flap", team or risks, "text", (self.clinic_file, "sections/risks.yaml")),
+                    _panel("inside_left", what + (seen if team else self.faq()), "text",
+                           (w.where, "sections/what-is-acupuncture.yaml", *(("conditions/",) if team else ()))),
+                    _panel("flap", visit + (self.faq() if team else []), "text", ("sections/what-to-expect.yaml", w.where)),
+                    _panel("inside_middle", team or seen, "text", (self.clinic_file,) if team else (w.where, "conditions/")),
+                    _panel("inside_right", risks, "text", safety),
                     _panel("back", contact, "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
@@ -186,12 +190,13 @@ class _Pieces:
                     _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
-            front = cover[:2] + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
-            return [_panel("front", front, "cover", back),
-                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
+            first = [(b, "visit") for b, _ in visit[:2]]  # left out (after the intro) when a long cover needs the room
+            front = cover[:2] + first + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
+            return [_panel("front", front, "cover", (*back, "sections/what-to-expect.yaml")),
+                    _panel("back", self.urgent() + contact, "contact", (*back, *safety))]
         head = cover[:-2]
-        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + contact, "flyer",
-                       (*back, "sections/what-is-acupuncture.yaml"), head=len(head))]
+        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + self.urgent() + contact,
+                       "flyer", (*back, "sections/what-is-acupuncture.yaml", *safety), head=len(head))]
 
     # ---- pieces ------------------------------------------------------------------------------------
 
@@ -262,14 +267,18 @@ class _Pieces:
         if first.items:
             out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
         out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]
+        return out + self.urgent(cond, cfile)
+
+    def urgent(self, cond: Condition | None = None, cfile: str = "") -> Piece:
+        """The urgent-care box (never left out): on every brochure, an inside or back panel, never the first one opened."""
+        w = self.w
         call = self.library.sections["when-to-call"].blocks[0]
         where = "sections/when-to-call.yaml: blocks[0]"
         urgent = ([w(call.text, where + ".text")] if call.text else []) + [w(t, f"{where}.items[{j}]") for j, t in enumerate(call.items)]
         if cond is not None:  # the condition's own urgent signs join the list, as on the leaflet
             urgent += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(cond.urgent)]
         title = w(call.heading, where + ".heading") if call.heading else w.word("get_help")
-        out.append((Callout(title=title, parts=(("", tuple(urgent)),)), False))
-        return out
+        return [(Callout(title=title, parts=(("", tuple(urgent)),)), False)]
 
     def what_is(self) -> Piece:
         w = self.w

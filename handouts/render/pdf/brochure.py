@@ -303,6 +303,8 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         builder = Builder(style, width)
         flows, dropped, need = _fit(canvas, builder, content, width, height)
         if need <= height:
+            if layer is not _TIGHT and content.kind != "cover":
+                flows, need = _grow(canvas, merged, content, width, height, flows, dropped, need)
             break
     else:
         over = need - height
@@ -310,8 +312,11 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}, {options.page_size}) cannot hold its text: it needs "
                        f"{need:.0f} pt of height and has {height:.0f} pt (about {over / base.text('body')['leading']:.0f} lines too many). "
                        f"Shorten the text it takes from {files}, or choose a larger --format (bifold, trifold, flyer).")
-    if content.kind == "cover":  # the title a third of the way down the spare room, not stuck to the top
-        flows.insert(0, Spacer(1, (height - _height(canvas, flows, width)) / 3))
+    if content.kind == "cover":  # the title a third of the way down the spare room, the clinic's name and phone at the foot
+        spare = height - _height(canvas, flows, width)
+        flows.insert(0, Spacer(1, spare / 3))
+        if len(flows) > 3:
+            flows.insert(len(flows) - 2, Spacer(1, spare * 2 / 3 - 1))
     flows = [*top, *flows]
     height += _height(canvas, list(top), width) if top else 0
     frame = Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
@@ -321,6 +326,53 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}): {len(left)} block(s) did not fit; "
                        f"shorten the text it takes from {', '.join(content.sources)}")
     return dropped
+
+
+# Balancing: the text styles and pictures that grow on a panel with room to spare (the cover's own styles do not).
+_GROWS = ("body", "lead", "small", "h2", "h3", "callout_title", "figure_label", "qr_caption")
+
+
+def _scaled(style: Style, kind: str, accent: str, type_: float, picture: float) -> Style:
+    """The panel's style with its type `type_` times and its body map and QR code `picture` times as large."""
+    text = {n: {"size": round(t["size"] * type_, 2), "leading": round(t["leading"] * type_, 2)}
+            for n, t in style.data["text"].items() if n in _GROWS and "size" in t and "leading" in t}
+    layout = style.data["layout"]
+    pictures = {"body_map": {"width": layout["body_map"]["width"] * picture, "height": layout["body_map"]["height"] * picture},
+                "qr": {"size": round(layout["qr"]["size"] * picture, 2)}}
+    return _panel_style(Style(merge(style.data, {"text": text, "layout": pictures}), style.accent, style.page_size), kind, accent)
+
+
+def _grow(canvas: Canvas, style: Style, content: BrochurePanel, width: float, height: float, flows: list, dropped: int,
+          need: float) -> tuple[list, float]:
+    """A panel more than `balance.empty` empty at its foot is rebalanced, not padded: its type grows (to
+    `balance.body_max` pt at most), then its pictures (to `balance.picture_max` times), while every block it held still fits."""
+    balance = style.data["brochure"]["balance"]
+    if height - need <= balance["empty"] * height:
+        return flows, need
+
+    def attempt(type_: float, picture: float):
+        made, gone, needs = _fit(canvas, Builder(_scaled(style, content.kind, style.accent, type_, picture), width), content, width, height)
+        return (made, needs) if gone <= dropped and needs <= height else None
+
+    best = (flows, need)
+    chosen = 1.0
+    for axis, top in (("type", balance["body_max"] / style.text("body")["size"]), ("picture", balance["picture_max"])):
+        low, high = 1.0, top
+        if high <= 1.0:
+            continue
+        for _ in range(6):  # a binary search: larger is better while everything still fits
+            mid = (low + high) / 2
+            hit = attempt(mid, 1.0) if axis == "type" else attempt(chosen, mid)
+            if hit is not None:
+                low, best = mid, hit
+            else:
+                high = mid
+        hit = attempt(high, 1.0) if axis == "type" else attempt(chosen, high)
+        if hit is not None:
+            low, best = high, hit
+        if axis == "type":
+            chosen = low
+    return best
 
 
 def _marks(canvas: Canvas, sheet: geo.Sheet, face: int, folds: bool) -> None:
