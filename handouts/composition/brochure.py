@@ -46,9 +46,12 @@ class _BWriter(Writer):
         return self(getattr(self.text, name), f"{self.where}: {name}")
 
 
-def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en") -> Brochure:
-    """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure."""
+def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en", tabs: bool = False) -> Brochure:
+    """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure. `tabs`: a flyer
+    with tear-off tabs at its foot, each with the clinic's phone and booking address."""
     clinic = library.clinic
+    if tabs and format != "flyer":
+        raise ContentError([f"tear-off tabs are for a flyer, not a {format}; use --format flyer --tabs"])
     context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
     w = _BWriter(library, lang, context)
     pieces = _Pieces(w, library)
@@ -76,8 +79,16 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         panels=tuple(panels), author=clinic.name, subject=subject,
         colour_cmyk=tuple(clinic.colour_cmyk) if clinic.colour_cmyk else None,
         condition_id=cid, keywords=("acupuncture", "brochure", *([cid] if cid else [])),
-        draft_notice=draft, unapproved=unapproved,
+        draft_notice=draft, unapproved=unapproved, tabs=_tab_lines(clinic) if tabs else (),
     )
+
+
+def _tab_lines(clinic) -> tuple[str, ...]:
+    """What each tear-off tab says: the phone, then where to book (the booking page, else the website), without https://."""
+    where = clinic.booking_url or clinic.website or ""
+    for scheme in ("https://", "http://"):
+        where = where.removeprefix(scheme)
+    return (clinic.phone, where.removesuffix("/")) if where else (clinic.phone,)
 
 
 # The first text panel of each face, where a draft says so before anything else is read.

@@ -31,6 +31,7 @@ class BrochureOptions:
     bleed: float = 0.0  # points
     marks: str = "none"  # none | crop | crop,fold
     colour: str = "rgb"  # rgb | cmyk
+    tabs: bool = False  # a flyer: tear-off tabs at its foot with the clinic's phone and booking address
 
 
 @dataclass
@@ -113,6 +114,8 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
             _background(canvas, sheet, panel, brochure.panel(panel.name), brochure.masthead.colour)
         for panel in face.panels:
             out.dropped[panel.name] = _paint(canvas, sheet, panel, brochure.panel(panel.name), style, brochure, options)
+        if brochure.tabs and index == 0:
+            _tabs(canvas, sheet, style, brochure, options)
         if options.marks != "none":
             _marks(canvas, sheet, index, "fold" in options.marks)
         canvas.showPage()
@@ -261,6 +264,9 @@ def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: Brochure
         content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
                                 kind="flyer", sources=content.sources,
                                 together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
+    if brochure.tabs and content.kind == "flyer":  # the text stops above the tear-off strip
+        above = geo.tabs(sheet).top + geo.SAFE + pad
+        rect = (rect[0], o + above, rect[2], rect[1] + rect[3] - o - above)
     top = []
     if content.kind == "cover" and brochure.masthead.logo:
         top = [_LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"]))]
@@ -326,6 +332,56 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}): {len(left)} block(s) did not fit; "
                        f"shorten the text it takes from {', '.join(content.sources)}")
     return dropped
+
+
+def _tabs(canvas: Canvas, sheet: geo.Sheet, style: Style, brochure: Brochure, options: BrochureOptions) -> None:
+    """The tear-off tabs: each tab's lines turned to read upwards, the first bold, set as large as fits on one line
+    each (never under `min_size`); dashed cut lines along the strip's top and between the tabs."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    spec = style.data["brochure"]["tabs"]
+    tabs = geo.tabs(sheet)
+    o, pad = sheet.offset, spec["padding"]
+    x0, y0, x1, y1 = tabs.boxes[0]
+    length, across = y1 - y0 - 2 * pad, x1 - x0 - 2 * pad
+    sizes = []
+    for i, line in enumerate(brochure.tabs):
+        size = spec["sizes"][min(i, len(spec["sizes"]) - 1)]
+        name = "lead" if i == 0 else "body"
+        while True:
+            para = RLParagraph(style.markup(line, name), style.paragraph(name, fontSize=size, leading=size * 1.2, spaceAfter=0))
+            para.wrap(length, 1000)
+            if len(para.blPara.lines) == 1 or size <= spec["min_size"]:
+                break
+            size -= 0.5
+        if len(para.blPara.lines) > 1:
+            raise FitError(f"the flyer's tear-off tabs cannot hold {line!r} on one line at {spec['min_size']} pt; "
+                           f"shorten the phone or booking_url in clinic.yaml, or make the flyer without --tabs")
+        sizes.append(size)
+    block = sum(s * 1.2 for s in sizes)
+    if block > across:
+        raise FitError(f"the flyer's tear-off tabs are too narrow for {len(sizes)} lines; shorten the phone or booking_url in clinic.yaml")
+    canvas.saveState()
+    for bx0, by0, bx1, by1 in tabs.boxes:
+        # turned 90 degrees: each line reads up the tab, the tops of its letters to the left, so the first line is the
+        # leftmost; the lines are centred across the tab
+        canvas.saveState()
+        canvas.translate(o + (bx0 + bx1) / 2 + block / 2, o + by0 + pad)
+        canvas.rotate(90)
+        y = block
+        for i, (line, size) in enumerate(zip(brochure.tabs, sizes)):
+            name = "lead" if i == 0 else "body"
+            para = RLParagraph(style.markup(line, name), style.paragraph(name, fontSize=size, leading=size * 1.2, spaceAfter=0))
+            _, h = para.wrap(length, 1000)
+            y -= h
+            para.drawOn(canvas, 0, y)
+        canvas.restoreState()
+    canvas.setStrokeColor(toColor("#000000"))
+    canvas.setLineWidth(spec["cut_line"])
+    canvas.setDash(*spec["dash"])
+    for cx0, cy0, cx1, cy1 in tabs.cuts:
+        canvas.line(o + cx0, o + cy0, o + cx1, o + cy1)
+    canvas.restoreState()
 
 
 # Balancing: the text styles and pictures that grow on a panel with room to spare (the cover's own styles do not).
