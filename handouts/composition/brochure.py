@@ -157,7 +157,8 @@ class _Pieces:
         safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
         if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", about, "text", (cfile,)),
+                    _panel("inside_left", about + [(b, "what") for b, _ in self.what_is()], "text",
+                           (cfile, "sections/what-is-acupuncture.yaml")),
                     _panel("flap", visit, "text", (cfile, "sections/what-to-expect.yaml")),
                     _panel("inside_middle", points, "text", (cfile, "points/")),
                     _panel("inside_right", risks, "text", safety),
@@ -191,14 +192,17 @@ class _Pieces:
             return [_panel("cover", cover, "cover", back),
                     _panel("inside_left", what + (seen if team else self.faq()), "text",
                            (w.where, "sections/what-is-acupuncture.yaml", *(("conditions/",) if team else ()))),
-                    _panel("flap", visit + (self.faq() if team else []), "text", ("sections/what-to-expect.yaml", w.where)),
-                    _panel("inside_middle", team or seen, "text", (self.clinic_file,) if team else (w.where, "conditions/")),
+                    _panel("flap", visit + (self.faq() if team else self.visiting()), "text",
+                           ("sections/what-to-expect.yaml", w.where, self.clinic_file)),
+                    _panel("inside_middle", team or self.we_often_see(summaries=True), "text",
+                           (self.clinic_file,) if team else (w.where, "conditions/")),
                     _panel("inside_right", risks, "text", safety),
-                    _panel("back", contact, "contact", back)]
+                    _panel("back", self.contact(visiting=bool(team)), "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
                     _panel("inside_left", what + seen + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
-                    _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
+                    _panel("inside_right", visit + team + risks, "text",
+                           (self.clinic_file, "sections/what-to-expect.yaml", *safety)),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
             first = [(b, "visit") for b, _ in visit[:2]]  # left out (after the intro) when a long cover needs the room
@@ -308,14 +312,18 @@ class _Pieces:
             out.append((Paragraph(w(item.a, f"{w.where}: faq[{i}].a")), f"faq{i}"))
         return out
 
-    def we_often_see(self) -> Piece:
+    def we_often_see(self, summaries: bool = False) -> Piece:
+        """The conditions the clinic sees; with `summaries`, each with its reviewed one-line summary."""
         w = self.w
         titles = []
         for cid, cond in sorted(self.library.conditions.items()):
             if not self.library.clinic.offered(cid):
                 continue
             cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
-            titles.append(w(cond.title, f"{cfile}: title"))
+            title = w(cond.title, f"{cfile}: title")
+            if summaries:
+                title += ("：" if w.lang == "zh" else ": ") + w(cond.summary, f"{cfile}: summary")
+            titles.append(title)
         return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),
                 (BulletList(tuple(titles)), False)]
 
@@ -336,7 +344,8 @@ class _Pieces:
             out.append((Paragraph(w.word("results_vary"), style="lead"), False))
         return out
 
-    def contact(self) -> Piece:
+    def contact(self, visiting: bool = True) -> Piece:
+        """Name, address, phone, booking code, the disclaimer; with `visiting`, the hours and payment too."""
         w, clinic = self.w, self.library.clinic
         out: Piece = [(Heading(w.word("contact"), level=2), False), (Paragraph(clinic.name, style="lead"), False),
                       (Paragraph(", ".join(clinic.address)), False),
@@ -345,7 +354,15 @@ class _Pieces:
             out.append((Paragraph(clinic.website), True))
         if clinic.booking_url:
             out.append((BookingCode(clinic.booking_url, w.label("scan_to_book")), False))
-        out.append((Heading(w.word("hours"), level=3), True))
+        if visiting:
+            out += self.visiting()
+        out.append((Paragraph(w.word("not_advice"), style="small"), False))
+        return out
+
+    def visiting(self) -> Piece:
+        """Hours and payment (optional: left out, the last first, when a panel is full)."""
+        w, clinic = self.w, self.library.clinic
+        out: Piece = [(Heading(w.word("hours"), level=3), True)]
         if clinic.hours:
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: hours[{i}]") for i, t in enumerate(clinic.hours))), True))
         else:
@@ -353,5 +370,4 @@ class _Pieces:
         if clinic.payment:
             out.append((Heading(w.word("payment"), level=3), True))
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: payment[{i}]") for i, t in enumerate(clinic.payment))), True))
-        out.append((Paragraph(w.word("not_advice"), style="small"), False))
         return out
