@@ -200,9 +200,9 @@ class _Pieces:
                     _panel("back", self.contact(visiting=bool(team)), "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + seen + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
-                    _panel("inside_right", visit + team + risks, "text",
-                           (self.clinic_file, "sections/what-to-expect.yaml", *safety)),
+                    _panel("inside_left", what + visit + self.faq(), "text",
+                           (w.where, "sections/what-is-acupuncture.yaml", "sections/what-to-expect.yaml")),
+                    _panel("inside_right", seen + team + risks, "text", (self.clinic_file, w.where, "conditions/", *safety)),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
             first = [(b, "visit") for b, _ in visit[:2]]  # left out (after the intro) when a long cover needs the room

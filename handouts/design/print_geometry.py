@@ -16,6 +16,12 @@ MARK_LINE = 0.3  # pt: print shops want 0.25-0.5 pt
 MAX_BLEED = 0.5 * IN
 
 FORMATS = ("trifold", "bifold", "rack-card", "flyer")
+# The order a reader meets the panels: the cover, then what opening it shows (a letter-fold's cover opens onto
+# inside_left and the fold-in flap; opening the flap shows the whole inside), the back last.
+READING_ORDER = {"trifold": ("cover", "inside_left", "flap", "inside_middle", "inside_right", "back"),
+                 "bifold": ("cover", "inside_left", "inside_right", "back"), "rack-card": ("front", "back"),
+                 "flyer": ("front",)}
+FIRST_OPENED = {"trifold": ("inside_left", "flap"), "bifold": ("inside_left",), "rack-card": (), "flyer": ()}
 MARKS = ("none", "crop", "crop,fold")
 DEFAULT_BLEED = "0"  # office printing: a desktop printer cannot print to the edge; print shops want 0.125in or 3mm
 
