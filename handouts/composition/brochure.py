@@ -210,7 +210,8 @@ class _Pieces:
             return [_panel("front", front, "cover", (*back, "sections/what-to-expect.yaml")),
                     _panel("back", self.urgent() + contact, "contact", (*back, *safety))]
         head = cover[:-2]
-        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + self.urgent() + contact,
+        return [_panel("front", head + what[1:2] + [(b, "visit") for b, _ in visit[:2]] + [(b, "seen") for b, _ in seen]
+                       + self.urgent() + contact,
                        "flyer", (*back, "sections/what-is-acupuncture.yaml", *safety), head=len(head))]
 
     # ---- pieces ------------------------------------------------------------------------------------
@@ -236,6 +237,9 @@ class _Pieces:
         w = self.w
         out: Piece = [(Heading(w.label("about_condition", condition=title_text), level=2), False),
                       (Paragraph(w(cond.overview[0], f"{cfile}: overview[0]")), False)]
+        if cond.how_it_may_help:  # what acupuncture may do for them: hedged, from the condition's sourced text
+            out.append((Heading(w.label("how_it_may_help"), level=3), False))
+            out += [(Paragraph(w(t, f"{cfile}: how_it_may_help[{i}]")), False) for i, t in enumerate(cond.how_it_may_help)]
         out += [(Paragraph(w(t, f"{cfile}: overview[{i}]")), True) for i, t in enumerate(cond.overview) if i]
         out.append((Paragraph(w.label("who_may_benefit"), style="lead"), True))
         out.append((BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(cond.who_may_benefit))), True))
@@ -279,6 +283,8 @@ class _Pieces:
         out: Piece = [(Heading(w.word("is_it_safe"), level=2), False)]
         if first.text:
             out.append((Paragraph(w(first.text, "sections/risks.yaml: blocks[0].text")), False))
+        if cond is not None:  # the condition's own risks (a replaced hip...), as on the leaflet
+            out += [(Paragraph(w(t, f"{cfile}: risks[{j}]")), False) for j, t in enumerate(cond.risks)]
         if first.items:
             out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
         out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]

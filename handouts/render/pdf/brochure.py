@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep, HexColor, toColor
 from reportlab.pdfgen.canvas import Canvas
@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 
 from ...version import __version__
 from ...errors import HandoutError
-from ...model import BodyMap, Brochure, BrochurePanel, Heading
+from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
@@ -107,13 +107,14 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
     canvas.setProducer(f"handouts {__version__}")
     canvas.setViewerPreference("PrintScaling", "None")
     canvas.setViewerPreference("Duplex", "DuplexFlipShortEdge")
+    panels = _moved_on(canvas, sheet, brochure, style, options)
     for index, face in enumerate(sheet.faces):
         canvas.setTrimBox(sheet.trim_box)
         canvas.setBleedBox(sheet.bleed_box)
         for panel in face.panels:
-            _background(canvas, sheet, panel, brochure.panel(panel.name), brochure.masthead.colour)
+            _background(canvas, sheet, panel, panels[panel.name], brochure.masthead.colour)
         for panel in face.panels:
-            out.dropped[panel.name] = _paint(canvas, sheet, panel, brochure.panel(panel.name), style, brochure, options)
+            out.dropped[panel.name] = _paint(canvas, sheet, panel, panels[panel.name], style, brochure, options)
         if brochure.tabs and index == 0:
             _tabs(canvas, sheet, style, brochure, options)
         if options.marks != "none":
@@ -171,6 +172,11 @@ def _height(canvas: Canvas, flows: list[Flowable], width: float) -> float:
 def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, int, float]:
     """The flowables to print: all the blocks' if they fit, else leaving out optional blocks from the end (a block's
     `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
+    flows, gone, need = _fit_blocks(canvas, builder, content, width, height)
+    return flows, len(gone), need
+
+
+def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, set, float]:
     optional = sorted(content.optional)
     gone: set[int] = set()
     made = [_flowables(builder, [b], content.kind) for b in content.blocks]  # each block's flowables, built once
@@ -181,7 +187,7 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
         flows = [f for i in keep for f in made[i]]
         need = _height(canvas, flows, width)
         if need <= height or not optional:
-            return flows, len(gone), need
+            return flows, gone, need
         last = optional.pop()
         drop = {last}.union(*(set(g) for g in content.together if last in g))
         i = min(drop) - 1
@@ -252,12 +258,97 @@ class _LogoCard(Flowable):
         self.canv.drawImage(self.reader, self.pad, self.pad, self.w, self.h)
 
 
+def _text_rect(sheet: geo.Sheet, panel: geo.Panel, kind: str, base: Style) -> tuple[float, float, float, float]:
+    pad = base.data["brochure"]["cover_padding" if kind == "cover" else "panel_padding"]
+    x0, y0, x1, y1 = sheet.safe(panel)
+    o = sheet.offset
+    return (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
+
+
+def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style, options: BrochureOptions) -> dict[str, BrochurePanel]:
+    """Whole blocks moved between neighbouring text panels in reading order, so that neither is left with much room
+    at its foot once its type has grown: the last blocks of one may start the next, or the first blocks of the next
+    may end the one before. A heading never leaves the block under it, each panel keeps its first two blocks, the
+    urgent-care box never moves onto a panel the reader opens to first, and no move leaves a block out."""
+    panels = {p.name: p for p in brochure.panels}
+    order = [n for n in geo.READING_ORDER.get(options.format, ()) if n in panels]
+    layer = base.data["brochure"].get("text")
+    plain = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
+    balance = plain.data["brochure"]["balance"]
+    full = _scaled(plain, "text", base.accent, balance["body_max"] / plain.text("body")["size"], 1.0)  # type at its largest
+    fixed = _panel_style(plain, "text", base.accent)
+    first = set(geo.FIRST_OPENED.get(options.format, ()))
+
+    def room(name: str, panel: BrochurePanel) -> float | None:
+        """The panel's empty share with its type at its largest (0 when it would not fit so: its type grows less);
+        None when it cannot hold every block it has even at its usual size."""
+        _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
+        _, gone, _ = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
+        if gone - set(panel.optional) or len(gone) > dropped[name]:
+            return None
+        _, _, need = _fit_blocks(canvas, Builder(full, width), panel, width, height)
+        return max(0.0, (height - need) / height)
+
+    dropped = {}
+    for name in order:
+        _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
+        dropped[name] = len(_fit_blocks(canvas, Builder(fixed, width), panels[name], width, height)[1]) if panels[name].kind == "text" else 0
+    for here, there in zip(order, order[1:]):
+        p, q = panels[here], panels[there]
+        if p.kind != "text" or q.kind != "text" or p.head or q.head:
+            continue
+        now = (room(here, p), room(there, q))
+        if None in now or max(now) <= balance["empty"]:
+            continue
+        best, score = None, max(now)
+        moves = [(len(p.blocks) - k, "on") for k in range(1, len(p.blocks) - 1)] + [(k, "back") for k in range(1, len(q.blocks) - 1)]
+        for cut, way in moves:
+            if way == "on":
+                if isinstance(p.blocks[cut - 1], Heading):
+                    continue
+                a, b = _slice(p, 0, cut), _join(_slice(p, cut, len(p.blocks)), q)
+                moved = p.blocks[cut:]
+                onto = there
+            else:
+                if isinstance(q.blocks[cut - 1], Heading):
+                    continue
+                a, b = _join(p, _slice(q, 0, cut)), _slice(q, cut, len(q.blocks))
+                moved = q.blocks[:cut]
+                onto = here
+            if onto in first and any(isinstance(m, Callout) for m in moved):
+                continue
+            ra, rb = room(here, a), room(there, b)
+            if ra is None or rb is None:
+                continue
+            if max(ra, rb) < score - 0.02:
+                best, score = (a, b), max(ra, rb)
+        if best is not None:
+            panels[here] = replace(best[0], name=here)
+            panels[there] = replace(best[1], name=there)
+    return panels
+
+
+def _join(a: BrochurePanel, b: BrochurePanel) -> BrochurePanel:
+    """b's blocks after a's, as one panel named as b (the caller renames it)."""
+    n = len(a.blocks)
+    return BrochurePanel(b.name, a.blocks + b.blocks, a.optional + tuple(i + n for i in b.optional), kind=b.kind,
+                         sources=tuple(dict.fromkeys(a.sources + b.sources)), head=0,
+                         together=a.together + tuple(tuple(i + n for i in g) for g in b.together))
+
+
+def _slice(panel: BrochurePanel, start: int, end: int) -> BrochurePanel:
+    """The panel's blocks[start:end], their optional marks and groups kept."""
+    keep = lambda i: start <= i < end  # noqa: E731
+    return BrochurePanel(panel.name, panel.blocks[start:end], tuple(i - start for i in panel.optional if keep(i)), kind=panel.kind,
+                         sources=panel.sources, head=0,
+                         together=tuple(g for g in (tuple(i - start for i in grp if keep(i)) for grp in panel.together) if g))
+
+
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
            options: BrochureOptions) -> int:
     pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
-    x0, y0, x1, y1 = sheet.safe(panel)
     o = sheet.offset
-    rect = (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
+    rect = _text_rect(sheet, panel, content.kind, base)
     if content.kind == "flyer" and content.head:
         rect = _headline(canvas, sheet, rect, content, base, brochure, options)
         shift = content.head
