@@ -656,3 +656,18 @@ def test_tabs_are_only_for_a_flyer_and_the_cli_makes_one(run, tmp_path):
     with pdfplumber.open(out) as doc:
         turned = "".join(c["text"] for c in doc.pages[0].chars if not c["upright"] and c["text"].strip())
     assert turned.count("(973)922-9659") >= 8
+
+
+def test_a_whole_section_moves_to_the_panel_before_when_that_balances_both():
+    """The example clinic's Chinese bi-fold: its right panel would hold the conditions, the team and the risks with
+    room to spare on the left; the conditions' section moves, whole and in reading order, to the left panel's foot."""
+    from handouts.composition.brochure import compose_brochure
+    from handouts.library.cache import content_read
+
+    library = content_read(None, str(EXAMPLE_CLINIC)).library
+    composed = compose_brochure(library, None, "bifold", "zh")
+    seen = composed.panel("inside_right").blocks[0].text  # composed at the top of the right panel
+    ink = _panel_ink(made(None, "bifold", "zh", clinic=str(EXAMPLE_CLINIC)).pdf, geo.sheet("bifold"))
+    assert seen in ink["inside_left"][1] and seen not in ink["inside_right"][1]
+    assert ink["inside_left"][0] <= 0.2 and ink["inside_right"][0] <= 0.2
+    assert URGENT["zh"] in ink["inside_right"][1]  # the urgent box did not move onto the first panel opened

@@ -275,18 +275,24 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
     layer = base.data["brochure"].get("text")
     plain = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
     balance = plain.data["brochure"]["balance"]
-    full = _scaled(plain, "text", base.accent, balance["body_max"] / plain.text("body")["size"], 1.0)  # type at its largest
     fixed = _panel_style(plain, "text", base.accent)
     first = set(geo.FIRST_OPENED.get(options.format, ()))
 
+    def draft(panel: BrochurePanel) -> bool:
+        return bool(brochure.draft_notice) and bool(panel.blocks) and getattr(panel.blocks[0], "text", None) == brochure.draft_notice
+
+    def starts(panel: BrochurePanel, i: int) -> bool:
+        """Whether blocks[i] starts a section or a subsection (a heading, not the draft line): a place to cut."""
+        return isinstance(panel.blocks[i], Heading) and not (i == 0 and draft(panel))
+
     def room(name: str, panel: BrochurePanel) -> float | None:
-        """The panel's empty share with its type at its largest (0 when it would not fit so: its type grows less);
-        None when it cannot hold every block it has even at its usual size."""
+        """The panel's empty share at its foot once its type and pictures have grown; None when it cannot hold
+        every block it has at its usual size (or leaves out more than before)."""
         _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
-        _, gone, _ = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
-        if gone - set(panel.optional) or len(gone) > dropped[name]:
+        flows, gone, need = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
+        if need > height or len(gone) > dropped[name]:
             return None
-        _, _, need = _fit_blocks(canvas, Builder(full, width), panel, width, height)
+        _, need = _grow(canvas, plain, panel, width, height, flows, len(gone), need)
         return max(0.0, (height - need) / height)
 
     dropped = {}
@@ -301,26 +307,24 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
         if None in now or max(now) <= balance["empty"]:
             continue
         best, score = None, max(now)
-        moves = [(len(p.blocks) - k, "on") for k in range(1, len(p.blocks) - 1)] + [(k, "back") for k in range(1, len(q.blocks) - 1)]
+        keep = 1 if draft(q) else 0  # a draft line stays first on its panel
+        moves = [(cut, "on") for cut in range(2, len(p.blocks)) if starts(p, cut)]
+        moves += [(cut, "back") for cut in range(keep + 1, len(q.blocks) - 1) if starts(q, cut)]
         for cut, way in moves:
-            if way == "on":
-                if isinstance(p.blocks[cut - 1], Heading):
-                    continue
-                a, b = _slice(p, 0, cut), _join(_slice(p, cut, len(p.blocks)), q)
+            if way == "on":  # p's last sections start q, after its draft line
                 moved = p.blocks[cut:]
+                a, b = _slice(p, 0, cut), _join(_join(_slice(q, 0, keep), _slice(p, cut, len(p.blocks))), _slice(q, keep, len(q.blocks)))
                 onto = there
-            else:
-                if isinstance(q.blocks[cut - 1], Heading):
-                    continue
-                a, b = _join(p, _slice(q, 0, cut)), _slice(q, cut, len(q.blocks))
-                moved = q.blocks[:cut]
+            else:  # q's first sections (after its draft line) end p
+                moved = q.blocks[keep:cut]
+                a, b = _join(p, _slice(q, keep, cut)), _join(_slice(q, 0, keep), _slice(q, cut, len(q.blocks)))
                 onto = here
             if onto in first and any(isinstance(m, Callout) for m in moved):
                 continue
             ra, rb = room(here, a), room(there, b)
             if ra is None or rb is None:
                 continue
-            if max(ra, rb) < score - 0.02:
+            if max(ra, rb) < score - 0.02 and max(ra, rb) <= balance["moved"]:  # a move must balance both panels
                 best, score = (a, b), max(ra, rb)
         if best is not None:
             panels[here] = replace(best[0], name=here)
