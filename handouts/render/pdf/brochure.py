@@ -285,9 +285,17 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
         """Whether blocks[i] starts a section or a subsection (a heading, not the draft line): a place to cut."""
         return isinstance(panel.blocks[i], Heading) and not (i == 0 and draft(panel))
 
+    known: dict = {}
+
     def room(name: str, panel: BrochurePanel) -> float | None:
         """The panel's empty share at its foot once its type and pictures have grown; None when it cannot hold
         every block it has at its usual size (or leaves out more than before)."""
+        key = (name, panel.blocks, panel.optional, panel.together)
+        if key not in known:
+            known[key] = _room(name, panel)
+        return known[key]
+
+    def _room(name: str, panel: BrochurePanel) -> float | None:
         _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
         flows, gone, need = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
         if need > height or len(gone) > dropped[name]:
@@ -304,7 +312,7 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
         if p.kind != "text" or q.kind != "text" or p.head or q.head:
             continue
         now = (room(here, p), room(there, q))
-        if None in now or max(now) <= balance["empty"]:
+        if None in now or max(now) <= balance["moved"]:  # balanced enough already
             continue
         best, score = None, max(now)
         keep = 1 if draft(q) else 0  # a draft line stays first on its panel
@@ -485,12 +493,14 @@ _GROWS = ("body", "lead", "small", "h2", "h3", "callout_title", "figure_label", 
 
 def _scaled(style: Style, kind: str, accent: str, type_: float, picture: float) -> Style:
     """The panel's style with its type `type_` times and its body map and QR code `picture` times as large."""
-    text = {n: {"size": round(t["size"] * type_, 2), "leading": round(t["leading"] * type_, 2)}
-            for n, t in style.data["text"].items() if n in _GROWS and "size" in t and "leading" in t}
-    layout = style.data["layout"]
-    pictures = {"body_map": {"width": layout["body_map"]["width"] * picture, "height": layout["body_map"]["height"] * picture},
-                "qr": {"size": round(layout["qr"]["size"] * picture, 2)}}
-    return _panel_style(Style(merge(style.data, {"text": text, "layout": pictures}), style.accent, style.page_size), kind, accent)
+    data = dict(style.data)  # shallow copies: the style data is only read (a deep merge per attempt was half the time)
+    data["text"] = {n: {**t, "size": round(t["size"] * type_, 2), "leading": round(t["leading"] * type_, 2)}
+                    if n in _GROWS and "size" in t and "leading" in t else t for n, t in style.data["text"].items()}
+    layout = data["layout"] = dict(style.data["layout"])
+    layout["body_map"] = {**layout["body_map"], "width": layout["body_map"]["width"] * picture,
+                          "height": layout["body_map"]["height"] * picture}
+    layout["qr"] = {**layout["qr"], "size": round(layout["qr"]["size"] * picture, 2)}
+    return _panel_style(Style(data, style.accent, style.page_size), kind, accent)
 
 
 def _grow(canvas: Canvas, style: Style, content: BrochurePanel, width: float, height: float, flows: list, dropped: int,
@@ -511,7 +521,7 @@ def _grow(canvas: Canvas, style: Style, content: BrochurePanel, width: float, he
         low, high = 1.0, top
         if high <= 1.0:
             continue
-        for _ in range(6):  # a binary search: larger is better while everything still fits
+        for _ in range(4):  # a binary search: larger is better while everything still fits
             mid = (low + high) / 2
             hit = attempt(mid, 1.0) if axis == "type" else attempt(chosen, mid)
             if hit is not None:
