@@ -659,15 +659,27 @@ def test_tabs_are_only_for_a_flyer_and_the_cli_makes_one(run, tmp_path):
 
 
 def test_a_whole_section_moves_to_the_panel_before_when_that_balances_both():
-    """The example clinic's Chinese bi-fold: its right panel would hold the conditions, the team and the risks with
-    room to spare on the left; the conditions' section moves, whole and in reading order, to the left panel's foot."""
-    from handouts.composition.brochure import compose_brochure
-    from handouts.library.cache import content_read
+    """A tri-fold whose first panel was given only its first section, the rest put at the top of the flap (after its
+    draft line): whole sections move back, in reading order, to the foot of the first panel, which ends balanced."""
+    from dataclasses import replace
 
-    library = content_read(None, str(EXAMPLE_CLINIC)).library
-    composed = compose_brochure(library, None, "bifold", "zh")
-    seen = composed.panel("inside_right").blocks[0].text  # composed at the top of the right panel
-    ink = _panel_ink(made(None, "bifold", "zh", clinic=str(EXAMPLE_CLINIC)).pdf, geo.sheet("bifold"))
-    assert seen in ink["inside_left"][1] and seen not in ink["inside_right"][1]
-    assert ink["inside_left"][0] <= 0.2 and ink["inside_right"][0] <= 0.2
-    assert URGENT["zh"] in ink["inside_right"][1]  # the urgent box did not move onto the first panel opened
+    from handouts.composition.brochure import compose_brochure
+    from handouts.library.load import load_library
+    from handouts.model import BrochurePanel, Heading
+    from handouts.render.pdf.brochure import render_brochure
+
+    composed = compose_brochure(load_library(), "hip-pain", "trifold", "en")
+    left, flap = composed.panel("inside_left"), composed.panel("flap")
+    assert composed.draft_notice and flap.blocks[0].text == composed.draft_notice
+    cut = next(i for i, b in enumerate(left.blocks) if isinstance(b, Heading) and b.text == "How acupuncture may help")
+    short = BrochurePanel("inside_left", left.blocks[:cut], tuple(i for i in left.optional if i < cut), sources=left.sources)
+    n = len(left.blocks) - cut
+    longer = BrochurePanel("flap", flap.blocks[:1] + left.blocks[cut:] + flap.blocks[1:],
+                           tuple(i - cut + 1 for i in left.optional if i >= cut) + tuple(i + n for i in flap.optional if i),
+                           sources=flap.sources)
+    moved = replace(composed, panels=tuple(short if p.name == "inside_left" else longer if p.name == "flap" else p
+                                           for p in composed.panels))
+    ink = _panel_ink(render_brochure(moved, BrochureOptions()).pdf, geo.sheet("trifold"))
+    assert "Howacupuncturemayhelp" in ink["inside_left"][1] and "Howacupuncturemayhelp" not in ink["flap"][1]
+    assert ink["inside_left"][0] <= 0.2
+    assert ink["flap"][1].startswith("Draft:") and "Yourfirstvisit" in ink["flap"][1]

@@ -312,9 +312,9 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
         if p.kind != "text" or q.kind != "text" or p.head or q.head:
             continue
         now = (room(here, p), room(there, q))
-        if None in now or max(now) <= balance["moved"]:  # balanced enough already
+        if None not in now and max(now) <= balance["moved"]:  # balanced enough already
             continue
-        best, score = None, max(now)
+        best, score = None, max(1.0 if r is None else r for r in now)  # None: it is over full, the worst
         keep = 1 if draft(q) else 0  # a draft line stays first on its panel
         moves = [(cut, "on") for cut in range(2, len(p.blocks)) if starts(p, cut)]
         moves += [(cut, "back") for cut in range(keep + 1, len(q.blocks) - 1) if starts(q, cut)]
