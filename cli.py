@@ -43,6 +43,29 @@ def format_options(command):
                              "(needs the accessible extra) [default: from the -o suffix, else pdf].")(command)
 
 
+def print_option(command):
+    """--print [PRINTER]: after writing, send the PDF(s) to a CUPS printer (alone: the default printer)."""
+    return click.option("--print", "printer", is_flag=False, flag_value="", default=None, metavar="[PRINTER]",
+                        help="Also send the PDF to this printer through CUPS (lp), after writing it; --print alone uses "
+                             "the default printer (`lpstat -e` lists them). The print queue shows the condition, never "
+                             "the patient's name. Put it after CONDITION, or write --print=PRINTER.")(command)
+
+
+def _check_printer(printer: str | None, fmt: str) -> None:
+    """Before anything is made: --print needs a PDF, and CUPS with that printer (exit 2, or 1 with the fix)."""
+    if printer is None:
+        return
+    if fmt == "html":
+        raise click.UsageError("--print sends a PDF to the printer; --format html makes a web page (use pdf or pdf-ua)",
+                               click.get_current_context())
+    from handouts.deliver.printing import check_printer
+
+    try:
+        check_printer(printer)
+    except HandoutError as exc:
+        raise _Fail(f"--print: {exc}") from None
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="handouts")
 def main() -> None:
@@ -88,8 +111,9 @@ def main() -> None:
 @format_options
 @click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+@print_option
 def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: Path | None, clinic_file: Path | None,
-            record: Path | None, format_: str | None, title_name: bool, **options: Any) -> None:
+            record: Path | None, format_: str | None, title_name: bool, printer: str | None, **options: Any) -> None:
     """Print a take-home leaflet for one patient.
 
     \b
@@ -100,8 +124,17 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail
+      handouts leaflet hip-pain --patient "Jane Doe" -o jane.pdf --print            # and to the default printer
+      handouts leaflet hip-pain --patient "Jane Doe" -o jane.pdf --print front-desk
     """
     from handouts import Output, RecordLog, build_leaflet, format_for, read_visit_file
+
+    fmt = format_for(out, format_)
+    if printer and condition is None and visit_file is None:  # `--print hip-pain -o x.pdf`: the condition became the printer
+        raise click.UsageError(f"--print took {printer!r} as the printer's name, and no CONDITION is left; put --print after "
+                               "the condition (handouts leaflet hip-pain -o x.pdf --print), or write --print=PRINTER",
+                               click.get_current_context())
+    _check_printer(printer, fmt)
     from handouts.files import write_file
     from handouts.deliver.record import entry
 
@@ -117,11 +150,11 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         if not fields.get("condition"):
             raise click.UsageError("name a CONDITION (e.g. hip-pain) or give --visit FILE", click.get_current_context())
         made = build_leaflet(fields, content=content, clinic=clinic_file, where=str(visit_file) if visit_file and not condition else "",
-                             output=Output(format_for(out, format_), title_name))
+                             output=Output(fmt, title_name))
         from handouts import tempfiles
 
         tempfiles.clean(out.parent if str(out.parent) else Path("."))  # temp files a killed run left there
-        write_file(made.pdf, out, replace=True, label=f"-o {out}")
+        write_file(made.data, out, replace=True, label=f"-o {out}")
     except HandoutError as exc:
         from handouts.deliver.batch import redact  # the name may come back in any field's message: mask it
 
@@ -138,6 +171,14 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
         from handouts.deliver.batch import draft_note
 
         click.echo(draft_note(made.unapproved, _approve_hint(made.condition, content)), err=True)
+    if printer is not None:
+        from handouts.deliver.printing import print_pdf
+
+        try:
+            job = print_pdf(made.data, printer, f"handouts leaflet {made.condition}")
+        except HandoutError as exc:
+            raise _Fail(f"--print: {exc}; {out} was written and can be printed from any PDF viewer") from None
+        click.echo(f"sent {out} to the printer: job {job}")
 
 
 class _Answer(click.ParamType):
@@ -284,7 +325,8 @@ def init(folder: Path, name: str | None, address: tuple[str, ...], phone: str | 
 
 @main.command(context_settings=CONTEXT)
 @content_option("Check this content folder on top of the bundled content.")
-@click.option("--scores", is_flag=True, help="List the reading level of every block, not only those above target.")
+@click.option("--scores", is_flag=True, help="List the reading level of every block of your files (with --bundled, of "
+              "the shipped content too), not only those above target.")
 @click.option("--bundled", is_flag=True, help="Also list the warnings about the content shipped with handouts "
               "(folded into one line without it; errors are always listed).")
 def check(content: Path | None, scores: bool, bundled: bool) -> None:
@@ -311,9 +353,10 @@ def check(content: Path | None, scores: bool, bundled: bool) -> None:
     except HandoutError as exc:
         raise _report(exc) from None
 
-    def folded(item: Any) -> bool:  # a bundled file's warning (a reading level above target is one), unless asked for
-        return item.bundled and not bundled and getattr(item, "level", "warning") == "warning" and \
-            getattr(item, "status", "warn") == "warn"
+    def folded(item: Any) -> bool:
+        """A warning about a shipped file (a Finding, or a Score above target), unless --bundled; never an error."""
+        warning = item.status == "warn" if hasattr(item, "status") else item.level == "warning"
+        return item.bundled and warning and not bundled
 
     def order(f: Any) -> tuple:
         return (f.bundled, f.where.split(":")[0], _line(f.where), f.level)
@@ -565,8 +608,9 @@ class _NoBar:
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
 @content_option("A folder of your own content that overrides the bundled content file by file.")
 @format_options
+@print_option
 def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, force: bool, record: Path | None,
-          clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool) -> None:
+          clinic_file: Path | None, content: Path | None, format_: str | None, title_name: bool, printer: str | None) -> None:
     """Make a handout for every visit in a CSV or YAML file; a bad row never stops the others.
 
     \b
@@ -574,9 +618,11 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
       handouts batch visits.csv --out-dir today/
       handouts batch visits.yaml --out-dir today/ --jobs 4 --record handouts-record.jsonl
       handouts batch visits.csv --out-dir portal/ --format html
+      handouts batch visits.csv --out-dir today/ --print front-desk   # each sheet written, then printed in row order
     """
     from handouts import BatchOptions, Output, run_batch
 
+    _check_printer(printer, format_ or "pdf")
     options = BatchOptions(out_dir=out_dir, pattern=pattern, jobs=jobs, force=force, record=record,
                            content=content, clinic=clinic_file, output=Output(format_ or "pdf", title_name))
     try:
@@ -587,17 +633,26 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
 
     for condition, sheets, files in result.drafts:
         click.echo(draft_note(files, _approve_hint(condition, content), f"{sheets} {condition} sheet{'s' * (sheets != 1)}"), err=True)
+    printed = None
+    if printer is not None:
+        from handouts.deliver.printing import print_files
+
+        try:
+            for sheet in print_files(result.sheets, printer):
+                click.echo(f"sent {sheet.where} to the printer: job {sheet.job}")
+        except HandoutError as exc:
+            printed = f"--print: {exc}"
     if not result.ok:
-        raise _Fail(result.summary())
+        raise _Fail(result.summary() + (f"\n{printed}" if printed else ""))
+    if printed:
+        raise _Fail(f"{result.summary()}\n{printed}")
     click.echo(result.summary(), err=True)
 
 
 def _approve_hint(condition: str, content: Path | None) -> str:
-    """The command that signs a whole sheet (approve --sheet), or file by file where this version has no --sheet."""
+    """The command that signs every file of a sheet at once."""
     folder = f"--content {content}" if content is not None else "--content DIR"
-    if any(p.name == "sheet" for p in approve.params):
-        return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
-    return f'handouts approve FILE... --by "Name, credential" {folder} (`handouts check {folder}` lists the files)'
+    return f'handouts approve --sheet {condition} --by "Name, credential" {folder}'
 
 
 def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -702,6 +757,85 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
         click.echo(line)
     if report.failed:
         raise SystemExit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="The port to listen on.")
+@click.option("--host", metavar="ADDR", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but this computer's own (127.0.0.1, ::1) needs a passphrase "
+                   "set first with --set-passphrase.")
+@click.option("--no-browser", is_flag=True, help="Do not open the screen in the default browser.")
+@click.option("--set-passphrase", is_flag=True,
+              help="Set the clinic's passphrase (asked twice, stored as a scrypt hash in the clinic's folder), then stop.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("The clinic's content folder: its own content, approvals.json and the passphrase live there.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,
+          record: Path | None) -> None:
+    """Open the clinic's screen in a browser: leaflets, the front desk's day, brochures, sign-off.
+
+    \b
+    It listens on this computer only (http://127.0.0.1:8765/) until you press
+    Ctrl-C. It keeps no patient data: no name in any log line, no sheet left on
+    disk, except the record you ask for with --record.
+
+    \b
+    Examples:
+      handouts serve
+      handouts serve --content ./our-clinic --record handouts-record.jsonl
+      handouts serve --set-passphrase --content ./our-clinic
+      handouts serve --host 0.0.0.0 --content ./our-clinic --no-browser   # other computers too (passphrase)
+    """
+    import socket
+
+    from handouts.serve.config import ServeConfig, host_names
+    from handouts.serve.security import PassphraseError, write_passphrase
+
+    import os
+
+    from handouts.serve.config import ENV_HOSTS
+
+    config = ServeConfig(content=content, clinic=clinic_file, record=record,
+                         hosts=host_names(host, port, os.environ.get(ENV_HOSTS, "")))
+    try:
+        if set_passphrase:
+            folder = config.folder()
+            if folder is None:
+                raise PassphraseError("--set-passphrase: the passphrase is kept in the clinic's own content folder, "
+                                      "not inside the installed package; give it with --content DIR (or HANDOUTS_CONTENT)")
+            typed = click.prompt("The clinic's passphrase (at least 10 characters)", hide_input=True,
+                                 confirmation_prompt="The same passphrase again")
+            path = write_passphrase(folder, typed)
+            click.echo(f"saved the passphrase's hash in {path}", err=True)
+            return
+        if record is not None:
+            from handouts import RecordLog
+
+            RecordLog(record).check()
+        config.passphrase()  # refuses --host without a passphrase
+        from handouts.library.cache import library
+
+        library(content, clinic_file)  # broken content stops us here, with its file and line, not on the first page
+    except HandoutError as exc:
+        raise _report(exc) from None
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a just-stopped screen's port is free
+            probe.bind((host, port))
+    except OSError as exc:
+        raise _Fail(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); is the screen already running? "
+                    f"Open it, stop the other one, or choose another port with --port") from None
+    from handouts.serve.run import serve as run
+
+    try:
+        run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True))
+    except HandoutError as exc:
+        raise _report(exc) from None
+    except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again for the caller: we are done
+        pass
+    click.echo("stopped", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

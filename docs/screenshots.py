@@ -29,7 +29,7 @@ def main(out_dir: Path) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM)
         for name, lang, width, scheme, what in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": 812 if width < 500 else 900}, color_scheme=scheme)
-            html = build_leaflet({**VISIT, "lang": lang}, output=Output("html")).pdf.decode("utf-8")
+            html = build_leaflet({**VISIT, "lang": lang}, output=Output("html")).data.decode("utf-8")
             page.set_content(html)
             shot = page.locator(what) if what else page
             shot.screenshot(path=str(out_dir / name))

@@ -12,6 +12,7 @@ from .errors import (
     ContentError,
     HandoutError,
     OutputError,
+    PrintError,
     SafetyError,
     UnknownConditionError,
     UnknownPointError,
@@ -35,6 +36,7 @@ _LAZY = {
     "ClinicSetup": "deliver.setup", "init_clinic": "deliver.setup",
     "SignOff": "deliver.signoff", "signoff_for": "deliver.signoff", "approve": "deliver.signoff",
     "approve_signoff": "deliver.signoff", "build_review": "deliver.review", "ReviewOptions": "deliver.review",
+    "print_pdf": "deliver.printing",
 }
 
 
@@ -117,6 +119,7 @@ __all__ = [
     "MissingMap",
     "OutputError",
     "PlanPhase",
+    "PrintError",
     "SafetyError",
     "UnknownConditionError",
     "UnknownPointError",
@@ -133,6 +136,7 @@ __all__ = [
     "missing_map_points",
     "parse_plan",
     "point_rows",
+    "print_pdf",
     "read_visit_file",
     "render_pdf",
     "session_dates",

@@ -44,3 +44,7 @@ class SafetyError(HandoutError):
 
 class OutputError(HandoutError):
     """The output file cannot be written where the user asked."""
+
+
+class PrintError(HandoutError):
+    """The printer could not take the job: CUPS missing or stopped, an unknown printer, or `lp` refused it."""

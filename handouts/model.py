@@ -13,8 +13,26 @@ Lang = Literal["en", "es", "zh"]
 Texts = dict[str, str]
 """One piece of text in each language it has been written in."""
 
-MapView = Literal["front", "back", "side", "head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner",
-                  "foot_outer"]
+# The pictograms a self-care item can name (`icon:` in a condition's self_care), with what each shows; every
+# renderer draws each of them (handouts/render/pdf/icons.py; the HTML page paints the same drawings).
+CARE_ICONS: dict[str, str] = {
+    "move": "a walking figure: walking, exercise, stretching, staying active",
+    "heat": "a wavy heat pack: warm packs, heat pads",
+    "cold": "a snowflake: cold packs, ice",
+    "sleep": "a moon: sleep and bedtimes",
+    "water": "a glass of water: drinks",
+    "food": "a plate: meals and eating",
+    "breathe": "an airflow: slow breathing, relaxing",
+    "screen": "a computer screen: screens and breaks from them",
+    "diary": "a notepad: a diary or log to keep",
+    "check": "a tick: anything else to do",
+}
+# Whom an urgent sign sends the patient to, most urgent first: emergency services, their doctor now, their cancer team,
+# their midwife or obstetrician, the clinic the same day. sections/when-to-call.yaml has a block with the words for each.
+ROUTES: tuple[str, ...] = ("emergency", "doctor-now", "cancer-team", "midwife", "clinic-today")
+
+MapView = Literal["front", "back", "side", "head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back",
+                  "knee", "foot_inner", "foot_outer"]
 
 
 # ---- content records -------------------------------------------------------------
@@ -84,6 +102,7 @@ class Block(Record): ...
 class Section(Record): ...
 class ConditionPoint(Record): ...
 class Plan(Record): ...
+class CareItem(Record): ...
 class Condition(Record): ...
 class TeamMember(Record): ...
 class Testimonial(Record): ...
@@ -235,6 +254,7 @@ class Callout:
     kind: str = "urgent"
     icons: tuple[str, ...] = ()  # one pictogram per part (render/icons.py), or none
     closing: str = ""  # a line across the foot of the box (call 911 any time…)
+    columns: tuple[int, ...] = ()  # the column of each part (parts of one column stacked); none: a column per part
 
 
 @dataclass(frozen=True)
@@ -242,6 +262,7 @@ class FactsRow:
     """Label/value pairs on one line: who the sheet is for, when, by whom."""
 
     pairs: tuple[tuple[str, str], ...]  # the first is the patient (never remembered by the renderers' memos)
+    blank: str = ""  # what a screen reader says for a value left blank to write on ("blank, to fill in")
 
 
 @dataclass(frozen=True)
@@ -315,6 +336,7 @@ class BookingCode:
 
     url: str
     caption: str
+    link: str = ""  # the screen's link to the page, named by what it does ("Book a visit online"); paper has none
 
 
 HandoutBlock = (Heading | Paragraph | BulletList | PointsTable | Callout | FactsRow | BodyMap | Timeline | Calendar
@@ -412,6 +434,7 @@ class KeyPoints:
     title: str
     lines: tuple[tuple[str, str], ...]
     next_visit: tuple[str, str]  # "Your next visit:", "Time:"
+    blank: str = ""  # what a screen reader says for each line to write on ("blank, to fill in")
 
 
 @dataclass(frozen=True)

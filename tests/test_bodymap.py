@@ -125,7 +125,13 @@ def test_crowded_points_get_an_inset_and_sparse_ones_whole_views():
     assert set(choose_views((code, LIBRARY.points[code].body.map) for code in ["ST35", "EX-LE4", "SP9", "GB34"]).values()) == {"knee"}
     assert views == {"ST35", "EX-LE4", "SP9", "GB34"}
     hip = choose_views((code, LIBRARY.points[code].body.map) for code in SEED.split(","))
-    assert hip == {"GB29": "side", "GB30": "back", "BL54": "back", "BL40": "back", "ST36": "front", "LR3": "front"}
+    assert hip == {"GB29": "side", "GB30": "hip_back", "BL54": "hip_back", "BL40": "back", "ST36": "front", "LR3": "front"}
+    neck = choose_views((code, LIBRARY.points[code].body.map) for code in ["GB20", "BL10", "SI3", "GB39"])
+    assert neck["GB20"] == neck["BL10"] == "head_back"
+    alone = choose_views((code, LIBRARY.points[code].body.map) for code in ["GB30", "BL40"])  # one buttock point: no inset
+    assert alone == {"GB30": "back", "BL40": "back"}
+    pair = choose_views((code, LIBRARY.points[code].body.map) for code in ["EX-B2", "BL40"])  # its two sides would merge
+    assert pair == {"EX-B2": "hip_back", "BL40": "back"}
     heel = choose_views((code, LIBRARY.points[code].body.map) for code in ["KI3", "KI6", "BL57", "BL62"])
     assert heel["KI3"] == heel["KI6"] == "foot_inner" and heel["BL57"] == "back"
     head = choose_views((code, LIBRARY.points[code].body.map) for code in ["EX-HN3", "GV20"])
@@ -145,6 +151,76 @@ def test_known_spots_are_on_the_right_body_part():
     assert abs(x - 50) < 6 and 85 < y < 95  # beside the spine at the waist, not on the elbows (x about 22 or 78)
     assert where("GB34", "knee")[0] < 20 and where("EX-LE4", "knee")[0] > 30  # outer side is on the left in the knee view
     assert "side" in LIBRARY.points["GB29"].body.map
+
+
+def test_zoomed_back_insets_agree_with_the_back_view():
+    """A place on `head_back` or `hip_back` is the point's place on `back`, moved and zoomed as the figure is."""
+    from handouts.design.map_figures import HIP_ZOOM, NECK_ZOOM
+
+    checked = 0
+    for code, point in LIBRARY.points.items():
+        for view, z in (("head_back", NECK_ZOOM), ("hip_back", HIP_ZOOM)):
+            if view in point.body.map:
+                bx, by = point.body.map["back"]
+                x, y = point.body.map[view]
+                f = FIGURES[view]
+                assert abs((bx * 100 - z["x0"]) * z["zoom"] - x * f.width) < 0.3, (code, view)
+                assert abs((by * 240 - z["y0"]) * z["zoom"] - y * f.height) < 0.3, (code, view)
+                checked += 1
+    assert checked >= 10
+
+
+def _closest(spots: list[tuple[float, float]]) -> float:
+    return min((math.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(spots) for b in spots[i + 1:]), default=1e9)
+
+
+def _flowable(block: BodyMap, layers: tuple[str, ...], width: float, height: float):
+    from handouts.design.styles import load_style
+
+    return bodymap.BodyMapFlowable(block, load_style("#1F5C66", "letter", layers), width, height)
+
+
+LEAFLET_WIDTHS = range(140, int((612 - 68) * 0.42) + 1, 10)  # render/pdf/blocks.py: _widest_shortest's candidates
+
+
+@pytest.mark.parametrize("condition, points", CASES)
+def test_no_two_dots_closer_than_a_dot_and_1pt_at_every_size_the_renderers_use(condition, points):
+    """Dots measured in the laid-out maps (the leaflet's candidate widths it may pick, large print, the brochures'
+    boxes, the HTML page's SVG): centres at least a dot's diameter and 1 pt apart, so no two dots merge."""
+    import re
+    from handouts.render.html.svg import body_map_svg
+
+    block = block_for(condition, points)
+    problems = []
+
+    def check(name, flowable):
+        g = flowable.geometry()
+        closest = _closest([(d.x, d.y) for v in g.views for d in v.dots])
+        if closest < 2 * g.dot_radius + 1 - 1e-6:
+            problems.append(f"{name}: dots {closest:.2f} pt apart (dot radius {g.dot_radius})")
+        return closest >= 2 * g.dot_radius + 1 - 1e-6
+
+    # the leaflet picks the map's width among these, only from those where the dots stand apart (if any)
+    usable = []
+    for width in LEAFLET_WIDTHS:
+        f = _flowable(block, (), width, 184 * width / 140)
+        if f.dots_apart():
+            usable.append(width)
+            check(f"leaflet {width} pt", f)
+        else:  # and says so only when it is so
+            assert _closest([(d.x, d.y) for v in f.geometry().views for d in v.dots]) < 2 * f.geometry().dot_radius + 1
+    assert usable, "no width the leaflet may use keeps the dots apart"
+    for width in (520, 595 - 80):  # large print: the style's width, or the A4 text width where that is less
+        check(f"large print {width} pt", _flowable(block, ("large-print",), width, 340 * width / 520))
+    if points is None:  # a brochure shows a condition's usual points
+        check("brochure", _flowable(block, ("brochure",), 196, 240))
+        check("brochure, small panel", _flowable(block, ("brochure",), 180, 220))
+    svg = str(body_map_svg(block, "map"))
+    spots = [(float(x), float(y)) for x, y, _ in re.findall(r'class="spot" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg)]
+    radius = float(re.search(r'class="spot" cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"', svg).group(1))
+    if _closest(spots) < 2 * radius + 1 - 0.1:  # the SVG's numbers are rounded to 0.1
+        problems.append(f"html: dots {_closest(spots):.2f} apart")
+    assert problems == []
 
 
 def test_svg_has_a_circle_at_every_dot():
@@ -263,3 +339,110 @@ def test_remembered_disc_places_give_the_searched_map_and_wrong_ones_are_not_use
         _layout.cache_clear()
         again = layout(marks, views, 230, 300, measure=lambda t: widths.get(t, 25.0), discs=wrong)
         assert again == searched and map_errors(again, block) == []
+
+
+# ---- landmarks: a dot is drawn where its text says, measured from the landmarks the figures draw -------------------
+
+
+NUMBERS = {"half a": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+WIDTHS = {"finger": 0.75, "thumb": 1.0}  # in cun (WHO 2008): four finger-widths are 3 cun, a thumb-width 1 cun
+
+
+def landmark_findings() -> tuple[list[str], set[tuple[str, str, str]]]:
+    """(what is wrong, what was checked) for every point whose English location places it above or below a landmark
+    (N finger- or thumb-widths from it, or halfway between two), on every view that draws the landmark."""
+    import re
+
+    from handouts.design.map_figures import LANDMARKS
+
+    wrong, checked = [], set()
+    for code, point in sorted(LIBRARY.points.items()):
+        text = point.body.location.get("en", "") if point.body.location else ""
+        for view, (x, y) in point.body.map.items():
+            marks = LANDMARKS.get(view, {})
+            py = y * FIGURES[view].height
+            for n, unit, where, name in re.findall(r"(half a|one|two|three|four|five) (finger|thumb)-widths? "
+                                                   r"(above|below) the ([a-z ]+?)[.,]", text):
+                mark = marks.get(name)
+                if mark is None:
+                    continue
+                want = NUMBERS[n] * WIDTHS[unit] * mark.cun  # figure units
+                got = (py - mark.y) * (mark.up if where == "above" else -mark.up)
+                checked.add((code, view, name))
+                if not 0.75 * want <= got <= 1.3 * want:
+                    wrong.append(f"{code} on {view}: {n} {unit}-widths {where} the {name} is {want:.1f} units; "
+                                 f"drawn {got:.1f} {where}")
+            for a, b in re.findall(r"halfway between the ([a-z ]+?) and the ([a-z ]+?)[.,]", text):
+                if a in marks and b in marks:
+                    middle = (marks[a].y + marks[b].y) / 2
+                    checked.add((code, view, f"{a} / {b}"))
+                    if abs(py - middle) > 0.15 * abs(marks[a].y - marks[b].y):
+                        wrong.append(f"{code} on {view}: halfway between the {a} and the {b} is y={middle:.1f}; drawn {py:.1f}")
+    return wrong, checked
+
+
+def test_points_are_drawn_where_their_text_places_them_from_a_landmark():
+    wrong, checked = landmark_findings()
+    assert wrong == []
+    # the ones the body map was found wrong on (issue 23), and a landmark of each kind, are among those checked
+    assert {("CV12", "front", "navel / lower tip of the breastbone"), ("CV4", "front", "navel"),
+            ("SP6", "front", "inner ankle bone"), ("SP6", "foot_inner", "inner ankle bone"),
+            ("GB39", "side", "outer ankle bone"), ("ST36", "front", "kneecap"), ("PC6", "hand_palm", "wrist crease")} <= checked
+
+
+def test_the_navel_is_drawn_below_the_upper_belly_and_above_the_lower_belly():
+    from handouts.design.map_figures import FRONT, LANDMARKS
+
+    navel = [d for d in FRONT.details if all(abs(x - 50) < 0.01 for x, _ in d.points) and len(d.points) == 2
+             and 80 < d.points[0][1] < 110]
+    assert len(navel) == 1 and abs(sum(y for _, y in navel[0].points) / 2 - LANDMARKS["front"]["navel"].y) < 0.5
+    y = {code: LIBRARY.points[code].body.map["front"][1] * FRONT.height for code in ("CV12", "CV4")}
+    assert y["CV12"] < LANDMARKS["front"]["navel"].y < y["CV4"]  # upper belly above it, lower belly below it
+
+
+# ---- large print: a map at least 280 pt tall, each numbered disc beside its own dot, read back from the PDF ----------
+
+
+@pytest.mark.parametrize("args", [("hip-pain", "--points", SEED), ("hip-pain", "--points", SEED, "--lang", "es"),
+                                  ("hip-pain", "--points", SEED, "--lang", "zh"), ("hip-pain",), ("neck-pain",),
+                                  ("sciatica", "--lang", "es"), ("stress",)])
+def test_large_print_map_is_tall_and_every_disc_is_beside_its_own_dot(leaflet, drawn, args):
+    path, _ = leaflet(*args, "--large-print")
+    geometry, ox, oy, h = drawn[-1]
+    spots = [(ox + d.x, oy + h - d.y, d.number) for v in geometry.views for d in v.dots]
+
+    def owner_of(dot) -> int:  # the point whose dot (by the geometry, checked against the content above) this is
+        return min(spots, key=lambda s: math.hypot(s[0] - dot[0], s[1] - dot[1]))[2]
+
+    def segment_distance(p, a, b) -> float:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy or 1)))
+        return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+    with pdfplumber.open(path) as pdf:
+        page = next(p for p in pdf.pages
+                    if any(abs(c["x1"] - c["x0"] - 2 * geometry.dot_radius) < 0.05 and c["fill"] for c in p.curves))
+        in_map = lambda x, y: ox - 0.5 <= x <= ox + geometry.width + 0.5 and oy - 0.5 <= y <= oy + h + 0.5  # noqa: E731
+        circles = [((c["x0"] + c["x1"]) / 2, page.height - (c["top"] + c["bottom"]) / 2, c["x1"] - c["x0"])
+                   for c in page.curves if c["fill"]]
+        dots = [(x, y) for x, y, w in circles if abs(w - 2 * geometry.dot_radius) < 0.05 and in_map(x, y)]
+        discs = [(x, y) for x, y, w in circles if abs(w - 2 * geometry.disc_radius) < 0.05 and in_map(x, y)]
+        chars = [c for c in page.chars if in_map((c["x0"] + c["x1"]) / 2, page.height - (c["top"] + c["bottom"]) / 2)]
+        # the map's height: from the top of its highest drawing to the foot of its view labels
+        labels = "".join(v.label for v in geometry.views)
+        foot = max(page.height - c["bottom"] for c in chars if c["text"] in labels and c["size"] > 12)
+        top = max(page.height - c["top"] for c in page.curves if in_map((c["x0"] + c["x1"]) / 2, page.height - c["top"]))
+        assert top - foot >= 280, f"the map is {top - foot:.0f} pt tall"
+    assert len(discs) == len({n for *_, n in spots}) and dots
+    for x, y in discs:
+        number = "".join(c["text"] for c in chars if c["text"].isdigit() and abs((c["x0"] + c["x1"]) / 2 - x) < geometry.disc_radius
+                         and abs(page.height - (c["top"] + c["bottom"]) / 2 - y) < geometry.disc_radius)
+        nearest = min(dots, key=lambda d: math.hypot(d[0] - x, d[1] - y))
+        owner = owner_of(nearest)
+        assert str(owner) == number, f"disc {number} at ({x:.0f}, {y:.0f}) is nearest the dot of point {owner}"
+        far = math.hypot(nearest[0] - x, nearest[1] - y)
+        # near it (a point between two others on an inset has its number under the inset) ...
+        assert far <= 9 * geometry.disc_radius, f"disc {number} is {far:.0f} pt from its dot"
+        # ... and the way from the disc to its dot passes no other point's dot
+        others = [d for d in dots if owner_of(d) != owner]
+        assert all(segment_distance(d, (x, y), nearest) > 2 * geometry.dot_radius for d in others), number

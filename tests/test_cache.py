@@ -297,7 +297,7 @@ def test_records_are_what_validation_gives_read_only_and_equal_by_fields():
 
     rule = schema.to_record(schema.Rule.model_validate({"id": "x", "when": ["a"], "note": {"en": "n"}}))
     assert type(rule).__module__ == "handouts.model" and type(rule).__name__ == "Rule"
-    assert rule.when_any == () and rule.refuse is None and rule.urgent == ()
+    assert rule.when_any == () and rule.refuse is None and rule.urgent == {}
     assert rule.applies({"a", "b"}) and not rule.applies({"b"})
     with pytest.raises(AttributeError, match="read-only"):
         rule.id = "y"

@@ -225,7 +225,7 @@ def test_urgent_wording_outside_an_urgent_block_is_a_warning(tmp_path):
     urgent = [str(w) for w in report.warnings if "urgent wording" in w.message]
     assert any("hip-pain.yaml:" in w and "plan.details[0].en" in w and "'fever'" in w for w in urgent), urgent
     # the same words inside `urgent:` are where they belong
-    assert not any("urgent[" in w for w in urgent)
+    assert not any("urgent." in w for w in urgent)
 
 
 def test_crisis_line_comes_from_the_clinic_profile(tmp_path, leaflet, run):
@@ -274,6 +274,10 @@ def test_the_clinic_s_own_files_come_first(run, tmp_path):
     folded = run("check", "--content", folder)
     assert "last reviewed 2020-01-15" in folded.output and "about content shipped with handouts, not shown" in folded.output
     assert "Content shipped with handouts" not in folded.output
+    scores = run("check", "--content", folder, "--scores")
+    table = scores.output.split("Reading level", 1)[1]
+    assert "hip-pain.yaml:" in table and "points/CV.yaml" not in table, "--scores lists the clinic's own blocks"
+    assert "points/CV.yaml" in run("check", "--content", folder, "--scores", "--bundled").output
 
 
 def test_errors_in_bundled_files_are_never_folded(run, tmp_path):

@@ -116,6 +116,11 @@ def test_a_condition_brochure_not_offered_is_refused(run, clinic, tmp_path):
 
 
 def test_the_clinic_brochure_lists_only_the_conditions_offered(run, clinic, tmp_path):
+    # A list of conditions prints only when the brochure asks for it (each with its own evidence line, issue 20).
+    bundled = Path(__file__).resolve().parent.parent / "content" / "brochures" / "clinic.yaml"
+    (clinic / "brochures").mkdir(exist_ok=True)
+    text = bundled.read_text("utf-8").replace("list_conditions: false", "list_conditions: true")
+    (clinic / "brochures" / "clinic.yaml").write_text(text, "utf-8")
     out = tmp_path / "clinic.pdf"
     result = run("brochure", "--content", clinic, "-o", out)
     assert result.exit_code == 0, result.output

@@ -136,3 +136,13 @@ def test_a_good_logo_is_drawn(leaflet, tmp_path):
     page = PdfReader(out).pages[0]
     assert "Harbor" in pages[0]
     assert any(obj.get_object().get("/Subtype") == "/Image" for obj in page["/Resources"]["/XObject"].values())
+
+
+@pytest.mark.parametrize("value", ["🈐", "Ann 𠮷田"])
+def test_a_character_beyond_the_basic_plane_is_refused_not_printed_unreadable(run, tmp_path, value):
+    # ReportLab draws U+1F210 from the fallback font but writes its text layer as an odd-length hex string: a
+    # screen reader or a copy would lose it (hypothesis found it as a patient's name).
+    out = tmp_path / "x.pdf"
+    result = run("leaflet", "hip-pain", "--patient", value, "-o", out)
+    assert result.exit_code == 1 and "--patient: has characters no bundled font can draw" in result.output
+    assert f"U+{ord(max(value)):04X}" in result.output and not out.exists()

@@ -40,12 +40,13 @@ def test_an_anatomy_name_outside_brackets_is_a_warning_inside_brackets_not(tmp_p
 
 
 def test_a_point_code_in_lay_prose_is_a_warning_but_not_in_why(tmp_path):
-    needle = "  - en: Keep moving gently every day. Walk, bike or swim."
+    needle = "      en: Keep moving gently every day. Walk, bike or swim."
     assert HIP.count(needle) == 1
-    text = HIP.replace(needle, "  - en: Press LI4 and keep moving gently every day.")
+    text = HIP.replace(needle, "      en: Press LI4 and keep moving gently every day.")
     report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}))
     found = [str(w) for w in report.warnings if "point code" in w.message]
-    assert any(f"hip-pain.yaml:{line_of(text, 'Press LI4')}:" in w and "self_care[0].en" in w and "'LI4'" in w
+    # (the place is the item's `text:` mapping, the line above its `en:`)
+    assert any(f"hip-pain.yaml:{line_of(text, 'Press LI4') - 1}:" in w and "self_care[0].text.en" in w and "'LI4'" in w
                for w in found), found
     # a point's `why` may name another point: the leaflet prints it as "point 2" or by its name
     assert HIP.count("      en: Traditionally used for leg pain and tiredness.") == 1

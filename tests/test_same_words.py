@@ -40,7 +40,7 @@ def compare(handout, pdf: bytes, html: bytes) -> tuple[list[str], str]:
     furniture = [squash(handout.page_label.format(page=n, pages=len(pages))) for n in range(1, len(pages) + 1)]
     furniture += [squash(label) for s in handout.sections for b in s.blocks if isinstance(b, BodyMap) for _, label in b.views]
     left = left.replace("\n", "")
-    for f in furniture:
+    for f in sorted(furniture, key=len, reverse=True):  # "Back of neck" before "Back"
         left = left.replace(f, "")
     return missing, only_marks(left)
 

@@ -159,6 +159,9 @@ def test_dates_that_do_not_parse_name_the_forms_accepted():
     for value in ("123", 36525, "73051", "20261208", 2.5):
         with pytest.raises(VisitError, match=r"as a spreadsheet date number it falls outside 2000-2099\); write it as"):
             parse_date(value, "--date")
+    from datetime import datetime
+
+    assert parse_date(datetime(2026, 12, 8, 9, 30), "--date") == date(2026, 12, 8), "the day of a datetime"
     for value in (True, [2026], "12/8/2026 25", "46364.", "nan"):
         with pytest.raises(VisitError, match=r"is not a date; write it as 2026-12-08"):
             parse_date(value, "--date")

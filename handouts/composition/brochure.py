@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import care
 from .leaflet import Writer, body_map, resolve_points
 from .offers import check_language, offered_condition
 from ..errors import ContentError
@@ -19,6 +20,7 @@ from ..model import (
     Library,
     Masthead,
     Paragraph,
+    ROUTES,
 )
 
 CLINIC_FILE = "clinic.yaml"
@@ -194,7 +196,7 @@ class _Pieces:
                            (w.where, "sections/what-is-acupuncture.yaml", *(("conditions/",) if team else ()))),
                     _panel("flap", visit + (self.faq() if team else self.visiting()), "text",
                            ("sections/what-to-expect.yaml", w.where, self.clinic_file)),
-                    _panel("inside_middle", team or self.we_often_see(summaries=True), "text",
+                    _panel("inside_middle", team or self.we_often_see(), "text",
                            (self.clinic_file,) if team else (w.where, "conditions/")),
                     _panel("inside_right", risks, "text", safety),
                     _panel("back", self.contact(visiting=bool(team)), "contact", back)]
@@ -272,7 +274,7 @@ class _Pieces:
             out += [(Heading(w.word("sessions"), level=3), True), (Paragraph(w(cond.plan.summary, f"{cfile}: plan.summary")), True)]
             if cond.self_care:
                 out += [(Heading(w.label("self_care"), level=3), True),
-                        (BulletList(tuple(w(t, f"{cfile}: self_care[{i}]") for i, t in enumerate(cond.self_care))), True)]
+                        (BulletList(tuple(w(t.text, f"{cfile}: self_care[{i}].text") for i, t in enumerate(cond.self_care))), True)]
         return out
 
     def risks(self, cond: Condition | None = None, cfile: str = "") -> Piece:
@@ -291,15 +293,16 @@ class _Pieces:
         return out + self.urgent(cond, cfile)
 
     def urgent(self, cond: Condition | None = None, cfile: str = "") -> Piece:
-        """The urgent-care box (never left out): on every brochure, an inside or back panel, never the first one opened."""
+        """The urgent-care box (never left out): on every brochure, an inside or back panel, never the first one opened.
+        The signs that cannot wait for the clinic, each under whom to call (the condition's own join them, as on the
+        leaflet); the first tier's heading is the box's title, the others stacked under it in one column."""
         w = self.w
-        call = self.library.sections["when-to-call"].blocks[0]
-        where = "sections/when-to-call.yaml: blocks[0]"
-        urgent = ([w(call.text, where + ".text")] if call.text else []) + [w(t, f"{where}.items[{j}]") for j, t in enumerate(call.items)]
-        if cond is not None:  # the condition's own urgent signs join the list, as on the leaflet
-            urgent += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(cond.urgent)]
-        title = w(call.heading, where + ".heading") if call.heading else w.word("get_help")
-        return [(Callout(title=title, parts=(("", tuple(urgent)),)), False)]
+        section = self.library.sections["when-to-call"]
+        signs = {cfile: cond.urgent} if cond is not None else {}
+        parts, _, _ = care.routed_parts(w, section, signs, [], routes=tuple(r for r in ROUTES if r != "clinic-today"))
+        title = parts[0][0] if parts and parts[0][0] else w.word("get_help")
+        parts = [("", parts[0][1])] + parts[1:] if parts else []
+        return [(Callout(title=title, parts=tuple(parts), columns=(0,) * len(parts)), False)]
 
     def what_is(self) -> Piece:
         w = self.w
@@ -318,20 +321,21 @@ class _Pieces:
             out.append((Paragraph(w(item.a, f"{w.where}: faq[{i}].a")), f"faq{i}"))
         return out
 
-    def we_often_see(self, summaries: bool = False) -> Piece:
-        """The conditions the clinic sees; with `summaries`, each with its reviewed one-line summary."""
+    def we_often_see(self) -> Piece:
+        """The conditions panel: the intro, and a list of conditions only when each carries its own hedged evidence
+        line (a bare list reads as a claim for every condition on it; `handouts check` holds the list to the market)."""
         w = self.w
-        titles = []
-        for cid, cond in sorted(self.library.conditions.items()):
-            if not self.library.clinic.offered(cid):
-                continue
-            cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
-            title = w(cond.title, f"{cfile}: title")
-            if summaries:
-                title += ("：" if w.lang == "zh" else ": ") + w(cond.summary, f"{cfile}: summary")
-            titles.append(title)
-        return [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False),
-                (BulletList(tuple(titles)), False)]
+        out: Piece = [(Heading(w.word("we_often_see"), level=2), False), (Paragraph(w.field("conditions_intro")), False)]
+        if self.library.brochure is not None and self.library.brochure.list_conditions:
+            lines = []
+            for cid, cond in sorted(self.library.conditions.items()):
+                if not self.library.clinic.offered(cid):
+                    continue  # the clinic names only what it treats (offers: in clinic.yaml)
+                cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
+                evidence = w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short")
+                lines.append(f"{w(cond.title, f'{cfile}: title')}: {evidence}")
+            out.append((BulletList(tuple(lines)), False))
+        return out
 
     def team(self) -> Piece:
         """Practitioners and testimonials; a testimonial never prints without "results vary"."""
@@ -359,7 +363,7 @@ class _Pieces:
         if clinic.website:
             out.append((Paragraph(clinic.website), True))
         if clinic.booking_url:
-            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book")), False))
+            out.append((BookingCode(clinic.booking_url, w.label("scan_to_book"), w.label("book_online")), False))
         if visiting:
             out += self.visiting()
         out.append((Paragraph(w.word("not_advice"), style="small"), False))

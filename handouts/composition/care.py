@@ -8,31 +8,9 @@ from typing import Any
 from ..model import Checklist, Condition, IconList, KeyPoints, Note, Rule
 from ..library.plan import PlanPhase
 
-# Self-care pictograms, chosen from the English text of an item (every condition has English text).
-_ICON_WORDS = (
-    ("heat", r"\b(warm|heat|hot)\b"),
-    ("cold", r"\b(cold|ice|cool)\b"),
-    ("sleep", r"\b(sleep|bed|nap|rest)\b"),
-    ("water", r"\b(drink|water|fluids?)\b"),
-    ("food", r"\b(eat|meals?|food|snack)\b"),
-    ("breathe", r"\b(breath\w*|relax\w*|calm)\b"),
-    ("move", r"\b(walk\w*|move|moving|bike|swim\w*|exercise\w*|stretch\w*|active)\b"),
-    ("screen", r"\b(screens?|phone|light)\b"),
-    ("diary", r"\b(diary|note|write|track\w*|log)\b"),
-)
-
-
-def icon_for(english: str) -> str:
-    """The pictogram for a self-care item, from its English wording; a tick when none fits."""
-    text = english.lower()
-    for icon, pattern in _ICON_WORDS:
-        if re.search(pattern, text):
-            return icon
-    return "check"
-
-
 def self_care(w: Any, condition: Condition, cfile: str) -> IconList:
-    return IconList(tuple((icon_for(t.get("en", "")), w(t, f"{cfile}: self_care[{i}]")) for i, t in enumerate(condition.self_care)))
+    """The self-care list, each item with the pictogram its content names (`icon:`)."""
+    return IconList(tuple((t.icon, w(t.text, f"{cfile}: self_care[{i}].text")) for i, t in enumerate(condition.self_care)))
 
 
 def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
@@ -44,7 +22,7 @@ def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
         (w.label("key_feel"), w.label("key_feel_text")),
         (w.label("key_call"), w.label("key_call_text", phone=clinic.phone, emergency=clinic.emergency_number)),
     )
-    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")))
+    return KeyPoints(w.label("key_points"), lines, (w.label("next_visit"), w.label("next_time")), w.label("blank_to_fill"))
 
 
 def note(w: Any, text: str, practitioner: str) -> Note:
@@ -76,9 +54,37 @@ def rule_heading(w: Any, rule: Rule | None, fallback: str) -> str:
     return fallback
 
 
-def rule_urgent(w: Any, rules: list[Rule]) -> list[str]:
-    """Flag-specific warning signs: they go inside the urgent-care box."""
-    return [w(t, f"rules.yaml: {r.id}.urgent[{i}]") for r in rules for i, t in enumerate(r.urgent)]
+# How each route is drawn in the urgent-care box: its pictogram, and its column (emergency services on the left,
+# whom else to call, most urgent first, stacked on the right).
+ROUTE_LOOK = {"emergency": ("emergency", 0), "doctor-now": ("phone", 1), "cancer-team": ("phone", 1),
+              "midwife": ("phone", 1), "clinic-today": ("phone", 1)}
+
+
+def routed_parts(w: Any, call: Any, signs: dict[str, dict], rules: list[Rule],
+                 routes: tuple[str, ...] | None = None) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[str, ...], tuple[int, ...]]:
+    """The urgent-care box's parts: each when-to-call block under its heading, with every sign routed to it (the
+    condition's, by file, then the flags'), blocks left with no sign left out. `routes` keeps only those routes.
+
+    Returns (parts, icons, columns), one icon and column per part."""
+    parts, icons, columns = [], [], []
+    for i, block in enumerate(call.blocks):
+        route = block.call
+        if routes is not None and route not in routes:
+            continue
+        where = f"sections/when-to-call.yaml: blocks[{i}]"
+        items = [w(block.text, where + ".text")] if block.text else []
+        items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
+        if route is not None:
+            for cfile, urgent in signs.items():
+                items += [w(t, f"{cfile}: urgent.{route}[{j}]") for j, t in enumerate(urgent.get(route, ()))]
+            items += [w(t, f"rules.yaml: {r.id}.urgent.{route}[{j}]") for r in rules for j, t in enumerate(r.urgent.get(route, ()))]
+        if not items:
+            continue
+        icon, column = ROUTE_LOOK.get(route, ("phone", 1))
+        parts.append((w(block.heading, where + ".heading") if block.heading else "", tuple(items)))
+        icons.append(icon)
+        columns.append(column)
+    return parts, tuple(icons), tuple(columns)
 
 
 def steps(block: Any, split: int = 0) -> list[IconList]:

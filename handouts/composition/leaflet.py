@@ -73,7 +73,8 @@ class Writer:
         months = labels.months.get(self.lang)  # type: ignore[call-overload]
         if pattern is None or months is None:
             raise ContentError([f"labels.yaml: date_format/months: no {LANG_NAMES[self.lang]} entry; add it"])
-        return pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        text = pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
+        return text.replace(" ", "\u00a0")  # a date never breaks across lines (no-break spaces, as in print and HTML)
 
     def weekday_date(self, day: date) -> str:
         """`Tue, December 1, 2026` (the date alone when labels.yaml has no weekday names for the language)."""
@@ -198,7 +199,7 @@ def _for_whom(w: Writer, visit: Visit) -> HandoutSection:
     if visit.practitioner:
         pairs.append((w.label("practitioner"), visit.practitioner))
     note = (care.note(w, visit.note, visit.practitioner),) if visit.note else ()  # under the patient band, signed
-    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs)), *note))
+    return HandoutSection(id="for-whom", title="", blocks=(FactsRow(tuple(pairs), w.label("blank_to_fill")), *note))
 
 
 def _about(w: Writer, library: Library, condition: Condition, cfile: str, title: str) -> HandoutSection:
@@ -343,19 +344,9 @@ def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety
                    Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
     applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
-    parts = []
-    for i, block in enumerate(call.blocks):
-        where = f"sections/when-to-call.yaml: blocks[{i}]"
-        head = w(block.heading, where + ".heading") if block.heading else ""
-        items = [w(block.text, where + ".text")] if block.text else []
-        items += [w(t, f"{where}.items[{j}]") for j, t in enumerate(block.items)]
-        if i == 0:  # the first block is the urgent-care list: the condition's own urgent signs join it, then the flags'
-            items += [w(t, f"{cfile}: urgent[{j}]") for j, t in enumerate(condition.urgent)]
-            items += care.rule_urgent(w, applied)
-        parts.append((head, tuple(items)))
-    icons = ("emergency", "phone")[:len(parts)] if len(parts) <= 2 else ()
+    parts, icons, columns = care.routed_parts(w, call, {cfile: condition.urgent}, applied)
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
-                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number)))
+                          closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number), columns=columns))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks),
                           optional=optional)
 
@@ -402,7 +393,7 @@ def _plan(w: Writer, condition: Condition, cfile: str, visit: Visit, phases: tup
         blocks.append(line)
         ticks = care.checklist(w, phases, {p: ph.when for p, ph in zip(phases, line.phases)}.get)
     if w.library.clinic.booking_url:  # beside what follows: the next booking is the plan's next step
-        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book")))
+        blocks.append(BookingCode(w.library.clinic.booking_url, w.label("scan_to_book"), w.label("book_online")))
     if phases:  # how to use the timeline, and a box to tick per session
         url = w.library.clinic.booking_url
         use = (w.label("timeline_use", phone=w.library.clinic.phone, address=url.split("://", 1)[-1]) if url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -76,6 +76,8 @@ def parse_date(value: Any, where: str, order: str = "mdy") -> date:
     or `-` (`order` mdy: 12/8/2026, dmy: 8/12/2026; leading zeros optional; a 2-digit year is 20YY), or a spreadsheet
     date number (a YAML number, or a cell of digits only); a time after it is let go. The order is the clinic's, never
     guessed from the value."""
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):

@@ -394,6 +394,7 @@ class BatchResult:
     recorded: tuple[Path, ...] = ()  # already made files that no record line had (a killed run), recorded by this run
     already: tuple[Path, ...] = ()  # files that exist with the very bytes their row makes: done, left as they are
     drafts: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (condition, sheets, files not approved) of draft sheets
+    sheets: tuple[tuple[str, str, Path], ...] = ()  # (row, print-queue title without the patient, file) of each written
 
     @property
     def ok(self) -> bool:
@@ -417,7 +418,6 @@ class BatchResult:
         if self.ok:
             return head
         return "\n".join([head + ":", *(f"  {f}" for f in self.failures)])
-
 
 
 def draft_note(files: tuple[str, ...], approve: str, sheets: str = "") -> str:
@@ -501,6 +501,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
         jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
     written: dict[int, Path] = {}
     already: dict[int, Path] = {}
+    titles: dict[int, str] = {}
     recovered: dict[int, Path] = {}
     drafts: dict[str, tuple[int, set[str]]] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
@@ -519,6 +520,7 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                 problem = _deliver(made, targets[i], rows[i].where, options.force, log)
                 if problem is None:
                     written[i] = targets[i]
+                    titles[i] = queue_title(made.condition, rows[i].where)
                 else:
                     failures[i] = [problem]
             if not isinstance(made, RowFailure) and made.unapproved and (i in written or i in already):
@@ -529,7 +531,14 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                        failures=tuple(f for i in sorted(failures) for f in failures[i]), out_dir=out_dir, jobs=jobs,
                        recorded=tuple(recovered[i] for i in sorted(recovered)),
                        already=tuple(already[i] for i in sorted(already)),
-                       drafts=tuple((c, n, tuple(sorted(files))) for c, (n, files) in sorted(drafts.items())))
+                       drafts=tuple((c, n, tuple(sorted(files))) for c, (n, files) in sorted(drafts.items())),
+                       sheets=tuple((rows[i].where, titles[i], written[i]) for i in sorted(written)))
+
+
+def queue_title(condition: str, where: str) -> str:
+    """A sheet's title in the print queue, which anyone can see: the condition and row number, never the patient."""
+    row, line = re.search(r" row (\d+)$", where), re.search(r":(\d+)$", where)
+    return f"handouts leaflet {condition}" + (f" (row {row.group(1)})" if row else f" (line {line.group(1)})" if line else "")
 
 
 def _prepare_dir(out_dir: Path) -> Path:
@@ -581,7 +590,7 @@ def _deliver(made: Leaflet, target: Path, where: str, force: bool, log: RecordLo
     from .record import entry
 
     try:
-        write_file(made.pdf, target, replace=force, label="its file")
+        write_file(made.data, target, replace=force, label="its file")
     except FileExists:
         return RowFailure(where, "output", "its file appeared in the folder meanwhile; use --force to replace it")
     except OutputError as exc:
@@ -606,13 +615,13 @@ def _compare(made: Leaflet, target: Path, where: str, out_dir: Path, log: Record
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:
-            same = handle.read(len(made.pdf) + 1) == made.pdf
+            same = handle.read(len(made.data) + 1) == made.data
     except OSError:
         same = False
     if not same:
         return RowFailure(where, "output", f"its file exists in {out_dir} and differs from what this row makes now; "
                                            "use --force to replace it")
-    digest = hashlib.sha256(made.pdf).hexdigest()
+    digest = hashlib.sha256(made.data).hexdigest()
     if log is None or digest in hashes:
         return "same"
     try:

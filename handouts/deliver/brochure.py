@@ -40,7 +40,7 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     if condition:
         cid, _ = offered_condition(library, condition)
         rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
-    else:  # the clinic brochure names each condition it offers, with its summary
+    elif library.brochure is not None and library.brochure.list_conditions:  # each condition offered, with its evidence line
         rels += [f"conditions/{cid}.yaml" for cid in library.conditions if library.clinic.offered(cid)]
     labels = {library.files[r].label for r in rels if r in library.files}
     problems = claim_findings(result.documents, result.lint, labels)

@@ -26,9 +26,16 @@ class Leaflet:
     condition: str  # the condition's id, e.g. hip-pain
     points: tuple[str, ...]  # the WHO codes printed, in order
     content: Mapping[str, str]  # content file (e.g. conditions/hip-pain.yaml) -> sha256
-    pdf: bytes  # the rendered file's bytes: PDF, or the HTML page with --format html
+    data: bytes  # the rendered file's bytes: a PDF, or the HTML page with --format html
     format: str = "pdf"
     unapproved: tuple[str, ...] = ()  # content files not approved by the clinic as they are now
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF's bytes (pdf and pdf-ua); an HTML leaflet has none: read `data`."""
+        if self.format == "html":
+            raise AttributeError("this leaflet is an HTML page, not a PDF: read Leaflet.data")
+        return self.data
 
 
 def make_handout(library: Library, visit: Visit, where: str = "", output: Output = Output()) -> Leaflet:
@@ -47,5 +54,5 @@ def make_handout(library: Library, visit: Visit, where: str = "", output: Output
     data = render(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print, format=output.format,
                                          title_name=title_name))
     files = {rel: f.sha256 for rel, f in library.files.items()}
-    return Leaflet(visit=visit, condition=handout.condition_id, points=handout.point_codes, content=files, pdf=data,
+    return Leaflet(visit=visit, condition=handout.condition_id, points=handout.point_codes, content=files, data=data,
                    format=output.format, unapproved=handout.unapproved)

@@ -50,7 +50,7 @@ def entry(leaflet: Leaflet, out: Path, source: str, command: str) -> dict[str, A
         "approved": not leaflet.unapproved,
         "unapproved": list(leaflet.unapproved),
         "content": {"sha256": content_digest(leaflet.content), "files": dict(sorted(leaflet.content.items()))},
-        "output": {"path": os.path.abspath(out), "format": leaflet.format, "sha256": hashlib.sha256(leaflet.pdf).hexdigest(), "bytes": len(leaflet.pdf)},
+        "output": {"path": os.path.abspath(out), "format": leaflet.format, "sha256": hashlib.sha256(leaflet.data).hexdigest(), "bytes": len(leaflet.data)},
     }
 
 

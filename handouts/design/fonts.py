@@ -112,6 +112,8 @@ class FontChain:
         for token in _tokens(text):
             if token.isspace():
                 font = out[-1][0] if out else self.primary
+                if token.strip(" ") and not self._covers(self._index(font), token):
+                    font = self.font_for(token)  # a no-break space the last face lacks
                 pieces = [(font, token)]
             else:
                 font = self.font_for(token)
@@ -126,6 +128,9 @@ class FontChain:
                 else:
                     out.append((font, piece))
         return out
+
+    def _index(self, font: str) -> int:
+        return next(i for i, (name, _) in enumerate(self.faces) if name == font)
 
     def _digit_font(self, digits: str) -> str:
         """The first face after the primary that has these digits (the primary's zero is slashed)."""

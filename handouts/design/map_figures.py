@@ -12,7 +12,9 @@ lines for the fill; only the sides are stroked. Details are thin open (or closed
 Orientation: in `front` the patient's left is on the viewer's right; `side` shows the patient's right
 side, facing right; `knee` is the right knee from the front (outer side on the left); `hand_palm` and
 `hand_back` are the right hand, fingers up; `foot_outer` the right foot from outside (toes right),
-`foot_inner` the right foot from inside (toes left).
+`foot_inner` the right foot from inside (toes left); `head_back` (back of the head and neck) and `hip_back` (lower
+back, hips and buttocks) are parts of `back` drawn larger (`_zoom`): a point's place on them is its place on `back`
+moved the same way, so the two always agree.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ _BODY = Shape((Side(_mirror_half(BODY_HALF, 100), closed=True),))
 
 FRONT = ViewFigure("front", 100, 240, True, True, (_BODY,), _mirror_lines((
     ((52.5, 38.2), (57, 39.6), (62.5, 40.2)),  # collarbone
-    ((50, 76), (50, 77.5)),  # navel
+    ((50, 97.2), (50, 98.8)),  # navel: level with the narrowest waist, a little above the tops of the hip bones
     ((53, 123.5), (58, 118), (63.5, 111)),  # groin crease
     ((56, 166), (58.3, 164.5), (60.6, 166)),  # kneecap
     ((52.5, 18.5), (54.5, 18)),  # eye
@@ -217,6 +219,89 @@ FOOT_INNER = ViewFigure("foot_inner", 100, 70, False, False, (Shape((Side(_FOOT_
     Side(((20, 48), (23, 50.2))),  # big-toe joint crease
 ))
 
-FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HAND_PALM, HAND_BACK,
-                                                      KNEE, FOOT_INNER, FOOT_OUTER)}
+# ---- zoomed parts of the back: the back of the head and neck, and the hips and buttocks ------------------------
+#
+# Where points crowd on the whole back (the base of the skull, the low back and buttock), these insets draw that part
+# of `back` larger. Figure units here are back-figure units moved by (x0, y0) and multiplied by the zoom, so a place
+# on `back` (bx, by) is ((bx - x0) * zoom, (by - y0) * zoom) here (content gives both; tests check they agree).
+
+NECK_ZOOM = dict(x0=20.0, y0=0.0, zoom=2.4, width=60.0, height=58.0)
+HIP_ZOOM = dict(x0=28.0, y0=72.0, zoom=2.4, width=44.0, height=64.0)
+
+
+def _zoom(points, x0: float, y0: float, zoom: float, **_) -> tuple[Pt, ...]:
+    return tuple((round((x - x0) * zoom, 2), round((y - y0) * zoom, 2)) for x, y in points)
+
+
+def _zoom_lines(lines, spec) -> tuple[Side, ...]:
+    return tuple(Side(_zoom(side.points, **spec), side.closed) for side in _mirror_lines(lines, 100))
+
+
+_NECK_HALF = BODY_HALF[:12]  # the head, the neck and the shoulder, down to the upper arm
+_NECK_OUTLINE = ((23.45, 57),) + tuple((100 - x, y) for x, y in reversed(_NECK_HALF[1:])) + _NECK_HALF + ((76.55, 57),)
+_EAR = ((60.2, 13.5), (61.8, 14.2), (62.4, 17.5), (61.6, 21), (60, 22))
+
+HEAD_BACK = ViewFigure("head_back", NECK_ZOOM["width"] * NECK_ZOOM["zoom"], NECK_ZOOM["height"] * NECK_ZOOM["zoom"],
+                       True, False, (
+    Shape((Side(_zoom(_NECK_OUTLINE, **NECK_ZOOM)),)),
+    Shape((Side(_zoom(_EAR, **NECK_ZOOM), closed=True),)),
+    Shape((Side(_zoom(_flip(_EAR, 100), **NECK_ZOOM), closed=True),)),
+), _zoom_lines((
+    ((41.8, 23.6), (45.5, 25), (50, 25.5)),  # base of the skull
+    ((50, 31), (50, 44), (50, 57)),  # spine
+    ((46.2, 28), (45, 33), (43, 37.5)),  # edge of the big neck muscle
+    ((53.5, 46), (59.5, 45), (62.5, 52), (61.5, 57)),  # top of the shoulder blade
+), NECK_ZOOM))
+
+_HIP_LEFT = ((34.29, 74), (35, 80), (36.4, 94), (34.6, 105), (32.4, 115), (31.8, 128), (32.26, 134))
+_HIP_INNER = ((48.67, 134), (49.1, 130), (50, 128.5), (50.9, 130), (51.33, 134))
+
+HIP_BACK = ViewFigure("hip_back", HIP_ZOOM["width"] * HIP_ZOOM["zoom"], HIP_ZOOM["height"] * HIP_ZOOM["zoom"],
+                      True, False, (Shape((
+    Side(_zoom(_HIP_LEFT, **HIP_ZOOM)),
+    Side(_zoom(_HIP_INNER, **HIP_ZOOM)),
+    Side(_zoom(tuple(reversed(_flip(_HIP_LEFT, 100))), **HIP_ZOOM)),
+)),), _zoom_lines((
+    ((50, 74.5), (50, 92), (50, 103)),  # spine
+    ((50, 121.5), (50, 124.5)),  # buttock cleft
+    ((51, 126.5), (58, 129.5), (66, 127.5)),  # buttock crease
+    ((36.8, 96.5), (41, 99), (45, 101.5)),  # top of the hip bone
+), HIP_ZOOM) + (
+    Side(_zoom(((50, 103), (54.5, 104), (53.2, 112), (50, 121), (46.8, 112), (45.5, 104)), **HIP_ZOOM), closed=True),  # sacrum
+))
+
+
+# ---- landmarks --------------------------------------------------------------------------------------------------
+#
+# Where the body parts that point locations are measured from are drawn (figure units), and the body inch (B-cun,
+# WHO 2008) there in figure units, from the proportional measures: navel to the top of the pubic bone 5 cun, the lower
+# tip of the breastbone to the navel 8 cun, below the knee (the inner hollow, SP9) to the inner ankle bone 13 cun,
+# the knee crease to the outer ankle bone 16 cun, the wrist crease to the elbow crease 12 cun. Four finger-widths are
+# 3 cun, a thumb-width 1 cun. `up` is the direction of "above" in the view: -1 where the head is up (y down), +1 on
+# the hand views (fingers up: "above the wrist crease" is towards the elbow, down the page).
+
+
+@dataclass(frozen=True)
+class Landmark:
+    y: float
+    cun: float
+    up: int = -1
+
+
+LANDMARKS: dict[str, dict[str, Landmark]] = {
+    "front": {
+        "navel": Landmark(98, 4.2), "lower tip of the breastbone": Landmark(68, 3.75), "pubic bone": Landmark(119, 4.2),
+        "kneecap": Landmark(168, 3.46), "inner top corner of the kneecap": Landmark(161.5, 3.46),
+        "outer top corner of the kneecap": Landmark(161.5, 3.46), "hollow under the knee": Landmark(176, 3.46),
+        "inner ankle bone": Landmark(222, 3.46),
+    },
+    "side": {"outer ankle bone": Landmark(223, 3.44)},
+    "foot_inner": {"inner ankle bone": Landmark(36, 9.0)},
+    "foot_outer": {"outer ankle bone": Landmark(37.5, 9.0)},
+    "hand_palm": {"wrist crease": Landmark(72, 7.0, up=1)},
+    "hand_back": {"wrist crease": Landmark(70.5, 7.0, up=1)},
+}
+
+FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HEAD_BACK, HAND_PALM,
+                                                      HAND_BACK, HIP_BACK, KNEE, FOOT_INNER, FOOT_OUTER)}
 VIEWS: tuple[str, ...] = tuple(FIGURES)

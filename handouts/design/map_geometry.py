@@ -29,7 +29,8 @@ Command = tuple
 # ---- which views --------------------------------------------------------------------------
 
 
-INSET_ORDER = ("head_front", "head_side", "hand_palm", "hand_back", "knee", "foot_inner", "foot_outer")
+INSET_ORDER = ("head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back", "knee", "foot_inner",
+               "foot_outer")
 MAIN_ORDER = ("front", "back", "side")
 
 
@@ -80,10 +81,18 @@ def choose_views(points: Iterable[tuple[str, dict[str, tuple[float, float]]]]) -
 
 
 CROWD = 24.0  # figure units: two points closer than this on a whole-body view crowd each other
+CROWD_PAIR = 8.0  # and a point off the midline of a symmetric view crowds its own mirror image closer than this
 
 
 def _crowded(codes: list[str], places: dict[str, dict[str, tuple[float, float]]]) -> bool:
-    """Whether two of these points are close together on a whole-body view they share."""
+    """Whether two of these points are close together on a whole-body view they share, or one point's two sides are
+    (a point on both sides close to the midline: its two dots merge on the whole figure)."""
+    for a in codes:
+        for view in MAIN_ORDER:
+            if view in places[a] and FIGURES[view].mirror:
+                apart = abs(1 - 2 * places[a][view][0]) * FIGURES[view].width
+                if 1 <= apart < CROWD_PAIR:
+                    return True
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
             for view in MAIN_ORDER:
@@ -320,8 +329,9 @@ class _Plan:
         return 1.0 if v.main else self.zoom
 
     def mv(self, v: ViewFigure) -> float:
-        """Room above and below a figure: less, as discs mostly go beside it."""
-        return self.sz.disc * 0.6 + 2
+        """Room above and below a figure: less, as discs mostly go beside it; below and above an inset (cut across
+        the body) room for a disc, which is where the number of a point with another point on either side goes."""
+        return self.sz.disc * 0.6 + 2 if v.main else self.sz.disc * 2 + 4
 
     def m(self, v: ViewFigure) -> float:
         """Room around a figure for the discs: an inset fills its box, so it needs a disc's width around it."""
@@ -384,23 +394,43 @@ class _Plan:
 
 
 ZOOMS = (1.0, 1.3, 1.7, 2.2)  # how much larger than the whole figure an inset may be drawn
+MORE_ZOOMS = (2.8, 3.5, 4.5)  # and larger still, only where no arrangement at the usual zooms keeps the dots apart
+
+
+def spreads(marks, names: tuple[str, ...]) -> tuple[float, ...]:
+    """For each view, the distance between its two closest dots in figure units (0 with fewer than two dots)."""
+    out = []
+    for name in names:
+        f = FIGURES[name]
+        spots = [(m[3] * f.width, m[4] * f.height) for m in marks if m[2] == name]
+        out.append(min((math.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(spots) for b in spots[i + 1:]),
+                       default=0.0))
+    return tuple(round(d, 3) for d in out)
 
 
 @lru_cache(maxsize=128)
 def _arrangement(names: tuple[str, ...], width: float, height: float, margin: float, sz: Sizes,
-                 labels: tuple[float, ...]) -> tuple[_Plan, float]:
-    """The arrangement and scale that draw the figures largest (insets count a little less than whole figures)."""
+                 labels: tuple[float, ...], spread: tuple[float, ...] = ()) -> tuple[_Plan, float]:
+    """The arrangement and scale that draw the figures largest (insets count a little less than whole figures),
+    among those that keep every two dots of a view a dot's diameter and 1 pt apart (`spread`: see `spreads`)
+    where any does."""
     views = [FIGURES[n] for n in names]
     has_main = any(v.main for v in views)
+    apart = dict(zip(names, spread))
     found = []
-    for rows in _cells_layouts(views):
-        for zoom in ZOOMS if has_main else (1.0,):
-            plan = _Plan(rows, zoom, margin, labels, sz, names)
-            s = plan.fit(width, height)
-            # how readable the smallest view is: a whole figure reads well about 150 pt tall, an inset about 70 pt
-            legible = min(plan.fh[v.name] * s * plan.k(v) / (150 if v.main else 70) for v in views)
-            found.append((round(legible, 3), -len(rows), zoom, s, plan))
-    _, _, _, s, plan = max(found, key=lambda f: f[:3])
+    for zooms in (ZOOMS, MORE_ZOOMS) if has_main else ((1.0,),):
+        for rows in _cells_layouts(views):
+            for zoom in zooms:
+                plan = _Plan(rows, zoom, margin, labels, sz, names)
+                s = plan.fit(width, height)
+                # how readable the smallest view is: a whole figure reads well about 150 pt tall, an inset about 70 pt
+                legible = min(plan.fh[v.name] * s * plan.k(v) / (150 if v.main else 70) for v in views)
+                clear = all(not apart.get(v.name) or apart[v.name] * s * plan.k(v) >= 2 * sz.dot + 1 + 1e-6
+                            for v in views)
+                found.append((clear, round(legible, 3), -len(rows), zoom, s, plan))
+        if any(f[0] for f in found):
+            break
+    *_, s, plan = max(found, key=lambda f: f[:4])
     return plan, s
 
 
@@ -435,8 +465,21 @@ def used_height(marks: list[tuple[int, str, str, float, float]], labels: dict[st
     if not names:
         return float(height)
     label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
-    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths)
+    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths, spreads(marks, names))
     return round(plan.size(s)[1], 3)
+
+
+def dots_apart(marks: list[tuple[int, str, str, float, float]], labels: dict[str, str], width: float, height: float,
+               sizes: Sizes = Sizes(), measure=None) -> bool:
+    """Whether `layout` for this box draws every two dots of a view at least a dot's diameter and 1 pt apart
+    (centre to centre: 2 * dot radius + 1), without placing the numbered discs."""
+    names = tuple(view_order(m[2] for m in marks))
+    if not names:
+        return True
+    label_widths = tuple(measure(labels.get(n, n)) if measure else 0.0 for n in names)
+    apart = spreads(marks, names)
+    plan, s = _arrangement(names, float(width), float(height), sizes.disc + 2, sizes, label_widths, apart)
+    return all(not d or d * s * plan.k(FIGURES[n]) >= 2 * sizes.dot + 1 + 1e-6 for n, d in zip(names, apart))
 
 
 @lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages
@@ -446,7 +489,7 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
     if not names:
         return MapGeometry(width, height, sizes.dot, sizes.disc)
     margin = sizes.disc + 2  # room around a figure for the discs
-    plan, s = _arrangement(names, width, height, margin, sizes, label_widths)
+    plan, s = _arrangement(names, width, height, margin, sizes, label_widths, spreads(marks, names))
     # place rows top to bottom, cells left to right, centred
     rows = plan.rows
     total_h = plan.size(s)[1]
@@ -477,6 +520,9 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
                            tuple(replace(v, callouts=tuple(Callout(*c) for c in d)) for v, d in zip(out, discs)))
     # numbered discs, view by view, each kept clear of every figure, dot, disc and leader drawn so far
     everything = _Placed([poly for v in out for poly in v.outlines], [d for v in out for d in v.dots])
+    label_w = dict(zip(names, label_widths))
+    everything.labels = [(v.label_at[0] - label_w.get(v.name, 0) / 2 - 1, ay + ah, v.label_at[0] + label_w.get(v.name, 0) / 2 + 1,
+                          ay + ah + sizes.label) for v, (_, ay, _, ah) in zip(out, areas)]
     reach = margin + sizes.gap / 2 + sizes.disc
     views = []
     for v, (ax, ay, aw, ah) in zip(out, areas):
@@ -529,6 +575,7 @@ class _Placed:
                 for key in self._keys(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
                     self.buckets.setdefault(key, []).append((a, b))
         self.dots = dots
+        self.labels: list[tuple[float, float, float, float]] = []  # the views' label boxes (x0, y0, x1, y1)
         self.discs: list[Pt] = []
         self.leaders: list[tuple[Pt, Pt]] = []
 
@@ -639,6 +686,12 @@ def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float
             if any(math.hypot(cx - ox, cy - oy) < 2 * R + 1.2 for ox, oy in placed.discs):
                 continue
             if any(math.hypot(cx - d.x, cy - d.y) < R + sz.dot + 1.5 for d in placed.dots):
+                continue
+            if any(math.hypot(cx - min(max(cx, x0), x1), cy - min(max(cy, y0), y1)) < R + 0.5
+                   for x0, y0, x1, y1 in placed.labels):
+                continue
+            # beside its own dot: no other point's dot nearer the disc than this one (a reader follows the nearest)
+            if any(d.number != dot.number and math.hypot(cx - d.x, cy - d.y) <= radius for d in placed.dots):
                 continue
             if placed.near_edge(c, R + 0.8) or placed.covered(c):
                 continue

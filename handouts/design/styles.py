@@ -12,6 +12,7 @@ import yaml
 
 from .fonts import FontChain, chain_for, register
 from .tints import tint
+from .nobreak import keep_whole
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the style sheet is large
 
@@ -128,8 +129,8 @@ class Style:
 
     def markup(self, text: str, name: str, remember: bool = True) -> str:
         """Escaped markup for literal text in the weight of a named text style (remember=False: text about one
-        visit, not kept in the font chain's memo)."""
-        return self.chain(self.text(name).get("weight", "regular")).markup(text, remember)
+        visit, not kept in the font chain's memo). Telephone numbers are kept on one line (nobreak.keep_whole)."""
+        return self.chain(self.text(name).get("weight", "regular")).markup(keep_whole(text), remember)
 
 
 def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] = ()) -> Style:
@@ -141,7 +142,10 @@ def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] =
 def undrawable(text: str) -> set[str]:
     """Characters of `text` that neither the regular nor the bold font chain of the base style can draw."""
     fonts = sheet()["fonts"]
-    missing: set[str] = set()
+    # Beyond U+FFFF (emoji, enclosed ideographs such as U+1F210): even where a fallback font has the glyph, ReportLab
+    # writes its text layer entry as an odd-length hex string, so the character would print but could not be read,
+    # copied or spoken from the PDF. Such a character is refused as one no font can draw.
+    missing: set[str] = {c for c in text if ord(c) > 0xFFFF}
     for names in fonts["chains"].values():
         missing |= chain_for(tuple(names), tuple(sorted(fonts["files"].items()))).missing(text)
     return missing

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .. import model
-from ..model import Lang, MapView
+from ..model import CARE_ICONS, LANGS, ROUTES, Lang, MapView
 
 Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Texts = dict[Lang, Str]
@@ -34,6 +34,9 @@ class Review(Frozen):
     on: date
 
 
+Route = Literal[ROUTES]  # whom an urgent sign sends the patient to (handouts/model.py ROUTES)
+
+
 class Source(Frozen):
     """A reference that backs what a content file says."""
 
@@ -42,6 +45,13 @@ class Source(Frozen):
     url: Str | None = None
     withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
     superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
+    status: Literal["current", "withdrawn", "superseded", "lapsed"] = "current"  # as found on `checked`
+    checked: date | None = None  # when someone last looked the source up at its publisher
+    # A guideline: its publisher (a key of lint.yaml's guideline_lifetimes), when it came out, when it was last reaffirmed.
+    body: Str | None = None
+    published: date | None = None
+    reaffirmed: date | None = None
+    against: tuple[Str, ...] = ()  # conditions (ids) for which it recommends against acupuncture
 
 
 class Caution(Frozen):
@@ -98,10 +108,11 @@ class Block(Frozen):
     text: Texts | None = None
     items: tuple[Texts, ...] = ()
     leaflet: bool = True  # false: too long for the two-page leaflet; printed in brochures
+    call: Route | None = None  # when-to-call.yaml: whom this block's signs (and every sign routed here) send the patient to
 
     @model_validator(mode="after")
     def _has_content(self) -> "Block":
-        if self.text is None and not self.items:
+        if self.text is None and not self.items and self.call is None:
             raise ValueError("a block needs `text` or `items`")
         return self
 
@@ -130,6 +141,32 @@ class Plan(Frozen):
     schedule: Str | None = None  # machine-readable, in the --plan grammar (handouts/library/plan.py), e.g. "2/week x4, monthly"
 
 
+class CareItem(Frozen):
+    """A self-care tip for the patient and the pictogram printed beside it (a name from model.CARE_ICONS)."""
+
+    icon: Str
+    text: Texts
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_its_icon(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value and "text" not in value and all(k in LANGS for k in value):
+            raise ValueError("name the item's pictogram and put its languages under `text:`, as in `- icon: move` then "
+                             f"`text:` with `en:`, `es:`, `zh:` under it; the pictograms are {_icons()}")
+        return value
+
+    @field_validator("icon")
+    @classmethod
+    def _known_icon(cls, value: str) -> str:
+        if value not in CARE_ICONS:
+            raise ValueError(f"{value!r} is not a pictogram; use one of {_icons()}")
+        return value
+
+
+def _icons() -> str:
+    return "; ".join(f"{name} ({what})" for name, what in CARE_ICONS.items())
+
+
 class Condition(Frozen):
     """A file under conditions/: what a patient with this condition should read."""
 
@@ -141,13 +178,22 @@ class Condition(Frozen):
     evidence: Texts
     points: tuple[ConditionPoint, ...] = Field(min_length=1)
     what_to_expect: tuple[Texts, ...] = ()
-    risks: tuple[Texts, ...] = ()
-    urgent: tuple[Texts, ...] = ()  # signs that need urgent care: they join the boxed urgent-care list
+    risks: tuple[Texts, ...] = Field(min_length=1)
+    # signs that need urgent care, by whom to call (emergency, doctor-now, ...): they join the boxed urgent-care list
+    urgent: dict[Route, tuple[Texts, ...]]
     plan: Plan
-    self_care: tuple[Texts, ...] = ()
+    self_care: tuple[CareItem, ...] = ()  # each with the pictogram it names
     sources: tuple[Source, ...] = Field(min_length=1)
     reviewed: Review
     evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
+
+    @field_validator("urgent")
+    @classmethod
+    def _two_signs(cls, value: dict) -> dict:
+        if sum(len(signs) for signs in value.values()) < 2:
+            raise ValueError("a condition needs at least two urgent signs, each under whom to call "
+                             "(emergency, doctor-now, cancer-team, midwife, clinic-today)")
+        return value
 
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -215,6 +261,7 @@ class Clinic(Frozen):
     def offered(self, condition_id: str) -> bool:
         """Whether the clinic treats this condition (no `offers:` list: every condition)."""
         return self.offers is None or condition_id in self.offers
+    claims: Literal["us", "uk"] = "us"  # the advertising rules its brochures follow (`handouts check`)
 
 
 class Labels(Frozen):
@@ -264,7 +311,7 @@ class Rule(Frozen):
     risk_first: Texts | None = None
     note: Texts | None = None
     heading: Texts | None = None  # what the note is about, as its heading ("Because you take a blood thinner")
-    urgent: tuple[Texts, ...] = ()  # warning signs for this patient: they join the urgent-care box
+    urgent: dict[Route, tuple[Texts, ...]] = Field(default_factory=dict)  # warning signs for this patient, by whom to call
 
     @model_validator(mode="after")
     def _complete(self) -> "Rule":
@@ -312,6 +359,16 @@ class Lint(Frozen):
     effect_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
     hedge_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # an English hedge must survive in es and zh
     urgent_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # belong in an urgent block
+    # an urgent sign naming one of these (fever, infection, self-harm...) must not be routed to the clinic
+    not_for_clinic: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    # words that send the patient to the clinic ("call us"): in a rule's note with a not_for_clinic word, an error
+    clinic_call: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    against_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # how a summary says a guideline is against it
+    # how the line printed with testimonials says what patients generally achieve (brochures/clinic.yaml words.results_vary)
+    typical_words: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)
+    guideline_lifetimes: dict[Str, int] = Field(default_factory=dict)  # a guideline body: years before its guidelines lapse
+    uk_claims: tuple[Str, ...] = ()  # conditions (ids) a UK clinic may name in marketing (the list's source beside it)
+    uk_claims_source: Str | None = None
 
 
 class Question(Frozen):
@@ -326,7 +383,10 @@ class BrochureText(Frozen):
     sources: tuple[Source, ...] = ()
     tagline: Texts  # the clinic brochure's cover line
     intro: Texts  # a short paragraph under the clinic brochure's cover title
-    conditions_intro: Texts  # before the list of conditions the clinic commonly sees
+    conditions_intro: Texts  # on the panel about the conditions the clinic commonly sees
+    # true: list the conditions under it, each with its own hedged evidence line (`handouts check` holds the list to the
+    # clinic's market, clinic.yaml `claims:`); false: name none (a bare list reads as a claim for every condition)
+    list_conditions: bool = False
     faq: tuple[Question, ...] = ()  # questions people ask before a first visit
     words: dict[Str, Texts]  # headings and short labels
 

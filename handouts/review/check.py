@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-from . import guards
+from . import guards, routes
 from .words import field_name, phrase_pattern, text_fields
 from ..library.load import read_content
 from ..model import LANG_NAMES, LANGS, Library
@@ -124,7 +124,7 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         is_lint = doc.label.endswith("lint.yaml")
         has_sources = bool(doc.data.get("sources"))
         _check_review(report, doc, today, review_months)
-        guards.check_sources(report.add, doc)
+        guards.check_sources(report.add, doc, today, dict(rules.guideline_lifetimes))
         blocks: dict[tuple, dict[str, list[str]]] = {}
         for path, texts in text_fields(doc.data):
             where = doc.at(path)
@@ -154,6 +154,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                         report.add("error", where, f"{name}.{lang}: claims an effect ({m.group(0)!r}) but the file lists no sources; add `sources:` or soften the sentence")
                     if lang in ("en", "es") and lang in wanted and _scored(doc, path):
                         block = path[:-1] if path and isinstance(path[-1], int) else path
+                        if path[:1] == ("self_care",):
+                            block = path[:1]  # the list is read as one block, as a list of texts is (each item: icon, text)
                         blocks.setdefault(block, {}).setdefault(lang, []).append(text)
         for block, by_lang in blocks.items():
             for lang, parts in by_lang.items():
@@ -164,10 +166,17 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
                 status = _status(value, limits.get(lang, {}))
                 report.scores.append(Score(doc.at(block), field_name(block), lang, round(value, 1), status))
 
-    from .claims import medicare_findings
+    from .claims import market_findings, medicare_findings, testimonial_findings
 
     for where, message in medicare_findings(result.documents):
         report.add("error", where, message)
+    routes.check_routes(report.add, result.documents, rules)
+    routes.check_against(report.add, result.documents, rules)
+    if result.library is not None:
+        for where, message in market_findings(result.documents, result.library, rules):
+            report.add("error", where, message)
+        for where, message in testimonial_findings(result.documents, result.library, rules):
+            report.add("warning", where, message)
     if result.library is not None:
         _check_library(report, result.library)
         _check_templates(report, result.documents, result.library)
@@ -324,8 +333,8 @@ def missing_map_points(library: Library) -> list[MissingMap]:
             out.append(MissingMap(point.code, cid, f"{point.where}: {point.code} (used by {cfile}) has no body-map position; "
                                                    f"add `map: {{front: [x, y]}}` or `map: {{back: [x, y]}}` "
                                                    f"(fractions of the figure box, patient's left side; other views: "
-                                                   f"side, head_front, head_side, hand_palm, hand_back, knee, foot_inner, "
-                                                   f"foot_outer, see handouts/design/map_figures.py)"))
+                                                   f"side, head_front, head_side, head_back, hand_palm, hand_back, hip_back, "
+                                                   f"knee, foot_inner, foot_outer, see handouts/design/map_figures.py)"))
     return out
 
 

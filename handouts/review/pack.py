@@ -376,9 +376,16 @@ def rule_in_words(rule: Any, flags: Mapping[str, Any]) -> tuple[str, ...]:
     if rule.note:
         heading = f" under the heading “{rule.heading['en']}”" if rule.heading and "en" in rule.heading else ""
         out.append(f"{_cap(sheet())} adds{heading}: “{rule.note.get('en', '')}”")
-    for sign in rule.urgent:
-        out.append(f"The urgent-care box of {sheet()} adds: “{sign.get('en', '')}”")
+    for route, signs in rule.urgent.items():
+        for sign in signs:
+            out.append(f"The urgent-care box of {sheet()} adds, under {ROUTE_WORDS.get(route, route)}: “{sign.get('en', '')}”")
     return tuple(out)
+
+
+# Whom each route of an urgent sign sends the patient to (model.ROUTES), as the pack says it.
+ROUTE_WORDS = {"emergency": "call emergency services", "doctor-now": "call your doctor now",
+               "cancer-team": "call your cancer team", "midwife": "call your midwife or obstetrician",
+               "clinic-today": "call the clinic the same day"}
 
 
 def _cap(text: str) -> str:

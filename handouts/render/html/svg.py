@@ -15,7 +15,13 @@ from ...design import map_geometry
 from ...model import BodyMap
 
 MAP_WIDTH, MAP_HEIGHT = 300.0, 260.0  # the box the map is laid out in (SVG user units; the page scales it)
-LABEL_EM = 0.55  # a view label's width per character, in its font size (labels only need not to overlap)
+LABEL_EM = 0.6  # a view label's width per character (bold), in its font size (labels only need not to overlap)
+CJK_EM = 1.0  # a Chinese character's
+
+
+def _label_width(text: str) -> float:
+    """A view label's width in px at 12 px (.view labels), wide enough for the browser's bold sans."""
+    return sum(CJK_EM if ord(ch) >= 0x2E80 else LABEL_EM for ch in text) * 12
 
 
 def _num(v: float) -> str:
@@ -28,7 +34,7 @@ def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
     sizes = map_geometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0)
     marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
     geometry = map_geometry.layout(marks, dict(block.views), MAP_WIDTH, MAP_HEIGHT, sizes,
-                                  measure=lambda text: len(text) * 12 * LABEL_EM)  # .view labels are 12px
+                                  measure=_label_width)
     described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
     parts = [f'<svg class="bodymap" role="img" aria-label="{escape(name)}"{described} '
              f'viewBox="0 0 {_num(geometry.width)} {_num(geometry.height)}" xmlns="http://www.w3.org/2000/svg">']

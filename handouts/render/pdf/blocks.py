@@ -243,7 +243,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
     # map and table, not once per fitting pass and per patient. Same inputs, same choice: same bytes.
     # Kept on disk too (cache.DiskMemo: digests of these values, never text; they are content and the set of points
     # used, nothing else of a visit), so a new process skips the search.
-    key = (_style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
+    key = ("dots apart", _style_digest(b.s.data), b.s.accent, b.s.page_size, b.width, figure, table, use)
     try:
         chosen = _CHOSEN.hit(key)
     except TypeError:  # an unhashable block: search every time
@@ -286,7 +286,12 @@ def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | No
     step = 10
     full = points_grid(b, table, rows=rows, header=False)  # the rows at full width under the map: the same for every width
     full.wrap(b.width, 10_000)
-    for width in range(int(spec["width"]), int(b.width * 0.42) + 1, step):
+    widths = range(int(spec["width"]), int(b.width * 0.42) + 1, step)
+    # only widths at which every two dots of a view stand apart (a dot's width and 1 pt), where any is
+    from .bodymap import BodyMapFlowable
+
+    apart = [w for w in widths if BodyMapFlowable(figure, b.s, w, spec["height"] * w / spec["width"]).dots_apart()]
+    for width in apart or widths:
         left, left_h = _map_column(b, figure, use, width)
         narrow = b.width - width - gap
         beside = points_grid(b, table, narrow)
@@ -302,12 +307,20 @@ def _widest_shortest(b, figure: BodyMap, table: PointsTable, use: Paragraph | No
     return width, n
 
 
+def column_groups(block: Callout) -> list[list[int]]:
+    """The parts of each column of an urgent-care box, in order (block.columns; none given: one column per part)."""
+    if not block.columns:
+        return [[i] for i in range(len(block.parts))]
+    return [[i for i, c in enumerate(block.columns) if c == col] for col in sorted(set(block.columns))]
+
+
 def callout(b, block: Callout) -> list[Flowable]:
-    """The urgent-care box: each tier under its pictogram (emergency, call us), the parts side by side."""
+    """The urgent-care box: each tier (whom to call) under its pictogram, the columns side by side."""
     if not block.icons:
         return None  # type: ignore[return-value]  # the plain box in flowables.py
     pad = b.s.data["layout"]["padding"] + 3
-    columns = 1 if b.one_column else max(1, len(block.parts))
+    groups = column_groups(block)
+    columns = 1 if b.one_column else max(1, len(groups))
     inner_width = b.width - 2 * pad
     size = b.s.text("lead")["size"] * 1.6
 
@@ -316,6 +329,12 @@ def callout(b, block: Callout) -> list[Flowable]:
         top = Table([[Icon(icon, size, colour), b.para(head, "lead")]], colWidths=[size + 6, col - size - 14])
         top.setStyle(b.table_style([*_FLAT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
         return [top] + b._items(items, "body")  # one column: a list in a narrow cell reads in order
+
+    def stacked(group: list[int], col: float) -> list[Flowable]:
+        out: list[Flowable] = []
+        for n, i in enumerate(group):
+            out += ([Spacer(1, 3)] if n else []) + cell(*block.parts[i], block.icons[i], col)
+        return out
 
     def height(flowables: list[Flowable], col: float) -> float:
         return sum(f.wrap(col - 8, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
@@ -330,23 +349,27 @@ def callout(b, block: Callout) -> list[Flowable]:
         except TypeError:  # an unhashable block: search every time
             key, chosen = None, None
         if chosen is None:
-            parts = list(zip(block.parts, block.icons))
             chosen = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
-                         key=lambda ws: (round(max(height(cell(h, i, icon, w), w) for ((h, i), icon), w in zip(parts, ws))), abs(ws[0] - ws[1])))
+                         key=lambda ws: (round(max(height(stacked(g, w), w) for g, w in zip(groups, ws))), abs(ws[0] - ws[1])))
             if key is not None:
                 _SPLITS.keep(key, tuple(chosen))
         widths = list(chosen)
-    cells = [cell(head, items, icon, w) for (head, items), icon, w in
-             zip(block.parts, block.icons, widths if columns > 1 else [inner_width] * len(block.parts))]
-    grid = [cells] if columns > 1 else [[c] for c in cells]
+    if columns > 1:
+        grid = [[stacked(g, w) for g, w in zip(groups, widths)]]
+        cells = []
+    else:
+        cells = [cell(head, items, icon, inner_width) for (head, items), icon in zip(block.parts, block.icons)]
+        grid = [[c] for c in cells]
     inner = Table(grid, colWidths=widths if columns > 1 else [inner_width])
     inner.setStyle(b.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     closing = [b.para(block.closing, "lead")] if block.closing else []
     if b.one_column:
-        # Large print: a tier's heading with its first two signs, then one row per further sign, so the tall box
-        # may continue overleaf between two signs (never inside one, never a heading alone at a page foot).
+        # Large print: a tier's heading with its first two signs, then one row per further sign. The box moves whole to
+        # the next page when it does not fit where it is, unless that would leave most of this page empty (or the
+        # box is taller than a page): then it continues overleaf between two signs (never inside one, never a
+        # heading alone at a page foot).
         rows, heads = [], []
         for n, cell in enumerate(cells):
             head, signs = cell[0], cell[1:]
@@ -364,7 +387,8 @@ def callout(b, block: Callout) -> list[Flowable]:
             *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else 6) for i in heads),  # a tier's heading sets it apart
             ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
         ]))
-        return [Spacer(1, 6), table]
+        frame = b.s.page[1] - b.s.margins["top"] - b.s.margins["bottom"]
+        return [_WholeUnlessHole(Spacer(1, 6), table, HOLE_MOST * frame)]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
         ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
@@ -373,6 +397,33 @@ def callout(b, block: Callout) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
     return [KeepTogether([Spacer(1, 6), table])]
+
+
+HOLE_MOST = 0.35  # of the frame: the urgent box moves whole to the next page when the room it leaves is at most this
+# (the heading that goes with it adds to the hole, so a page it leaves stays at least about 60 % full)
+
+
+class _WholeUnlessHole(Flowable):
+    """A spacer and a table that move on whole when they do not fit, unless the room left would be more than `most`
+    points (a half-empty page): then the table splits between its rows, as any table."""
+
+    def __init__(self, spacer: Flowable, table: Table, most: float):
+        super().__init__()
+        self.spacer, self.table, self.most = spacer, table, most
+
+    def wrap(self, avail_width, avail_height):
+        _, self._sh = self.spacer.wrap(avail_width, avail_height)
+        _, self._th = self.table.wrap(avail_width, avail_height)
+        self.width, self.height = avail_width, self._sh + self._th
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        if avail_height <= self.most:
+            return []  # all of it overleaf: the page keeps most of its text
+        return [self.spacer, self.table]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
 
 
 _HANDLERS = {KeyPoints: key_points, Note: note, Checklist: checklist, IconList: icon_list, Callout: callout,

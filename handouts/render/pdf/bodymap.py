@@ -44,6 +44,12 @@ class BodyMapFlowable(Flowable):
                                                    measure=lambda text: text_width(self.s, text, "figure_label"))
         return min(self.height, self._height + self.caption_height())
 
+    def dots_apart(self) -> bool:
+        """Whether every two dots of a view are drawn at least a dot's width and 1 pt apart in this box."""
+        marks = [(p.number, p.code, m.view, m.x, m.y) for p in self.block.points for m in p.marks]
+        return map_geometry.dots_apart(marks, dict(self.block.views), self.width, self.height - self.caption_height(),
+                                       self.sizes(), measure=lambda text: text_width(self.s, text, "figure_label"))
+
     # ---- the data -------------------------------------------------------------------
 
     def caption_lines(self) -> list[str]:
@@ -80,7 +86,7 @@ class BodyMapFlowable(Flowable):
             height = self.height - self.caption_height()
             sizes = self.sizes()
             measure = lambda text: text_width(self.s, text, "figure_label")  # noqa: E731
-            key = (marks, sorted(views.items()), self.width, height, sizes,
+            key = ("own dot nearest, clear of labels", marks, sorted(views.items()), self.width, height, sizes,
                    [measure(views.get(n, n)) for n in map_geometry.view_order(m[2] for m in marks)])
             kept = _DISCS.get(key)
             try:

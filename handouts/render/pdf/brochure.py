@@ -44,9 +44,12 @@ class Rendered:
     dropped: dict[str, int] = field(default_factory=dict)  # panel -> optional blocks left out for room
 
 
-# Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt).
-_TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.6, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.6},
-                   "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4}}}
+# Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt) and the body map a
+# little smaller (its dots and numbers keep their size).
+_TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.4, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.4},
+                   "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4},
+                   "callout_title": {"size": 10.5, "leading": 12.5}},
+          "layout": {"body_map": {"width": 166, "height": 204}}}
 
 
 def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
@@ -359,25 +362,55 @@ def _slice(panel: BrochurePanel, start: int, end: int) -> BrochurePanel:
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
            options: BrochureOptions) -> int:
     pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
-    o = sheet.offset
     rect = _text_rect(sheet, panel, content.kind, base)
     if content.kind == "flyer" and content.head:
-        rect = _headline(canvas, sheet, rect, content, base, brochure, options)
-        shift = content.head
-        content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
-                                kind="flyer", sources=content.sources,
-                                together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
-    if brochure.tabs and content.kind == "flyer":  # the text stops above the tear-off strip
-        above = geo.tabs(sheet).top + geo.SAFE + pad
-        rect = (rect[0], o + above, rect[2], rect[1] + rect[3] - o - above)
+        # the headline's optional lines (the highlights) give way when the text under them cannot fit otherwise
+        short = _without_optional_head(content)
+        if short is not content:
+            below = _headline(canvas, sheet, rect, content, base, brochure, options, draw=False)
+            if not _layout(canvas, _below_tabs(sheet, below, pad, brochure), _body(content), base)[2]:
+                content = short
+        rect = _below_tabs(sheet, _headline(canvas, sheet, rect, content, base, brochure, options), pad, brochure)
+        content = _body(content)
     top = []
     if content.kind == "cover" and brochure.masthead.logo:
         top = [_LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"]))]
     return _fill(canvas, rect, content, base, brochure, options, panel.name, top)
 
 
-def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options) -> tuple:
-    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below."""
+def _body(content: BrochurePanel) -> BrochurePanel:
+    """A flyer panel's blocks under its headline."""
+    shift = content.head
+    return BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
+                         kind="flyer", sources=content.sources,
+                         together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
+
+
+def _without_optional_head(content: BrochurePanel) -> BrochurePanel:
+    """The flyer panel without the optional blocks of its headline (the same panel when it has none)."""
+    gone = {i for i in content.optional if i < content.head}
+    if not gone:
+        return content
+    keep = [i for i in range(len(content.blocks)) if i not in gone]
+    at = {old: new for new, old in enumerate(keep)}
+    return BrochurePanel(content.name, tuple(content.blocks[i] for i in keep), tuple(at[i] for i in content.optional if i in at),
+                         kind=content.kind, sources=content.sources, head=content.head - len(gone),
+                         together=tuple(g for g in (tuple(at[i] for i in grp if i in at) for grp in content.together) if g))
+
+
+def _below_tabs(sheet: geo.Sheet, rect, pad: float, brochure: Brochure):
+    """With tear-off tabs, the flyer's text stops above the strip."""
+    if not brochure.tabs:
+        return rect
+    above = geo.tabs(sheet).top + geo.SAFE + pad
+    o = sheet.offset
+    return (rect[0], o + above, rect[2], rect[1] + rect[3] - o - above)
+
+
+def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options,
+              draw: bool = True) -> tuple:
+    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below
+    (only that, drawing nothing, unless `draw`)."""
     x, y, width, height = rect
     layer = base.data["brochure"].get("headline")  # notice-board sizes: read from across a waiting room
     style = _panel_style(Style(merge(base.data, layer), base.accent, base.page_size) if layer else base, "cover", base.accent)
@@ -386,6 +419,9 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     need = _height(canvas, flows, width)
     gap = base.data["brochure"]["cover_padding"]
     band = y + height - need - gap  # the band's lower edge
+    below = band - geo.SAFE - gap
+    if not draw:
+        return (x, y, width, below - y)
     o, b, m = sheet.offset, sheet.bleed, sheet.unprinted
     canvas.saveState()
     canvas.setFillColor(HexColor(brochure.masthead.colour))
@@ -396,16 +432,16 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     frame.addFromList(left, canvas)
     if left:
         raise FitError(f"the {options.format} headline ({brochure.lang}) does not fit; shorten the cover text in {', '.join(content.sources)}")
-    below = band - geo.SAFE - gap
     return (x, y, width, below - y)
 
 
-def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
-          top: list[Flowable] = ()) -> int:
+def _layout(canvas: Canvas, rect, content: BrochurePanel, base: Style, top: list[Flowable] = ()) -> tuple[list, int, bool, float, float]:
+    """What the panel prints (measured, not drawn): its flowables, the optional blocks left out, whether they fit,
+    the height they need and the height there is."""
     x, y, width, height = rect
     if top:
         height -= _height(canvas, list(top), width)
-    need = 0.0
+    need, flows, dropped = 0.0, [], 0
     for layer in (base.data["brochure"].get(content.kind), _TIGHT):  # full size, leaving out what may go; then set tighter
         merged = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
         style = _panel_style(merged, content.kind, base.accent)
@@ -414,8 +450,15 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         if need <= height:
             if layer is not _TIGHT and content.kind != "cover":
                 flows, need = _grow(canvas, merged, content, width, height, flows, dropped, need)
-            break
-    else:
+            return flows, dropped, True, need, height
+    return flows, dropped, False, need, height
+
+
+def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
+          top: list[Flowable] = ()) -> int:
+    x, y, width, _ = rect
+    flows, dropped, fits, need, height = _layout(canvas, rect, content, base, top)
+    if not fits:
         over = need - height
         files = ", ".join(content.sources) or "the content"
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}, {options.page_size}) cannot hold its text: it needs "

@@ -42,6 +42,7 @@ from .largeprint import map_and_grid
 from .bodymap import BodyMapFlowable
 from .plan import TimelineFlowable, qr_drawing
 from .sentences import SentenceParagraph
+from .text import text_width
 
 
 def keep_headings(flowables: list[Flowable], width: float, first_lines: float = 30, whole_tail: bool = False) -> list[Flowable]:
@@ -88,7 +89,7 @@ def _splits(flowable: Flowable) -> bool:
     """Whether a flowable can continue overleaf (else it must move with its heading as one piece)."""
     if isinstance(flowable, Table):
         return bool(getattr(flowable, "splitInRow", 0)) or len(flowable._cellvalues) > 1
-    return isinstance(flowable, (RLParagraph, Beside))
+    return isinstance(flowable, (RLParagraph, Beside, KeepTail))
 
 
 def measured_height(flowable: Flowable, width: float) -> float:
@@ -169,6 +170,7 @@ class Builder:
             rule.keepWithNext = True
             out += [heading, rule]
         blocks = list(section.blocks)
+        previous = None
         while blocks:
             block = blocks.pop(0)
             if isinstance(block, BodyMap) and blocks and isinstance(blocks[0], PointsTable):
@@ -194,8 +196,14 @@ class Builder:
                         rest, upto = rest + more, upto + 2
                 blocks = blocks[upto:]
                 out.append(self.beside_code(block, rest))
+            elif (isinstance(block, Paragraph) and block.style == "small" and isinstance(previous, Paragraph)
+                  and previous.style != "small" and out and isinstance(out[-1], (RLParagraph, SentenceParagraph))):
+                out[-1] = KeepTail(out[-1], self.block(block)[0])  # the sources line stays with what it backs
             else:
                 out += self.block(block)
+                if isinstance(block, Paragraph) and blocks and isinstance(blocks[0], (Tracker, Calendar)):
+                    out[-1].keepWithNext = True  # the intro stays with the grid it explains (its heading too)
+            previous = block
         return [KeepTogether(out)] if section.keep_together else keep_headings(out, self.width, 2.2 * self.s.text("body")["leading"],
                                                                                whole_tail=last and self.one_column)
 
@@ -339,6 +347,19 @@ class Builder:
     def callout(self, block: Callout) -> Flowable:
         """The boxed when-to-call block: its parts side by side, so the box stays short and whole."""
         pad = self.s.data["layout"]["padding"] + 3
+        if block.columns and len(set(block.columns)) == 1:  # every part in one column: the tiers stacked
+            inner_width = self.width - 2 * pad
+            flowables: list[Flowable] = []
+            for n, (head, items) in enumerate(block.parts):
+                flowables += ([Spacer(1, 3)] if n else []) + ([self.para(head, "lead")] if head else []) + self.bullets(items, "body", inner_width - 8)
+            table = Table([[[self.para(block.title, "callout_title", spaceAfter=4), *flowables]]], colWidths=[self.width])
+            table.setStyle(self.table_style([
+                ("BOX", (0, 0), (-1, -1), 2, HexColor(self.s.colour("urgent"))),
+                ("BACKGROUND", (0, 0), (-1, -1), HexColor(self.s.colour("urgent_tint"))),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ]))
+            return KeepTogether([Spacer(1, 6), table])
         columns = 1 if self.one_column else max(1, len(block.parts))
         inner_width = self.width - 2 * pad
 
@@ -456,7 +477,9 @@ class Builder:
         for week in block.weeks:
             rows.append([self.para(week.label, "lead"), self.para("   ·   ".join(week.dates), "table")])
         first = self.width * (0.22 if self.one_column else 0.16)
-        out: list[Flowable] = [self._grid(rows, [first, self.width - first])]
+        grid = self._grid(rows, [first, self.width - first])
+        grid.first_height = _first_rows(grid, 3)  # its header never alone with a week at a page foot
+        out: list[Flowable] = [grid]
         if block.after:
             out.append(self.para(block.after, "body", spaceBefore=4))
         return out
@@ -468,11 +491,75 @@ class Builder:
         size = self.s.text("body")["size"]
         for date in block.rows:
             rows.append([self.para(date, "table"), _TickBox(size), "", "", ""])
-        return self._grid(rows, [self.width * f for f in fractions], height=size * 2.1)
+        # A date is never wrapped nor cut (it has no-break spaces), nor a header word: the columns give way.
+        pad = self.s.data["layout"]["padding"] + 6 + 1  # left padding (_grid), ReportLab's right padding, a point spare
+        cjk = self.s.data.get("wrap") == "cjk"
+        need = [0.0 if cjk else max(text_width(self.s, w, "table_head") for w in h.split() or [""]) + pad for h in block.headers]
+        need[0] = max([need[0], *(text_width(self.s, d, "table") + pad for d in block.rows if d)])
+        table = self._grid(rows, fit_columns([self.width * f for f in fractions], need), height=size * 2.1)
+        table.first_height = _first_rows(table, TRACKER_FIRST_ROWS)  # whole, or never a row or two at a page foot
+        return table
+
+
+def fit_columns(widths: list[float], need: list[float]) -> list[float]:
+    """The column widths, widened where a column needs more, the width taken from columns with room, in proportion
+    to their room; the total stays the same (if all needs cannot be met, each gets its need scaled down)."""
+    short = sum(max(0.0, n - w) for w, n in zip(widths, need))
+    if short <= 0:
+        return list(widths)
+    room = [max(0.0, w - n) for w, n in zip(widths, need)]
+    if sum(room) < short:
+        return [n * sum(widths) / sum(need) for n in need]
+    return [n if n > w else w - short * r / sum(room) for w, n, r in zip(widths, need, room)]
+
+
+TRACKER_FIRST_ROWS = 8  # the tracker starts on a page with room for its header and this many rows (most trackers: all)
+
+
+def _first_rows(table: Table, rows: int):
+    """What a grid needs at a page foot: its header and its first `rows` rows (all of them, when fewer)."""
+    def height(width: float) -> float:
+        table.wrap(width, 100_000)
+        return sum(table._rowHeights[:rows + 1])
+    return height
 
 
 def _colour(markup: str, colour: str) -> str:
     return f'<font color="{colour}">{markup}</font>'
+
+
+class KeepTail(Flowable):
+    """A paragraph and the small print under it (the sources of the research line): at a page foot the paragraph
+    splits as usual, and the small print goes on with its last lines, never alone at the top of the next page."""
+
+    def __init__(self, lead: Flowable, tail: Flowable):
+        super().__init__()
+        self.lead, self.tail = lead, tail
+
+    def getSpaceBefore(self):
+        return self.lead.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.tail.getSpaceAfter()
+
+    def wrap(self, avail_width, avail_height):
+        _, self._lh = self.lead.wrap(avail_width, avail_height)
+        _, self._th = self.tail.wrap(avail_width, avail_height)
+        self._gap = self.lead.getSpaceAfter() + self.tail.getSpaceBefore()
+        self.width, self.height = avail_width, self._lh + self._gap + self._th
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        # at least the paragraph's last line goes on with the small print
+        parts = self.lead.split(avail_width, min(avail_height, self._lh - 1))
+        if len(parts) < 2:
+            return []
+        return [parts[0], KeepTail(parts[1], self.tail)]
+
+    def draw(self):
+        self.lead.drawOn(self.canv, 0, self.height - self._lh)
+        self.tail.drawOn(self.canv, 0, 0)
 
 
 class _TickBox(Flowable):

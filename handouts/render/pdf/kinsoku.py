@@ -2,7 +2,9 @@
 
 ReportLab's own CJK mode breaks anywhere and only hangs one closing mark; here a line never starts
 with closing punctuation, never ends with an opening bracket, and never breaks inside a Latin word,
-a number, a number and its unit ("1/3处", "15分钟") or a two-character unit ("分钟").
+a number, a number and its unit ("1/3处", "15分钟"), a two-character unit ("分钟"), a date ("2026年12月1日"), a
+bold label ("原因：") or at a no-break space (telephone numbers, handouts.design.nobreak); and a paragraph never ends
+with a line of one character ("乏。").
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from .paragraphs import Paragraph as _MemoParagraph
 CANNOT_START = set("。，、；：）」』】》〉！？．，、…—～”’・·%％)]}!?,.;:")
 CANNOT_END = set("（「『【《〈“‘([{")
 NUMERALS = set("零一二两三四五六七八九十百千万几半")
+DATE_UNITS = set("年月")
+NBSP = "\u00a0"
 UNITS = ("分钟", "小时", "毫升", "厘米", "公分", "公里", "公斤", "个月", "星期", "周岁")
 
 
@@ -29,6 +33,8 @@ def _word_char(ch: str) -> bool:
 def break_allowed(text: str, k: int) -> bool:
     """Whether a line may break between text[k-1] and text[k]."""
     a, b = text[k - 1], text[k]
+    if a == NBSP or b == NBSP:
+        return False  # a no-break space holds a telephone number or a date together
     if b.isspace():
         return False  # break after the space, not before it
     if b in CANNOT_START or a in CANNOT_END:
@@ -37,6 +43,8 @@ def break_allowed(text: str, k: int) -> bool:
         return False  # inside a Latin word or a number
     if (a.isdigit() or a in NUMERALS) and _cjk(b):
         return False  # a number stays with its unit: 15分钟, 1/3处, 3次, 几分钟, 两天
+    if a in DATE_UNITS and b.isdigit() and k >= 2 and text[k - 2].isdigit():
+        return False  # a date stays whole: 2026年12月1日
     for unit in UNITS:
         i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
         if i != -1 and i < k < i + len(unit):
@@ -44,18 +52,50 @@ def break_allowed(text: str, k: int) -> bool:
     return True
 
 
+LABEL_ENDS = ("：", ":")
+LABEL_LONGEST = 8  # characters: a run this short ending in a colon is a label ("原因："), kept on one line
+
+
+def _labels(units) -> set[int]:
+    """The places inside a label (a short run of one frag ending in a colon, e.g. the bold "原因："): no break there."""
+    inside: set[int] = set()
+    start = 0
+    n = len(units)
+    while start < n:
+        end = start + 1
+        while end < n and units[end].frag is units[start].frag:
+            end += 1
+        run = "".join(str(u) for u in units[start:end]).strip()
+        if 1 < len(run) <= LABEL_LONGEST and run.endswith(LABEL_ENDS):
+            inside.update(range(start + 1, end))
+        start = end
+    return inside
+
+
+def _lone(text: str) -> bool:
+    """A last line of one character, with at most the punctuation after it ("乏。"): too short to stand alone."""
+    body = [ch for ch in text.strip() if ch not in CANNOT_START]
+    return len(body) <= 1 and bool(text.strip())
+
+
 def kinsoku_split(frags, max_widths, calc_bounds, encoding="utf8") -> ParaLines:
-    """ReportLab's cjkFragSplit with the line-break rules above."""
+    """ReportLab's cjkFragSplit with the line-break rules above; labels kept whole, and a paragraph's last line never
+    one character alone (the line before gives it its last word)."""
     units = []
     for f in frags:
         text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
         units.extend([cjkU(t, f, encoding) for t in text] if text else [cjkU(text, f, encoding)])
     text = "".join(str(u) or "\ufffc" for u in units)  # an image or empty frag holds one place
-    lines = []
+    glued = _labels(units)
+
+    def allowed(k: int) -> bool:
+        return k not in glued and break_allowed(text, k)
+
+    spans: list[tuple[int, int, bool]] = []  # (start, end, ends in a hard break)
     start = 0
     n = len(units)
     while start < n:
-        width = max_widths[min(len(lines), len(max_widths) - 1)]
+        width = max_widths[min(len(spans), len(max_widths) - 1)]
         used = 0.0
         i = start
         breaker = None
@@ -70,15 +110,27 @@ def kinsoku_split(frags, max_widths, calc_bounds, encoding="utf8") -> ParaLines:
             i += 1
             if hard:
                 break
-            if i < n and break_allowed(text, i):
+            if i < n and allowed(i):
                 breaker = i
         end = breaker if overflow and breaker is not None and breaker > start else i  # back to the last allowed break
-        line = units[start:end]
-        used = sum(u.width for u in line)
-        lines.append(makeCJKParaLine(line, width, used, width - used, hard and end == i, calc_bounds))
+        spans.append((start, end, hard and end == i))
         start = end
         while start < n and str(units[start]).isspace():  # a new line does not start with a space
             start += 1
+    if len(spans) >= 2 and not spans[-2][2] and _lone("".join(str(u) for u in units[spans[-1][0]:spans[-1][1]])):
+        (s0, e0, _), (s1, e1, h1) = spans[-2], spans[-1]
+        room = max_widths[min(len(spans) - 1, len(max_widths) - 1)]
+        for k in range(e0 - 1, s0 + 1, -1):  # the latest break in the line before that leaves it more than a word
+            if allowed(k) and sum(u.width for u in units[k:e1]) <= room + 1e-6:
+                if k - s0 >= 2:
+                    spans[-2:] = [(s0, k, False), (k, e1, h1)]
+                break
+    lines = []
+    for number, (start, end, hard) in enumerate(spans):
+        width = max_widths[min(number, len(max_widths) - 1)]
+        line = units[start:end]
+        used = sum(u.width for u in line)
+        lines.append(makeCJKParaLine(line, width, used, width - used, hard, calc_bounds))
     return ParaLines(kind=1, lines=lines)
 
 

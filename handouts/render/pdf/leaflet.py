@@ -6,8 +6,7 @@ import io
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...version import __version__
@@ -16,6 +15,7 @@ from ...library.cache import LRU
 from ...model import FactsRow, Handout, Heading
 from ...design.styles import Style, load_style, sheet
 from .flowables import Builder, measured_height
+from .pagecount import counted_canvas
 from .text import draw_runs, text_width, wrap_line
 
 
@@ -30,52 +30,29 @@ class RenderOptions:
 
 
 def _numbered_canvas(handout: Handout, style: Style, discard=None):
-    """A canvas class that draws the footer once the page count is known. `discard()` true at the end: the PDF
-    is not wanted (a trial layout that ran past its pages), so it is not written (no footers, font subsets or
-    compression)."""
+    """The leaflet's canvas class: the footer (rule, page X of Y, contact, disclaimer) on every page (.pagecount)."""
 
-    class FooterCanvas(Canvas):
-        pages = 0
+    def footer(canvas, number: int, total: int) -> None:
+        width, _ = style.page
+        m = style.margins
+        line_y = m["bottom"] - 14
+        canvas.setStrokeColor(HexColor(style.colour("rule")))
+        canvas.setLineWidth(0.6)
+        canvas.line(m["left"], line_y, width - m["right"], line_y)
+        leading = style.text("footer")["leading"]
+        first = line_y - style.text("footer")["size"] - 2
+        page = handout.page_label.format(page=number, pages=total)
+        draw_runs(canvas, style, width - m["right"], first, page, "footer", align="right")
+        contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
+        y = first
+        for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
+            draw_runs(canvas, style, m["left"], y, line, "footer")
+            y -= leading
+        for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
+            draw_runs(canvas, style, m["left"], y, line, "footer")
+            y -= leading
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            if discard is not None and discard():
-                return
-            total = FooterCanvas.pages = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._footer(number, total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, number: int, total: int) -> None:
-            width, _ = style.page
-            m = style.margins
-            line_y = m["bottom"] - 14
-            self.setStrokeColor(HexColor(style.colour("rule")))
-            self.setLineWidth(0.6)
-            self.line(m["left"], line_y, width - m["right"], line_y)
-            leading = style.text("footer")["leading"]
-            first = line_y - style.text("footer")["size"] - 2
-            page = handout.page_label.format(page=number, pages=total)
-            draw_runs(self, style, width - m["right"], first, page, "footer", align="right")
-            contact_room = width - m["left"] - m["right"] - text_width(style, page, "footer") - 12
-            y = first
-            for line in wrap_line(style, handout.footer_contact, "footer", contact_room):
-                draw_runs(self, style, m["left"], y, line, "footer")
-                y -= leading
-            for line in wrap_line(style, handout.footer, "footer", width - m["left"] - m["right"]):
-                draw_runs(self, style, m["left"], y, line, "footer")
-                y -= leading
-
-    return FooterCanvas
+    return counted_canvas(footer, discard)
 
 
 def render_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> bytes:
@@ -101,7 +78,7 @@ def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> t
     hit = _FITS.hit(key)
     if hit is not None and hit[1] == band:
         printed = handout if hit[0] is None else without_optional(handout, hit[0])
-        return printed, _layout(printed, options, layers)[0]
+        return printed, (_balanced(printed, options, layers) if options.large_print else _layout(printed, options, layers)[0])
     printed, pdf, rank = _fit(handout, options, layers)
     _FITS.keep(key, (rank, band))
     return printed, pdf
@@ -113,14 +90,17 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
     The first pass measures how far past the two pages the sheet runs and the room left at the foot of them;
     each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build).
     A pass that runs over while another is still to come is a trial: its PDF is not written."""
-    trial = not options.large_print and (bool(handout.subtitle) or any(s.optional for s in handout.sections))
+    if options.large_print:  # large print has no page budget: it prints everything
+        return handout, _balanced(handout, options, layers), None
+    trial = bool(handout.subtitle) or any(s.optional for s in handout.sections)
     pdf, over, gaps = _layout(handout, options, layers, trial)
-    if options.large_print or over <= 0:  # large print has no page budget: it prints everything
+    if over <= 0:
         return handout, pdf, None
     heights = _optional_heights(handout, options, layers)
     leading = sheet(*layers)["text"]["body"]["leading"]
     ranks = sorted(heights)
     printed, chosen, done = handout, None, 0
+    whole = _last_page_fill(over, handout, options, layers) >= LAST_PAGE_LEAST  # printed whole if cutting cannot fit
     while over > 0 and done < len(ranks):
         # Leaving out clearly less than the overflow less the room left at the foot of the first pages cannot
         # fit: skip the passes that would. The heights are estimates (a block beside the code, a heading that
@@ -133,8 +113,22 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks))
+        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks) or whole)
+    if over > 0 and whole:
+        # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
+        # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
+        # Printed whole, the third page holds at least a quarter of a page, and the patient keeps the whole text.
+        return handout, _layout(handout, options, layers)[0], None
     return printed, pdf, chosen
+
+
+LAST_PAGE_LEAST = 0.25  # of the frame's height: a page of the main flow holds at least this much
+
+
+def _last_page_fill(over: float, handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> float:
+    """How full the last page of the main flow is, from how far it runs past MAX_PAGES (over > 0)."""
+    frame = _frame(load_style(handout.masthead.colour, options.page_size, layers))._height
+    return (over % frame) / frame if over % frame else 1.0
 
 
 _FITS = LRU(128)  # the sheet without its patient's name -> (rank left out, the patient band's heights)
@@ -245,9 +239,64 @@ class _Doc(BaseDocTemplate):
         self.gaps.append(self.frame._y - self.frame._y1p)
 
 
+def _balanced(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> bytes:
+    """Large print: where the main flow's last page would hold less than a quarter of a page (a list's last items,
+    the self-care list alone; before the sessions page it is a near-empty page mid-document), the last piece that
+    starts on the page before goes on to it instead, so both pages are well filled; kept only if it is so."""
+    pdf, laid = _laid_out(handout, options, layers)
+    if laid.end_fill >= BALANCED_LAST or laid.end_page < 2:
+        return pdf
+    before = laid.fills[laid.end_page - 2]  # how full the page before the last is
+    for mark in reversed(laid.marks):
+        if mark.page != laid.end_page - 1 or mark.index == 0:
+            continue
+        at = mark.fill
+        if at < BALANCED_LEAST:
+            break  # moving more would leave the page before half empty
+        if laid.end_fill + before - at >= BALANCED_LAST:
+            moved, again = _laid_out(handout, options, layers, frozenset({mark.index}))
+            if again.end_page == laid.end_page and again.end_fill >= BALANCED_LAST:
+                return moved
+            break
+    return pdf
+
+
+BALANCED_LEAST = 0.5  # of the frame: a page the balancing breaks early still holds at least this much
+BALANCED_LAST = 0.3  # and the last page then holds this much (a little over a quarter: the flow's end is not its last line)
+
+
+class _Mark(Flowable):
+    """Takes no room and changes nothing in the frame (a frame action): remembers where the flow was (page, fill)."""
+
+    def __init__(self, index: int, frame_top: float, frame_height: float):
+        super().__init__()
+        self.index, self.top, self.frame_height = index, frame_top, frame_height
+        self.page, self.fill = 0, 0.0
+
+    def frameAction(self, frame):
+        self.page = self.canv.getPageNumber()
+        self.fill = (self.top - frame._y) / self.frame_height
+
+
+@dataclass
+class _Laid:
+    marks: list
+    fills: list  # per page of the main flow, how full (from the room left at its foot)
+    end_page: int
+    end_fill: float
+
+
 def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False) -> tuple[bytes, float, float]:
     """The PDF; how many points of the main flow run past MAX_PAGES (zero: it fits); the room left at the
     foot of those pages. A trial that runs past MAX_PAGES gives b"" for the PDF (it is laid out, not written)."""
+    pdf, laid = _laid_out(handout, options, layers, trial=trial)
+    return pdf, laid.over, laid.gaps
+
+
+def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...], breaks: frozenset = frozenset(),
+              trial: bool = False):
+    """The PDF and where its flow went (_Laid, plus over and gaps as _layout gives them); `breaks`: the marks
+    (pieces of the main flow, counted from the first after the title) that start a new page."""
     style = load_style(handout.masthead.colour, options.page_size, layers)
     width, height = style.page
     m = style.margins
@@ -269,10 +318,19 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], t
         story.append(builder.para(handout.draft_notice, "lead"))
     end = _End()
     main = [s for s in handout.sections if not s.new_page and s.blocks]
+    marks: list[_Mark] = []
+    top = height - m["top"]
     for section in handout.sections:
         if section.new_page and end not in story:  # the sessions page comes on top of the budget
             story.append(end)
-        story += builder.section(section, last=bool(main) and section is main[-1])
+        pieces = builder.section(section, last=bool(main) and section is main[-1])
+        if end in story:
+            story += pieces
+            continue
+        for piece in pieces:
+            mark = _Mark(len(marks), top, frame._height)
+            marks.append(mark)
+            story += [PageBreak(), mark, piece] if mark.index in breaks else [mark, piece]
     if end not in story:
         story.append(end)
     canvasmaker = _numbered_canvas(handout, style, (lambda: end.page > MAX_PAGES) if trial else None)
@@ -280,6 +338,7 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], t
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
         raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
-    top = height - m["top"]
     over = (end.page - MAX_PAGES - 1) * frame._height + (top - end.y) if end.page > MAX_PAGES else 0.0
-    return buffer.getvalue(), over, sum(doc.gaps[:MAX_PAGES])
+    laid = _Laid(marks, [1 - g / frame._height for g in doc.gaps], end.page, (top - end.y) / frame._height)
+    laid.over, laid.gaps = over, sum(doc.gaps[:MAX_PAGES])
+    return buffer.getvalue(), laid

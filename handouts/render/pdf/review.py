@@ -6,12 +6,12 @@ import io
 import re
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageBreak, PageTemplate, Spacer, Table, TableStyle
 
 from ...version import __version__
 from ...design.styles import Style, load_style
 from ...review.pack import FileReview, Group, ReviewPack
+from .pagecount import counted_canvas
 from .kinsoku import Paragraph
 from .text import draw_runs, text_width
 
@@ -228,30 +228,18 @@ def _signature(pack: ReviewPack, t: _Text, w: float) -> list:
 
 
 def _footer_canvas(pack: ReviewPack, style: Style):
-    class FooterCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+    """The pack's canvas class: a rule, page X of Y and the pack's title on every page (.pagecount)."""
 
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    def footer(canvas, number: int, total: int) -> None:
+        width, _ = style.page
+        canvas.setStrokeColor(HexColor(style.colour("rule")))
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN, 40, width - MARGIN, 40)
+        page = f"page {number} of {total}"
+        draw_runs(canvas, style, width - MARGIN, 29, page, "footer", align="right")
+        left = f"{pack.title} · {pack.clinic} · {pack.made_on.isoformat()}"
+        while text_width(style, left, "footer") > width - 2 * MARGIN - text_width(style, page, "footer") - 12:
+            left = left[:-2]
+        draw_runs(canvas, style, MARGIN, 29, left, "footer")
 
-        def save(self):
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                width, _ = style.page
-                self.setStrokeColor(HexColor(style.colour("rule")))
-                self.setLineWidth(0.6)
-                self.line(MARGIN, 40, width - MARGIN, 40)
-                page = f"page {number} of {total}"
-                draw_runs(self, style, width - MARGIN, 29, page, "footer", align="right")
-                left = f"{pack.title} · {pack.clinic} · {pack.made_on.isoformat()}"
-                while text_width(style, left, "footer") > width - 2 * MARGIN - text_width(style, page, "footer") - 12:
-                    left = left[:-2]
-                draw_runs(self, style, MARGIN, 29, left, "footer")
-                super().showPage()
-            super().save()
-
-    return FooterCanvas
+    return counted_canvas(footer)

@@ -1,0 +1,209 @@
+"""The leaflet's variants page by page, read back from the PDF: how full each page is, what starts a page, Chinese lines."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+import pytest
+
+from handouts import compose, load_library, make_visit
+from handouts.design.styles import load_style
+from handouts.render.pdf.leaflet import RenderOptions, fit_leaflet
+
+LIBRARY = load_library()
+PREGNANT_SIX = {"flags": ["pregnant"], "points": "GB30,GB29,BL40,ST36,LI4,SP6".split(","), "allow_caution": ["LI4", "SP6"]}
+NOTE = ("Please walk for 20 minutes each day this week and use the warm pack after your walk. Bring your list of "
+        "medicines to the next visit, and tell us if the pain in your hip wakes you at night. We will check your "
+        "progress and change the plan if needed. Call us any time with any questions at all, day or night.")
+EVERY_OPTION = {"flags": ["pregnant", "anticoagulants"], "practitioner": "Ana Ruiz, L.Ac.", "plan": "2/week x3, 1/week x4, monthly",
+                "start": "2026-12-08", "tracker": True, "note": NOTE}
+QUARTER = 0.25
+ASKED_FOR = {"en": ("Suggested dates", "Session tracker"), "es": ("Fechas sugeridas", "Registro de sesiones"), "zh": ("建议治疗日期", "治疗记录表")}
+
+
+def render(condition: str = "hip-pain", lang: str = "en", page_size: str = "letter", large_print: bool = False, **fields) -> bytes:
+    visit = make_visit({"condition": condition, "patient": "Jane Doe", "date": "2026-12-01", "lang": lang,
+                        "page_size": page_size, **fields})
+    return fit_leaflet(compose(LIBRARY, visit), RenderOptions(page_size=page_size, large_print=large_print))[1]
+
+
+def pages(pdf: bytes, page_size: str = "letter", large_print: bool = False) -> list[dict]:
+    """Per page: how full the frame is (from its lowest character above the footer), and its text lines."""
+    style = load_style("#000000", page_size, ("large-print",) if large_print else ())
+    top, foot = style.margins["top"], style.page[1] - style.margins["bottom"]
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            chars = [c for c in page.chars if c["bottom"] <= foot and c["text"].strip()]
+            low = max((c["bottom"] for c in chars), default=top)
+            lines = [line["text"].strip() for line in page.extract_text_lines(y_tolerance=5) if line["bottom"] <= foot]
+            out.append({"fill": (low - top) / (foot - top), "lines": [t for t in lines if t]})
+    return out
+
+
+def asked_for(page: dict, lang: str) -> bool:
+    """A page the user asked for (the suggested dates, the tracker): it may be as short as it needs."""
+    return any(line.startswith(ASKED_FOR[lang]) for line in page["lines"][:3])
+
+
+def thin_pages(pdf: bytes, lang: str, page_size: str = "letter", large_print: bool = False) -> list[tuple[int, float]]:
+    return [(n, round(p["fill"], 2)) for n, p in enumerate(pages(pdf, page_size, large_print), start=1)
+            if p["fill"] < QUARTER and not asked_for(p, lang)]
+
+
+# ---- item 1: a sheet two pages cannot hold never ends on a near-empty page -----------------------------------------
+
+
+@pytest.mark.parametrize("condition,lang,page_size", [("hip-pain", "en", "letter"), ("hip-pain", "es", "letter"),
+                                                      ("hip-pain", "es", "a4"), ("chemotherapy-nausea", "en", "letter"),
+                                                      ("chemotherapy-nausea", "es", "a4")])
+def test_pregnant_six_points_two_cautioned_leave_no_page_under_a_quarter_full(condition, lang, page_size):
+    """Before: cut to the bone and still over, page 3 held the booking code alone (89-94 % blank)."""
+    pdf = render(condition, lang, page_size, **PREGNANT_SIX)
+    assert not thin_pages(pdf, lang, page_size), pages(pdf, page_size)[-1]["lines"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+def test_every_option_leaves_no_page_under_a_quarter_full_but_those_asked_for(lang):
+    pdf = render("hip-pain", lang, "a4", **EVERY_OPTION)
+    assert not thin_pages(pdf, lang, "a4")
+
+
+# ---- item 5: Chinese labels whole, no one-character last line --------------------------------------------------------
+
+LONE = re.compile(r"[\u4e00-\u9fff][。！？；，、）」”]*")
+
+
+def _runs(line: dict) -> list[list[dict]]:
+    """A text line's runs of characters, split where a column gap opens (a table's cells share a line)."""
+    runs, cur = [], []
+    for c in (c for c in line["chars"] if c["text"].strip()):
+        if cur and c["x0"] - cur[-1]["x1"] > 6:
+            runs.append(cur)
+            cur = []
+        cur.append(c)
+    return runs + ([cur] if cur else [])
+
+
+def chinese_faults(pdf: bytes) -> tuple[list[str], list[str]]:
+    """Bold labels broken across two lines ("原/因："), and runs of one character alone on a line ("乏。")."""
+    def bold(c):
+        return "Bold" in c["fontname"]
+
+    def hanzi(c):
+        return "\u4e00" <= c["text"] <= "\u9fff"
+
+    split, lone = [], []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            lines = page.extract_text_lines(return_chars=True, y_tolerance=3)
+            for a, b in zip(lines, lines[1:]):
+                for end in _runs(a):
+                    under = [r for r in _runs(b) if r[0]["x0"] < end[-1]["x1"] and r[-1]["x1"] > end[0]["x0"]]
+                    if not under:
+                        continue
+                    tail = next((k for k in range(len(end)) if not bold(end[-1 - k])), len(end))
+                    lead = next((k for k in range(len(under[0])) if not bold(under[0][k])), len(under[0]))
+                    if (0 < tail <= 5 and tail < len(end) and 0 < lead <= 5 and under[0][lead - 1]["text"] in "：:"
+                            and hanzi(end[-1]) and hanzi(under[0][0])):
+                        split.append("".join(c["text"] for c in end[-tail:]) + "/" + "".join(c["text"] for c in under[0][:lead]))
+            for line in lines:
+                for run in _runs(line):
+                    text = "".join(c["text"] for c in run)
+                    if len(text) >= 2 and LONE.fullmatch(text):
+                        lone.append(text)
+    return split, lone
+
+
+@pytest.mark.parametrize("condition,page_size,large_print", [("hip-pain", "a4", False), ("plantar-heel-pain", "letter", False),
+                                                             ("neck-pain", "a4", False), ("tension-headache", "a4", True),
+                                                             ("stress", "letter", True)])
+def test_chinese_labels_stay_whole_and_no_paragraph_ends_with_one_character(condition, page_size, large_print):
+    """Before: "原因：" broke after 原 on these sheets, and paragraphs ended with a line like "乏。" or "们。"."""
+    split, lone = chinese_faults(render(condition, "zh", page_size, large_print=large_print))
+    assert not split, split
+    assert not lone, lone
+
+
+# ---- item 3: the sources line stays with the research line it backs ---------------------------------------------------
+
+SOURCES = {"en": ("Sources:", "Current as of"), "es": ("Fuentes:", "Vigente al"), "zh": ("参考资料：", "内容更新于")}
+
+
+def orphaned_sources(pdf: bytes, lang: str, page_size: str = "letter", large_print: bool = False) -> list[int]:
+    """The pages (2 on) that open with the sources line or its last words, cut off from the research line above."""
+    return [n for n, p in enumerate(pages(pdf, page_size, large_print), start=1)
+            if n > 1 and p["lines"] and p["lines"][0].startswith(SOURCES[lang])]
+
+
+@pytest.mark.parametrize("lang,page_size,large_print,fields", [("zh", "letter", False, PREGNANT_SIX), ("en", "letter", True, {})])
+def test_the_sources_line_never_opens_a_page(lang, page_size, large_print, fields):
+    """Before: "参考资料：…" opened page 2 of the pregnant Chinese sheet; "Current as of …" opened page 4 in large print."""
+    pdf = render("hip-pain", lang, page_size, large_print=large_print, **fields)
+    assert not orphaned_sources(pdf, lang, page_size, large_print)
+
+
+# ---- item 2: large print ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition,lang,fields", [("hip-pain", "es", {}), ("insomnia", "es", {}), ("hip-pain", "es", EVERY_OPTION)])
+def test_large_print_has_no_near_empty_page_at_the_end_of_the_sheet_or_before_the_sessions_pages(condition, lang, fields):
+    """Before: the self-care list alone on a last page 22 % full; with dates and tracker, the same page mid-document."""
+    pdf = render(condition, lang, "letter", large_print=True, **fields)
+    assert not thin_pages(pdf, lang, "letter", True)
+
+
+DATE = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d+, \d{4}")
+
+
+def test_large_print_tracker_starts_on_a_page_with_room_for_its_rows():
+    """Before: the tracker's heading, header and two rows at the foot of the dates page, the rest overleaf."""
+    pdf = render("hip-pain", "en", "letter", large_print=True, **EVERY_OPTION)
+    found = [p for p in pages(pdf, "letter", True) if "Session tracker" in p["lines"]]
+    assert len(found) == 1
+    lines = found[0]["lines"]
+    rows = [line for line in lines[lines.index("Session tracker"):] if DATE.match(line)]
+    assert len(rows) >= 8, rows  # every row of this tracker (10), or at least TRACKER_FIRST_ROWS
+
+
+URGENT = {"en": ("When to call us", "Call 911 any time"), "es": ("Cuándo llamarnos", "Llame al 911 siempre"),
+          "zh": ("何时联系我们", "任何时候您觉得需要急救")}
+
+
+def urgent_box_pages(pdf: bytes, lang: str, page_size: str, large_print: bool = True) -> tuple[int, int]:
+    """The pages of the urgent box's title and of its closing line."""
+    found = pages(pdf, page_size, large_print)
+    title, closing = URGENT[lang]
+    first = next(n for n, p in enumerate(found) if any(line.startswith(title) for line in p["lines"]))
+    last = next(n for n, p in enumerate(found) if any(line.startswith(closing) for line in p["lines"]))
+    return first, last
+
+
+def test_large_print_urgent_box_moves_whole_when_the_page_it_leaves_stays_mostly_full():
+    """Before: the box split at a page foot even where moving it whole left the page above three quarters full."""
+    pdf = render("hip-pain", "zh", "a4", large_print=True, points="GB29,GB30,BL54,BL40,ST36,LIV3".split(","))
+    first, last = urgent_box_pages(pdf, "zh", "a4")
+    assert first == last
+    assert pages(pdf, "a4", True)[first - 1]["fill"] >= 0.6
+
+
+# ---- a sweep: every condition, each in a rotation of language, page size and variant -----------------------------------
+
+VARIANTS = {"default": {}, "large print": {"large_print": True}, "pregnant, six points": PREGNANT_SIX}
+LANGS = ("en", "es", "zh")
+
+
+@pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
+def test_sweep_no_thin_page_and_no_orphaned_sources(condition):
+    """Each condition in three variants; language and page size rotate so that every pair comes up across conditions."""
+    k = sorted(LIBRARY.conditions).index(condition)
+    for n, (variant, fields) in enumerate(VARIANTS.items()):
+        lang, page_size = LANGS[(k + n) % 3], ("letter", "a4")[(k + n // 2) % 2]
+        large = bool(fields.get("large_print"))
+        pdf = render(condition, lang, page_size, **fields)
+        assert not thin_pages(pdf, lang, page_size, large), (variant, lang, page_size)
+        assert not orphaned_sources(pdf, lang, page_size, large), (variant, lang, page_size)
+        if lang == "zh":
+            assert chinese_faults(pdf) == ([], []), (variant, page_size)
