@@ -102,7 +102,8 @@ def main() -> None:
 @click.option("--allow-caution", "allow_caution", multiple=True, metavar="CODE",
               help="Print a point that a flag cautions, because you chose it knowingly (repeat per point).")
 @click.option("--note", help="A short personal note to the patient, printed on the sheet.")
-@click.option("--lang", type=click.Choice(["en", "es", "zh"]), help="Language of the sheet [default: en].")
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]),
+              help="Language of the sheet [default: the first of `languages` in clinic.yaml, else en].")
 @click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size [default: page_size in clinic.yaml, else letter].")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this clinic profile (a clinic.yaml) instead of the content's.")
@@ -674,8 +675,10 @@ FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="trifold", show_default=True,
               help="trifold: letter-fold, two landscape pages (outside, inside); bifold: folded in half, four panels; "
                    "rack-card: 4 x 9 in (99 x 210 mm on A4), two sides; flyer: one portrait page.")
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
-@click.option("--lang", type=click.Choice(["en", "es", "zh"]), default="en", show_default=True, help="Language of the brochure.")
+@click.option("--page-size", type=click.Choice(["letter", "a4"]),
+              help="Paper size [default: page_size in clinic.yaml, else letter].")
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]),
+              help="Language of the brochure [default: the first of `languages` in clinic.yaml, else en].")
 @click.option("--bleed", default="0", show_default=True, callback=_length, metavar="LENGTH",
               help="Bleed around the trim: 0 for office printing; print shops want 0.125in (US) or 3mm (A4).")
 @click.option("--marks", type=click.Choice(["none", "crop", "crop,fold"]), default="none", show_default=True,
@@ -712,7 +715,7 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
 
     if tabs and format_ != "flyer":
         raise click.UsageError(f"--tabs is for a flyer (tear-off tabs at its foot), not a {format_}; add --format flyer")
-    options = BrochureOptions(format=format_, page_size=page_size, bleed=bleed or 0.0, marks=marks, colour=colour, tabs=tabs)
+    options = BrochureOptions(format=format_, page_size=page_size or "", bleed=bleed or 0.0, marks=marks, colour=colour, tabs=tabs)
     try:
         made = build_brochure(condition, options, lang=lang, content=content, clinic=clinic_file, proof=proof is not None)
         write_file(made.pdf, out, replace=True, label=f"-o {out}")

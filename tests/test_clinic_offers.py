@@ -162,3 +162,40 @@ def test_an_english_only_clinic_is_not_told_about_spanish_reading_levels_or_chin
     assert not [f for f in report.warnings if ".zh:" in f.message or ".es:" in f.message]
     everyone = check_content()
     assert [s for s in everyone.scores if s.lang == "es"]  # the bundled profile offers every language: they are checked
+
+
+SPANISH_A4 = """\
+name: Clínica Luz del Puerto
+phone: +34 910 555 014
+address: [Calle del Muelle 12, 28001 Madrid]
+colour: "#1F4E9A"
+page_size: a4
+practitioners: [Mei Chen, L.Ac.]
+team:
+  - name: Mei Chen
+    credentials: L.Ac.
+    bio: {es: "Mei trata el dolor y el estrés desde hace diez años."}
+hours:
+  - es: "De lunes a viernes, de 9 a 18"
+languages: [es]
+offers: [hip-pain, low-back-pain, neck-pain]
+"""
+
+
+def test_a_spanish_only_a4_clinic_gets_spanish_a4_sheets_and_brochures_without_naming_either(run, tmp_path):
+    import pdfplumber
+
+    folder = tmp_path / "puerto"
+    folder.mkdir()
+    (folder / "clinic.yaml").write_text(SPANISH_A4, "utf-8")
+    sheet, brochure = tmp_path / "hoja.pdf", tmp_path / "folleto.pdf"
+    assert run("leaflet", "hip-pain", "--content", folder, "-o", sheet).exit_code == 0
+    assert "Dolor de cadera" in flat(" ".join(pdf_text(sheet.read_bytes())))
+    with pdfplumber.open(sheet) as pdf:
+        assert (round(pdf.pages[0].width), round(pdf.pages[0].height)) == (595, 842)  # A4
+    result = run("brochure", "--format", "flyer", "--content", folder, "-o", brochure)
+    assert result.exit_code == 0, result.output
+    text = flat(" ".join(pdf_text(brochure.read_bytes())))
+    assert "acupuntura" in text.lower() and "acupuncture" not in text.lower()
+    with pdfplumber.open(brochure) as pdf:
+        assert (round(pdf.pages[0].width), round(pdf.pages[0].height)) == (595, 842)

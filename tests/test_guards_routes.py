@@ -72,6 +72,9 @@ def test_an_urgent_sign_under_an_unknown_route_is_an_error(tmp_path):
     ("en", {"en": "a fever after a session", "es": "algo raro", "zh": "不舒服"}),
     ("es", {"en": "something odd", "es": "fiebre después de una sesión", "zh": "不舒服"}),
     ("zh", {"en": "something odd", "es": "algo raro", "zh": "治疗后发烧"}),
+    ("en", {"en": "a needle spot that turns red, hot or swollen", "es": "algo raro", "zh": "不舒服"}),
+    ("es", {"en": "something odd", "es": "un punto de aguja que se pone rojo, caliente o hinchado", "zh": "不舒服"}),
+    ("zh", {"en": "something odd", "es": "algo raro", "zh": "针眼红肿"}),
 ])
 def test_a_fever_routed_to_the_clinic_is_an_error_in_each_language(tmp_path, lang, sign):
     planted = ("  clinic-today:\n"
@@ -89,7 +92,7 @@ def test_a_rule_that_sends_a_fever_to_the_clinic_is_an_error(tmp_path):
     assert new in RULES
     text = RULES.replace(new, old)
     found = errors(check_content(tree(tmp_path, {"rules.yaml": text})))
-    assert any(f"rules.yaml:{line_of(text, old)}:" in e and ".note.en" in e and "'fever'" in e and "'call us'" in e
+    assert any(f"rules.yaml:{line_of(text, old)}:" in e and ".note.en" in e and ("'fever'" in e or "'pus'" in e) and "'call us'" in e
                for e in found), found
     assert not any("rules.yaml" in e and ".note." in e for e in errors(check_content()))
 
@@ -271,3 +274,14 @@ def test_testimonials_with_no_line_at_all_are_a_warning(tmp_path):
     planted = text[:start] + text[text.index("  hours:", start):]
     found = warnings(check_content(tree(tmp_path, {"clinic.yaml": clinic, "brochures/clinic.yaml": planted})))
     assert sum("results_vary" in w and "no line prints with them" in w for w in found) == 3, found
+
+
+@pytest.mark.parametrize("condition", ["sciatica", "hip-pain"])  # sciatica has no brochure file, hip-pain has one
+def test_under_uk_claims_a_condition_brochure_off_the_uk_list_is_refused_by_the_command(run, tmp_path, condition):
+    folder = tree(tmp_path, {"clinic.yaml": CLINIC.replace("claims: us", "claims: uk")})
+    out = tmp_path / "b.pdf"
+    result = run("brochure", condition, "--format", "flyer", "--content", folder, "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "claims: uk" in result.output and f"no claim for {condition}" in result.output and "low-back-pain" in result.output
+    assert not out.exists()
+    assert run("brochure", "low-back-pain", "--format", "flyer", "--content", folder, "-o", out).exit_code == 0

@@ -200,7 +200,7 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         return condition.lower()
 
     def lang_() -> str:
-        lang = _text(data.get("lang"), at("lang"), 5).lower() or "en"
+        lang = _text(data.get("lang"), at("lang"), 5).lower() or default_lang
         if lang not in LANGS:
             choices = ", ".join(f"{k} ({v})" for k, v in LANG_NAMES.items())
             raise VisitError(f"{at('lang')}: {lang!r} is not a language we print; choose {choices}")
@@ -219,6 +219,7 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         return plan
 
     order = date_order(clinic)
+    default_lang = clinic.languages[0] if clinic is not None else "en"  # a clinic that prints in es only gets es
     raw_date, start = data.get("date"), data.get("start")
     values = dict(
         condition=field_(condition_, ""),
@@ -231,7 +232,7 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         flags=field_(lambda: _flags(data.get("flags"), at("flags")), ()),
         allow_caution=field_(lambda: point_codes(data.get("allow_caution"), at("allow_caution")) or (), ()),
         note=field_(lambda: _text(data.get("note"), at("note"), MAX_NOTE), ""),
-        lang=field_(lang_, "en"),
+        lang=field_(lang_, default_lang),
         large_print=field_(lambda: _bool(data.get("large_print"), at("large_print")), False),
         tracker=field_(lambda: _bool(data.get("tracker"), at("tracker")), False),
         page_size=field_(page_size_, "letter"),

@@ -22,9 +22,14 @@ class MadeBrochure:
 SECTIONS = ("what-is-acupuncture", "what-to-expect", "risks", "when-to-call")
 
 
-def build_brochure(condition: str | None, options, lang: str = "en", content: str | os.PathLike | None = None,
+def build_brochure(condition: str | None, options, lang: str | None = None, content: str | os.PathLike | None = None,
                    clinic: str | os.PathLike | None = None, proof: bool = False) -> MadeBrochure:
-    """Read the content, refuse risky claims in what will print, compose, render, preflight (and draw a proof)."""
+    """Read the content, refuse risky claims in what will print, compose, render, preflight (and draw a proof).
+
+    No `lang`: the first of the clinic's `languages`; `options.page_size` "": the clinic's `page_size`.
+    """
+    from dataclasses import replace
+
     from ..review.claims import claim_findings, medicare_findings
     from ..composition.brochure import compose_brochure
     from ..composition.offers import check_language, offered_condition
@@ -36,10 +41,18 @@ def build_brochure(condition: str | None, options, lang: str = "en", content: st
     library = result.library
     assert library is not None
     rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]
+    lang = lang or library.clinic.languages[0]
+    if not options.page_size:
+        options = replace(options, page_size=library.clinic.page_size)
     check_language(library, lang)
     if condition:
         cid, _ = offered_condition(library, condition)
         rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
+        if library.clinic.claims == "uk" and cid not in result.lint.uk_claims:  # with or without its brochure file
+            accepted = ", ".join(sorted(result.lint.uk_claims)) or "none"
+            raise ClaimError(f"clinic.yaml says `claims: uk`, and UK advertising rules accept no claim for {cid} (lint.yaml "
+                             f"uk_claims: {accepted}); make the clinic brochure or one of those instead, or use "
+                             f"`claims: us` if the clinic is in the US")
     elif library.brochure is not None and library.brochure.list_conditions:  # each condition offered, with its evidence line
         rels += [f"conditions/{cid}.yaml" for cid in library.conditions if library.clinic.offered(cid)]
     labels = {library.files[r].label for r in rels if r in library.files}
