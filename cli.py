@@ -685,6 +685,9 @@ FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
               help="Crop (and fold) marks in a slug outside the bleed; many print shops want none.")
 @click.option("--colour", type=click.Choice(["rgb", "cmyk"]), default="rgb", show_default=True,
               help="cmyk: every colour DeviceCMYK, text 100% K (no PDF/X claim).")
+@click.option("--tabs", is_flag=True,
+              help="flyer only: tear-off tabs along the foot, each with the clinic's phone and booking address, "
+                   "with dashed cut lines (a notice-board flyer).")
 @click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), metavar="PROOF.png",
               help="Also write a PNG of both faces side by side with trim, fold and safe lines drawn.")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -692,7 +695,7 @@ FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
 @content_option("A folder of your own content that overrides the bundled content file by file.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
 def brochure(condition: str | None, format_: str, page_size: str, lang: str, bleed: float, marks: str, colour: str,
-             proof: Path | None, clinic_file: Path | None, content: Path | None, out: Path) -> None:
+             tabs: bool, proof: Path | None, clinic_file: Path | None, content: Path | None, out: Path) -> None:
     """Make a folded brochure, rack card or flyer for the waiting room or a print shop, then preflight it.
 
     \b
@@ -704,12 +707,15 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
       handouts brochure hip-pain --format trifold --bleed 0.125in -o hip-brochure.pdf
       handouts brochure --format rack-card --page-size a4 --bleed 3mm --marks crop,fold --colour cmyk -o rack.pdf
       handouts brochure hip-pain --lang es --proof hip-proof.png -o hip-es.pdf
+      handouts brochure --format flyer --tabs -o notice-board.pdf
     """
     from handouts.deliver.brochure import build_brochure
     from handouts.files import write_file
     from handouts.render.pdf.brochure import BrochureOptions
 
-    options = BrochureOptions(format=format_, page_size=page_size or "", bleed=bleed or 0.0, marks=marks, colour=colour)
+    if tabs and format_ != "flyer":
+        raise click.UsageError(f"--tabs is for a flyer (tear-off tabs at its foot), not a {format_}; add --format flyer")
+    options = BrochureOptions(format=format_, page_size=page_size or "", bleed=bleed or 0.0, marks=marks, colour=colour, tabs=tabs)
     try:
         made = build_brochure(condition, options, lang=lang, content=content, clinic=clinic_file, proof=proof is not None)
         write_file(made.pdf, out, replace=True, label=f"-o {out}")

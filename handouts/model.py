@@ -415,6 +415,7 @@ class Brochure:
     keywords: tuple[str, ...] = ()
     draft_notice: str = ""  # printed at the top of a text panel on each face while its content is not approved
     unapproved: tuple[str, ...] = ()  # the content files behind that notice
+    tabs: tuple[str, ...] = ()  # a flyer with tear-off tabs: the lines on each tab (phone, booking address)
 
     def panel(self, name: str) -> BrochurePanel:
         for panel in self.panels:

@@ -48,9 +48,12 @@ class _BWriter(Writer):
         return self(getattr(self.text, name), f"{self.where}: {name}")
 
 
-def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en") -> Brochure:
-    """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure."""
+def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en", tabs: bool = False) -> Brochure:
+    """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure. `tabs`: a flyer
+    with tear-off tabs at its foot, each with the clinic's phone and booking address."""
     clinic = library.clinic
+    if tabs and format != "flyer":
+        raise ContentError([f"tear-off tabs are for a flyer, not a {format}; use --format flyer --tabs"])
     context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
     w = _BWriter(library, lang, context)
     pieces = _Pieces(w, library)
@@ -78,8 +81,16 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         panels=tuple(panels), author=clinic.name, subject=subject,
         colour_cmyk=tuple(clinic.colour_cmyk) if clinic.colour_cmyk else None,
         condition_id=cid, keywords=("acupuncture", "brochure", *([cid] if cid else [])),
-        draft_notice=draft, unapproved=unapproved,
+        draft_notice=draft, unapproved=unapproved, tabs=_tab_lines(clinic) if tabs else (),
     )
+
+
+def _tab_lines(clinic) -> tuple[str, ...]:
+    """What each tear-off tab says: the phone, then where to book (the booking page, else the website), without https://."""
+    where = clinic.booking_url or clinic.website or ""
+    for scheme in ("https://", "http://"):
+        where = where.removeprefix(scheme)
+    return (clinic.phone, where.removesuffix("/")) if where else (clinic.phone,)
 
 
 # The first text panel of each face, where a draft says so before anything else is read.
@@ -145,25 +156,28 @@ class _Pieces:
         risks = self.risks(cond, cfile)
         contact = self.contact()
         back = (self.clinic_file, self.w.where)
-        if format == "trifold":
+        safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
+        if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", about, "text", (cfile,)),
+                    _panel("inside_left", about + [(b, "what") for b, _ in self.what_is()], "text",
+                           (cfile, "sections/what-is-acupuncture.yaml")),
+                    _panel("flap", visit, "text", (cfile, "sections/what-to-expect.yaml")),
                     _panel("inside_middle", points, "text", (cfile, "points/")),
-                    _panel("inside_right", visit, "text", (cfile, "sections/what-to-expect.yaml")),
-                    _panel("flap", risks, "text", ("sections/risks.yaml", "sections/when-to-call.yaml")),
+                    _panel("inside_right", risks, "text", safety),
                     _panel("back", contact, "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
                     _panel("inside_left", about + visit, "text", (cfile, "sections/what-to-expect.yaml")),
                     _panel("inside_right", points + risks, "text", (cfile, "sections/risks.yaml", "sections/when-to-call.yaml")),
                     _panel("back", contact, "contact", back)]
-        if format == "rack-card":
-            return [_panel(face, cover, "cover", back),
-                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
-        # flyer: one panel, the cover's words on top, then the essentials
+        if format == "rack-card":  # the first visit on the front, the urgent-care box on the back with the contact
+            first = [(b, "visit") for b, _ in visit[:2]]  # left out together when a long cover needs the room
+            return [_panel(face, cover[:-2] + first + cover[-2:], "cover", (*back, "sections/what-to-expect.yaml")),
+                    _panel("back", self.urgent(cond, cfile) + contact, "contact", (*back, *safety))]
+        # flyer: one panel, the cover's words on top, then the essentials, the urgent-care box and the contact
         head = cover[:-2]  # the clinic's name and phone are under "Book a visit"
-        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + contact, "flyer",
-                       (cfile, *back), head=len(head))]
+        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + self.urgent(cond, cfile) + contact,
+                       "flyer", (cfile, *back, *safety), head=len(head))]
 
     def clinic_panels(self, format: str, title: str) -> list[BrochurePanel]:
         w = self.w
@@ -175,25 +189,32 @@ class _Pieces:
         risks = self.risks()
         contact = self.contact()
         back = (self.clinic_file, w.where)
-        if format == "trifold":
+        safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
+        if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml")),
-                    _panel("inside_middle", seen, "text", (w.where, "conditions/")),
-                    _panel("inside_right", visit + (risks if team else []), "text", ("sections/what-to-expect.yaml", "sections/risks.yaml")),
-                    _panel("flap", team or risks, "text", (self.clinic_file, "sections/risks.yaml")),
-                    _panel("back", contact, "contact", back)]
+                    _panel("inside_left", what + (seen if team else self.faq()), "text",
+                           (w.where, "sections/what-is-acupuncture.yaml", *(("conditions/",) if team else ()))),
+                    _panel("flap", visit + (self.faq() if team else self.visiting()), "text",
+                           ("sections/what-to-expect.yaml", w.where, self.clinic_file)),
+                    _panel("inside_middle", team or self.we_often_see(), "text",
+                           (self.clinic_file,) if team else (w.where, "conditions/")),
+                    _panel("inside_right", risks, "text", safety),
+                    _panel("back", self.contact(visiting=bool(team)), "contact", back)]
         if format == "bifold":
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + seen + self.faq(), "text", (w.where, "sections/what-is-acupuncture.yaml", "conditions/")),
-                    _panel("inside_right", visit + team, "text", (self.clinic_file, "sections/what-to-expect.yaml")),
+                    _panel("inside_left", what + visit + self.faq(), "text",
+                           (w.where, "sections/what-is-acupuncture.yaml", "sections/what-to-expect.yaml")),
+                    _panel("inside_right", seen + team + risks, "text", (self.clinic_file, w.where, "conditions/", *safety)),
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
-            front = cover[:2] + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
-            return [_panel("front", front, "cover", back),
-                    _panel("back", visit[:2] + contact, "contact", (*back, "sections/what-to-expect.yaml"))]
+            first = [(b, "visit") for b, _ in visit[:2]]  # left out (after the intro) when a long cover needs the room
+            front = cover[:2] + first + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
+            return [_panel("front", front, "cover", (*back, "sections/what-to-expect.yaml")),
+                    _panel("back", self.urgent() + contact, "contact", (*back, *safety))]
         head = cover[:-2]
-        return [_panel("front", head + what[1:2] + visit[:2] + [(b, "seen") for b, _ in seen] + contact, "flyer",
-                       (*back, "sections/what-is-acupuncture.yaml"), head=len(head))]
+        return [_panel("front", head + what[1:2] + [(b, "visit") for b, _ in visit[:2]] + [(b, "seen") for b, _ in seen]
+                       + self.urgent() + contact,
+                       "flyer", (*back, "sections/what-is-acupuncture.yaml", *safety), head=len(head))]
 
     # ---- pieces ------------------------------------------------------------------------------------
 
@@ -218,6 +239,9 @@ class _Pieces:
         w = self.w
         out: Piece = [(Heading(w.label("about_condition", condition=title_text), level=2), False),
                       (Paragraph(w(cond.overview[0], f"{cfile}: overview[0]")), False)]
+        if cond.how_it_may_help:  # what acupuncture may do for them: hedged, from the condition's sourced text
+            out.append((Heading(w.label("how_it_may_help"), level=3), False))
+            out += [(Paragraph(w(t, f"{cfile}: how_it_may_help[{i}]")), False) for i, t in enumerate(cond.how_it_may_help)]
         out += [(Paragraph(w(t, f"{cfile}: overview[{i}]")), True) for i, t in enumerate(cond.overview) if i]
         out.append((Paragraph(w.label("who_may_benefit"), style="lead"), True))
         out.append((BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(cond.who_may_benefit))), True))
@@ -261,18 +285,24 @@ class _Pieces:
         out: Piece = [(Heading(w.word("is_it_safe"), level=2), False)]
         if first.text:
             out.append((Paragraph(w(first.text, "sections/risks.yaml: blocks[0].text")), False))
+        if cond is not None:  # the condition's own risks (a replaced hip...), as on the leaflet
+            out += [(Paragraph(w(t, f"{cfile}: risks[{j}]")), False) for j, t in enumerate(cond.risks)]
         if first.items:
             out.append((BulletList(tuple(w(t, f"sections/risks.yaml: blocks[0].items[{j}]") for j, t in enumerate(first.items))), True))
         out += [(Paragraph(w(b.text, f"sections/risks.yaml: blocks[{i}].text")), True) for i, b in enumerate(section.blocks) if i and b.text]
+        return out + self.urgent(cond, cfile)
+
+    def urgent(self, cond: Condition | None = None, cfile: str = "") -> Piece:
+        """The urgent-care box (never left out): on every brochure, an inside or back panel, never the first one opened.
+        The signs that cannot wait for the clinic, each under whom to call (the condition's own join them, as on the
+        leaflet); the first tier's heading is the box's title, the others stacked under it in one column."""
+        w = self.w
         section = self.library.sections["when-to-call"]
-        # The signs that cannot wait for the clinic, each under whom to call (the condition's own join them, as on the
-        # leaflet); the first tier's heading is the box's title, the others stacked under it in one column.
         signs = {cfile: cond.urgent} if cond is not None else {}
         parts, _, _ = care.routed_parts(w, section, signs, [], routes=tuple(r for r in ROUTES if r != "clinic-today"))
         title = parts[0][0] if parts and parts[0][0] else w.word("get_help")
         parts = [("", parts[0][1])] + parts[1:] if parts else []
-        out.append((Callout(title=title, parts=tuple(parts), columns=(0,) * len(parts)), False))
-        return out
+        return [(Callout(title=title, parts=tuple(parts), columns=(0,) * len(parts)), False)]
 
     def what_is(self) -> Piece:
         w = self.w
@@ -324,7 +354,8 @@ class _Pieces:
             out.append((Paragraph(w.word("results_vary"), style="lead"), False))
         return out
 
-    def contact(self) -> Piece:
+    def contact(self, visiting: bool = True) -> Piece:
+        """Name, address, phone, booking code, the disclaimer; with `visiting`, the hours and payment too."""
         w, clinic = self.w, self.library.clinic
         out: Piece = [(Heading(w.word("contact"), level=2), False), (Paragraph(clinic.name, style="lead"), False),
                       (Paragraph(", ".join(clinic.address)), False),
@@ -333,7 +364,15 @@ class _Pieces:
             out.append((Paragraph(clinic.website), True))
         if clinic.booking_url:
             out.append((BookingCode(clinic.booking_url, w.label("scan_to_book"), w.label("book_online")), False))
-        out.append((Heading(w.word("hours"), level=3), True))
+        if visiting:
+            out += self.visiting()
+        out.append((Paragraph(w.word("not_advice"), style="small"), False))
+        return out
+
+    def visiting(self) -> Piece:
+        """Hours and payment (optional: left out, the last first, when a panel is full)."""
+        w, clinic = self.w, self.library.clinic
+        out: Piece = [(Heading(w.word("hours"), level=3), True)]
         if clinic.hours:
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: hours[{i}]") for i, t in enumerate(clinic.hours))), True))
         else:
@@ -341,5 +380,4 @@ class _Pieces:
         if clinic.payment:
             out.append((Heading(w.word("payment"), level=3), True))
             out.append((BulletList(tuple(w(t, f"{self.clinic_file}: payment[{i}]") for i, t in enumerate(clinic.payment))), True))
-        out.append((Paragraph(w.word("not_advice"), style="small"), False))
         return out

@@ -52,15 +52,20 @@ def compose_social(library: Library, condition: str | None, lang: str = "en") ->
     w = Writer(library, lang, {"clinic": clinic.plain(), "practitioner": ""})
     title, lines, highlights = "", [], []
     call = ""
+    aside = False  # inside a section the front carries under its own heading (e.g. "Your first visit"): not for a post
     for block in front.blocks:
-        if isinstance(block, Heading):  # the draft line, first on the front
+        if isinstance(block, Heading):  # the draft line, first on the front; any other heading opens a section
+            aside = aside or block.text != brochure.draft_notice
+            continue
+        if isinstance(block, Paragraph) and block.style == "cover_name":
+            aside = False  # the clinic's name and phone close the front
+            continue  # the clinic's name: drawn beside the logo
+        if aside:
             continue
         if isinstance(block, BulletList):
             highlights += block.items
         elif isinstance(block, Paragraph) and block.style == "cover_title":
             title = block.text
-        elif isinstance(block, Paragraph) and block.style == "cover_name":
-            continue  # the clinic's name: drawn beside the logo
         elif isinstance(block, Paragraph):
             lines.append(block.text)
         else:

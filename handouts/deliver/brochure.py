@@ -42,7 +42,7 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     if not options.page_size:
         options = replace(options, page_size=library.clinic.page_size)
     refuse_claims(result, condition, lang)
-    brochure = compose_brochure(library, condition, options.format, lang)
+    brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs)
     rendered = render_brochure(brochure, options)
     report = preflight(rendered.pdf, PreflightOptions(options.format, options.bleed, options.colour), label="the brochure",
                        notes=rendered.conversions)
@@ -71,6 +71,8 @@ def refuse_claims(result, condition: str | None, lang: str, market: bool = False
             raise ClaimError(f"clinic.yaml says `claims: uk`, and UK advertising rules accept no claim for {cid} (lint.yaml "
                              f"uk_claims: {accepted}); make the clinic's own {'post' if what != 'the brochure' else 'brochure'} "
                              f"or one for a condition on that list instead, or use `claims: us` if the clinic is in the US")
+    elif library.brochure is not None and library.brochure.list_conditions:  # each condition offered, with its evidence line
+        rels += [f"conditions/{cid}.yaml" for cid in library.conditions if library.clinic.offered(cid)]
     labels = {library.files[r].label for r in rels if r in library.files}
     problems = claim_findings(result.documents, result.lint, labels)
     ours = [d for d in result.documents if d.label in labels]

@@ -16,6 +16,12 @@ MARK_LINE = 0.3  # pt: print shops want 0.25-0.5 pt
 MAX_BLEED = 0.5 * IN
 
 FORMATS = ("trifold", "bifold", "rack-card", "flyer")
+# The order a reader meets the panels: the cover, then what opening it shows (a letter-fold's cover opens onto
+# inside_left and the fold-in flap; opening the flap shows the whole inside), the back last.
+READING_ORDER = {"trifold": ("cover", "inside_left", "flap", "inside_middle", "inside_right", "back"),
+                 "bifold": ("cover", "inside_left", "inside_right", "back"), "rack-card": ("front", "back"),
+                 "flyer": ("front",)}
+FIRST_OPENED = {"trifold": ("inside_left", "flap"), "bifold": ("inside_left",), "rack-card": (), "flyer": ()}
 MARKS = ("none", "crop", "crop,fold")
 DEFAULT_BLEED = "0"  # office printing: a desktop printer cannot print to the edge; print shops want 0.125in or 3mm
 
@@ -132,6 +138,38 @@ class Sheet:
         x0 = panel.x + (self.edge if panel.x < 0.01 else SAFE)
         x1 = panel.x + panel.width - (self.edge if abs(panel.x + panel.width - right) < 0.01 else SAFE)
         return (x0, self.edge, x1, panel.height - self.edge)
+
+
+TAB_STRIP = 2.1 * IN  # a flyer's tear-off strip: tabs this long at its foot, inside the safe zone
+TAB_WIDTH = 0.75 * IN  # about this wide: as many tabs as fit across the safe zone
+
+
+@dataclass(frozen=True)
+class Tabs:
+    """A flyer's tear-off tabs in trim coordinates: each tab's box (its text inside) and the dashed cut lines."""
+
+    boxes: tuple[tuple[float, float, float, float], ...]  # (x0, y0, x1, y1)
+    cuts: tuple[tuple[float, float, float, float], ...]  # (x0, y0, x1, y1) lines
+
+    @property
+    def top(self) -> float:
+        return self.boxes[0][3]
+
+
+def tabs(sheet: Sheet) -> Tabs:
+    """Tear-off tabs across the foot of a flyer: the boxes fill the safe zone's width; a cut line runs along the
+    strip's top and between the tabs down to the paper's edge (with no bleed, to the printer's margin)."""
+    if sheet.format != "flyer":
+        raise ValueError(f"tear-off tabs are for a flyer, not a {sheet.format}")
+    w = sheet.trim[0]
+    x0, x1 = sheet.edge, w - sheet.edge
+    count = max(1, int((x1 - x0) // TAB_WIDTH))
+    step = (x1 - x0) / count
+    y0, y1 = sheet.edge, sheet.edge + TAB_STRIP
+    boxes = tuple((round(x0 + i * step, 4), y0, round(x0 + (i + 1) * step, 4), y1) for i in range(count))
+    m = sheet.unprinted
+    cuts = ((m, y1, w - m, y1), *((b[0], m, b[0], y1) for b in boxes[1:]))
+    return Tabs(boxes, cuts)
 
 
 def _face(name: str, height: float, panels: list[tuple[str, float]]) -> Face:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep, HexColor, toColor
 from reportlab.pdfgen.canvas import Canvas
@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 
 from ...version import __version__
 from ...errors import HandoutError
-from ...model import BodyMap, Brochure, BrochurePanel, Heading
+from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
@@ -31,6 +31,7 @@ class BrochureOptions:
     bleed: float = 0.0  # points
     marks: str = "none"  # none | crop | crop,fold
     colour: str = "rgb"  # rgb | cmyk
+    tabs: bool = False  # a flyer: tear-off tabs at its foot with the clinic's phone and booking address
 
 
 @dataclass
@@ -43,10 +44,12 @@ class Rendered:
     dropped: dict[str, int] = field(default_factory=dict)  # panel -> optional blocks left out for room
 
 
-# Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt).
+# Copyfitting: when a panel's text does not fit, the same words set tighter (never under 9 pt) and the body map a
+# little smaller (its dots and numbers keep their size).
 _TIGHT = {"text": {"body": {"size": 9.5, "leading": 11.4, "space_after": 2}, "lead": {"size": 9.5, "leading": 11.4},
                    "h2": {"size": 12.5, "leading": 15, "space_after": 3}, "h3": {"space_before": 4},
-                   "callout_title": {"size": 10.5, "leading": 12.5}}}
+                   "callout_title": {"size": 10.5, "leading": 12.5}},
+          "layout": {"body_map": {"width": 166, "height": 204}}}
 
 
 def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
@@ -107,13 +110,16 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
     canvas.setProducer(f"handouts {__version__}")
     canvas.setViewerPreference("PrintScaling", "None")
     canvas.setViewerPreference("Duplex", "DuplexFlipShortEdge")
+    panels = _moved_on(canvas, sheet, brochure, style, options)
     for index, face in enumerate(sheet.faces):
         canvas.setTrimBox(sheet.trim_box)
         canvas.setBleedBox(sheet.bleed_box)
         for panel in face.panels:
-            _background(canvas, sheet, panel, brochure.panel(panel.name), brochure.masthead.colour)
+            _background(canvas, sheet, panel, panels[panel.name], brochure.masthead.colour)
         for panel in face.panels:
-            out.dropped[panel.name] = _paint(canvas, sheet, panel, brochure.panel(panel.name), style, brochure, options)
+            out.dropped[panel.name] = _paint(canvas, sheet, panel, panels[panel.name], style, brochure, options)
+        if brochure.tabs and index == 0:
+            _tabs(canvas, sheet, style, brochure, options)
         if options.marks != "none":
             _marks(canvas, sheet, index, "fold" in options.marks)
         canvas.showPage()
@@ -169,6 +175,11 @@ def _height(canvas: Canvas, flows: list[Flowable], width: float) -> float:
 def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, int, float]:
     """The flowables to print: all the blocks' if they fit, else leaving out optional blocks from the end (a block's
     `together` group and the optional headings just before it go with it; a panel never ends on a heading)."""
+    flows, gone, need = _fit_blocks(canvas, builder, content, width, height)
+    return flows, len(gone), need
+
+
+def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, set, float]:
     optional = sorted(content.optional)
     gone: set[int] = set()
     made = [_flowables(builder, [b], content.kind) for b in content.blocks]  # each block's flowables, built once
@@ -179,7 +190,7 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
         flows = [f for i in keep for f in made[i]]
         need = _height(canvas, flows, width)
         if need <= height or not optional:
-            return flows, len(gone), need
+            return flows, gone, need
         last = optional.pop()
         drop = {last}.union(*(set(g) for g in content.together if last in g))
         i = min(drop) - 1
@@ -250,26 +261,156 @@ class _LogoCard(Flowable):
         self.canv.drawImage(self.reader, self.pad, self.pad, self.w, self.h)
 
 
+def _text_rect(sheet: geo.Sheet, panel: geo.Panel, kind: str, base: Style) -> tuple[float, float, float, float]:
+    pad = base.data["brochure"]["cover_padding" if kind == "cover" else "panel_padding"]
+    x0, y0, x1, y1 = sheet.safe(panel)
+    o = sheet.offset
+    return (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
+
+
+def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style, options: BrochureOptions) -> dict[str, BrochurePanel]:
+    """Whole blocks moved between neighbouring text panels in reading order, so that neither is left with much room
+    at its foot once its type has grown: the last blocks of one may start the next, or the first blocks of the next
+    may end the one before. A heading never leaves the block under it, each panel keeps its first two blocks, the
+    urgent-care box never moves onto a panel the reader opens to first, and no move leaves a block out."""
+    panels = {p.name: p for p in brochure.panels}
+    order = [n for n in geo.READING_ORDER.get(options.format, ()) if n in panels]
+    layer = base.data["brochure"].get("text")
+    plain = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
+    balance = plain.data["brochure"]["balance"]
+    fixed = _panel_style(plain, "text", base.accent)
+    first = set(geo.FIRST_OPENED.get(options.format, ()))
+
+    def draft(panel: BrochurePanel) -> bool:
+        return bool(brochure.draft_notice) and bool(panel.blocks) and getattr(panel.blocks[0], "text", None) == brochure.draft_notice
+
+    def starts(panel: BrochurePanel, i: int) -> bool:
+        """Whether blocks[i] starts a section or a subsection (a heading, not the draft line): a place to cut."""
+        return isinstance(panel.blocks[i], Heading) and not (i == 0 and draft(panel))
+
+    known: dict = {}
+
+    def room(name: str, panel: BrochurePanel) -> float | None:
+        """The panel's empty share at its foot once its type and pictures have grown; None when it cannot hold
+        every block it has at its usual size (or leaves out more than before)."""
+        key = (name, panel.blocks, panel.optional, panel.together)
+        if key not in known:
+            known[key] = _room(name, panel)
+        return known[key]
+
+    def _room(name: str, panel: BrochurePanel) -> float | None:
+        _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
+        flows, gone, need = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
+        if need > height or len(gone) > dropped[name]:
+            return None
+        _, need = _grow(canvas, plain, panel, width, height, flows, len(gone), need)
+        return max(0.0, (height - need) / height)
+
+    dropped = {}
+    for name in order:
+        _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
+        dropped[name] = len(_fit_blocks(canvas, Builder(fixed, width), panels[name], width, height)[1]) if panels[name].kind == "text" else 0
+    for here, there in zip(order, order[1:]):
+        p, q = panels[here], panels[there]
+        if p.kind != "text" or q.kind != "text" or p.head or q.head:
+            continue
+        now = (room(here, p), room(there, q))
+        if None not in now and max(now) <= balance["moved"]:  # balanced enough already
+            continue
+        best, score = None, max(1.0 if r is None else r for r in now)  # None: it is over full, the worst
+        keep = 1 if draft(q) else 0  # a draft line stays first on its panel
+        moves = [(cut, "on") for cut in range(2, len(p.blocks)) if starts(p, cut)]
+        moves += [(cut, "back") for cut in range(keep + 1, len(q.blocks) - 1) if starts(q, cut)]
+        for cut, way in moves:
+            if way == "on":  # p's last sections start q, after its draft line
+                moved = p.blocks[cut:]
+                a, b = _slice(p, 0, cut), _join(_join(_slice(q, 0, keep), _slice(p, cut, len(p.blocks))), _slice(q, keep, len(q.blocks)))
+                onto = there
+            else:  # q's first sections (after its draft line) end p
+                moved = q.blocks[keep:cut]
+                a, b = _join(p, _slice(q, keep, cut)), _join(_slice(q, 0, keep), _slice(q, cut, len(q.blocks)))
+                onto = here
+            if onto in first and any(isinstance(m, Callout) for m in moved):
+                continue
+            ra, rb = room(here, a), room(there, b)
+            if ra is None or rb is None:
+                continue
+            if max(ra, rb) < score - 0.02 and max(ra, rb) <= balance["moved"]:  # a move must balance both panels
+                best, score = (a, b), max(ra, rb)
+        if best is not None:
+            panels[here] = replace(best[0], name=here)
+            panels[there] = replace(best[1], name=there)
+    return panels
+
+
+def _join(a: BrochurePanel, b: BrochurePanel) -> BrochurePanel:
+    """b's blocks after a's, as one panel named as b (the caller renames it)."""
+    n = len(a.blocks)
+    return BrochurePanel(b.name, a.blocks + b.blocks, a.optional + tuple(i + n for i in b.optional), kind=b.kind,
+                         sources=tuple(dict.fromkeys(a.sources + b.sources)), head=0,
+                         together=a.together + tuple(tuple(i + n for i in g) for g in b.together))
+
+
+def _slice(panel: BrochurePanel, start: int, end: int) -> BrochurePanel:
+    """The panel's blocks[start:end], their optional marks and groups kept."""
+    keep = lambda i: start <= i < end  # noqa: E731
+    return BrochurePanel(panel.name, panel.blocks[start:end], tuple(i - start for i in panel.optional if keep(i)), kind=panel.kind,
+                         sources=panel.sources, head=0,
+                         together=tuple(g for g in (tuple(i - start for i in grp if keep(i)) for grp in panel.together) if g))
+
+
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
            options: BrochureOptions) -> int:
     pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
-    x0, y0, x1, y1 = sheet.safe(panel)
-    o = sheet.offset
-    rect = (o + x0 + pad, o + y0 + pad, x1 - x0 - 2 * pad, y1 - y0 - 2 * pad)
+    rect = _text_rect(sheet, panel, content.kind, base)
     if content.kind == "flyer" and content.head:
-        rect = _headline(canvas, sheet, rect, content, base, brochure, options)
-        shift = content.head
-        content = BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
-                                kind="flyer", sources=content.sources,
-                                together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
+        # the headline's optional lines (the highlights) give way when the text under them cannot fit otherwise
+        short = _without_optional_head(content)
+        if short is not content:
+            below = _headline(canvas, sheet, rect, content, base, brochure, options, draw=False)
+            if not _layout(canvas, _below_tabs(sheet, below, pad, brochure), _body(content), base)[2]:
+                content = short
+        rect = _below_tabs(sheet, _headline(canvas, sheet, rect, content, base, brochure, options), pad, brochure)
+        content = _body(content)
     top = []
     if content.kind == "cover" and brochure.masthead.logo:
         top = [_LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"]))]
     return _fill(canvas, rect, content, base, brochure, options, panel.name, top)
 
 
-def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options) -> tuple:
-    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below."""
+def _body(content: BrochurePanel) -> BrochurePanel:
+    """A flyer panel's blocks under its headline."""
+    shift = content.head
+    return BrochurePanel(content.name, content.blocks[shift:], tuple(i - shift for i in content.optional if i >= shift),
+                         kind="flyer", sources=content.sources,
+                         together=tuple(tuple(i - shift for i in g if i >= shift) for g in content.together))
+
+
+def _without_optional_head(content: BrochurePanel) -> BrochurePanel:
+    """The flyer panel without the optional blocks of its headline (the same panel when it has none)."""
+    gone = {i for i in content.optional if i < content.head}
+    if not gone:
+        return content
+    keep = [i for i in range(len(content.blocks)) if i not in gone]
+    at = {old: new for new, old in enumerate(keep)}
+    return BrochurePanel(content.name, tuple(content.blocks[i] for i in keep), tuple(at[i] for i in content.optional if i in at),
+                         kind=content.kind, sources=content.sources, head=content.head - len(gone),
+                         together=tuple(g for g in (tuple(at[i] for i in grp if i in at) for grp in content.together) if g))
+
+
+def _below_tabs(sheet: geo.Sheet, rect, pad: float, brochure: Brochure):
+    """With tear-off tabs, the flyer's text stops above the strip."""
+    if not brochure.tabs:
+        return rect
+    above = geo.tabs(sheet).top + geo.SAFE + pad
+    o = sheet.offset
+    return (rect[0], o + above, rect[2], rect[1] + rect[3] - o - above)
+
+
+def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options,
+              draw: bool = True) -> tuple:
+    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below
+    (only that, drawing nothing, unless `draw`)."""
     x, y, width, height = rect
     layer = base.data["brochure"].get("headline")  # notice-board sizes: read from across a waiting room
     style = _panel_style(Style(merge(base.data, layer), base.accent, base.page_size) if layer else base, "cover", base.accent)
@@ -278,6 +419,9 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     need = _height(canvas, flows, width)
     gap = base.data["brochure"]["cover_padding"]
     band = y + height - need - gap  # the band's lower edge
+    below = band - geo.SAFE - gap
+    if not draw:
+        return (x, y, width, below - y)
     o, b, m = sheet.offset, sheet.bleed, sheet.unprinted
     canvas.saveState()
     canvas.setFillColor(HexColor(brochure.masthead.colour))
@@ -288,31 +432,43 @@ def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, ba
     frame.addFromList(left, canvas)
     if left:
         raise FitError(f"the {options.format} headline ({brochure.lang}) does not fit; shorten the cover text in {', '.join(content.sources)}")
-    below = band - geo.SAFE - gap
     return (x, y, width, below - y)
 
 
-def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
-          top: list[Flowable] = ()) -> int:
+def _layout(canvas: Canvas, rect, content: BrochurePanel, base: Style, top: list[Flowable] = ()) -> tuple[list, int, bool, float, float]:
+    """What the panel prints (measured, not drawn): its flowables, the optional blocks left out, whether they fit,
+    the height they need and the height there is."""
     x, y, width, height = rect
     if top:
         height -= _height(canvas, list(top), width)
-    need = 0.0
+    need, flows, dropped = 0.0, [], 0
     for layer in (base.data["brochure"].get(content.kind), _TIGHT):  # full size, leaving out what may go; then set tighter
         merged = Style(merge(base.data, layer), base.accent, base.page_size) if layer else base
         style = _panel_style(merged, content.kind, base.accent)
         builder = Builder(style, width)
         flows, dropped, need = _fit(canvas, builder, content, width, height)
         if need <= height:
-            break
-    else:
+            if layer is not _TIGHT and content.kind != "cover":
+                flows, need = _grow(canvas, merged, content, width, height, flows, dropped, need)
+            return flows, dropped, True, need, height
+    return flows, dropped, False, need, height
+
+
+def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
+          top: list[Flowable] = ()) -> int:
+    x, y, width, _ = rect
+    flows, dropped, fits, need, height = _layout(canvas, rect, content, base, top)
+    if not fits:
         over = need - height
         files = ", ".join(content.sources) or "the content"
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}, {options.page_size}) cannot hold its text: it needs "
                        f"{need:.0f} pt of height and has {height:.0f} pt (about {over / base.text('body')['leading']:.0f} lines too many). "
                        f"Shorten the text it takes from {files}, or choose a larger --format (bifold, trifold, flyer).")
-    if content.kind == "cover":  # the title a third of the way down the spare room, not stuck to the top
-        flows.insert(0, Spacer(1, (height - _height(canvas, flows, width)) / 3))
+    if content.kind == "cover":  # the title a third of the way down the spare room, the clinic's name and phone at the foot
+        spare = height - _height(canvas, flows, width)
+        flows.insert(0, Spacer(1, spare / 3))
+        if len(flows) > 3:
+            flows.insert(len(flows) - 2, Spacer(1, spare * 2 / 3 - 1))
     flows = [*top, *flows]
     height += _height(canvas, list(top), width) if top else 0
     frame = Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
@@ -322,6 +478,105 @@ def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: B
         raise FitError(f"the {options.format} {name} panel ({brochure.lang}): {len(left)} block(s) did not fit; "
                        f"shorten the text it takes from {', '.join(content.sources)}")
     return dropped
+
+
+def _tabs(canvas: Canvas, sheet: geo.Sheet, style: Style, brochure: Brochure, options: BrochureOptions) -> None:
+    """The tear-off tabs: each tab's lines turned to read upwards, the first bold, set as large as fits on one line
+    each (never under `min_size`); dashed cut lines along the strip's top and between the tabs."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    spec = style.data["brochure"]["tabs"]
+    tabs = geo.tabs(sheet)
+    o, pad = sheet.offset, spec["padding"]
+    x0, y0, x1, y1 = tabs.boxes[0]
+    length, across = y1 - y0 - 2 * pad, x1 - x0 - 2 * pad
+    sizes = []
+    for i, line in enumerate(brochure.tabs):
+        size = spec["sizes"][min(i, len(spec["sizes"]) - 1)]
+        name = "lead" if i == 0 else "body"
+        while True:
+            para = RLParagraph(style.markup(line, name), style.paragraph(name, fontSize=size, leading=size * 1.2, spaceAfter=0))
+            para.wrap(length, 1000)
+            if len(para.blPara.lines) == 1 or size <= spec["min_size"]:
+                break
+            size -= 0.5
+        if len(para.blPara.lines) > 1:
+            raise FitError(f"the flyer's tear-off tabs cannot hold {line!r} on one line at {spec['min_size']} pt; "
+                           f"shorten the phone or booking_url in clinic.yaml, or make the flyer without --tabs")
+        sizes.append(size)
+    block = sum(s * 1.2 for s in sizes)
+    if block > across:
+        raise FitError(f"the flyer's tear-off tabs are too narrow for {len(sizes)} lines; shorten the phone or booking_url in clinic.yaml")
+    canvas.saveState()
+    for bx0, by0, bx1, by1 in tabs.boxes:
+        # turned 90 degrees: each line reads up the tab, the tops of its letters to the left, so the first line is the
+        # leftmost; the lines are centred across the tab
+        canvas.saveState()
+        canvas.translate(o + (bx0 + bx1) / 2 + block / 2, o + by0 + pad)
+        canvas.rotate(90)
+        y = block
+        for i, (line, size) in enumerate(zip(brochure.tabs, sizes)):
+            name = "lead" if i == 0 else "body"
+            para = RLParagraph(style.markup(line, name), style.paragraph(name, fontSize=size, leading=size * 1.2, spaceAfter=0))
+            _, h = para.wrap(length, 1000)
+            y -= h
+            para.drawOn(canvas, 0, y)
+        canvas.restoreState()
+    canvas.setStrokeColor(toColor("#000000"))
+    canvas.setLineWidth(spec["cut_line"])
+    canvas.setDash(*spec["dash"])
+    for cx0, cy0, cx1, cy1 in tabs.cuts:
+        canvas.line(o + cx0, o + cy0, o + cx1, o + cy1)
+    canvas.restoreState()
+
+
+# Balancing: the text styles and pictures that grow on a panel with room to spare (the cover's own styles do not).
+_GROWS = ("body", "lead", "small", "h2", "h3", "callout_title", "figure_label", "qr_caption")
+
+
+def _scaled(style: Style, kind: str, accent: str, type_: float, picture: float) -> Style:
+    """The panel's style with its type `type_` times and its body map and QR code `picture` times as large."""
+    data = dict(style.data)  # shallow copies: the style data is only read (a deep merge per attempt was half the time)
+    data["text"] = {n: {**t, "size": round(t["size"] * type_, 2), "leading": round(t["leading"] * type_, 2)}
+                    if n in _GROWS and "size" in t and "leading" in t else t for n, t in style.data["text"].items()}
+    layout = data["layout"] = dict(style.data["layout"])
+    layout["body_map"] = {**layout["body_map"], "width": layout["body_map"]["width"] * picture,
+                          "height": layout["body_map"]["height"] * picture}
+    layout["qr"] = {**layout["qr"], "size": round(layout["qr"]["size"] * picture, 2)}
+    return _panel_style(Style(data, style.accent, style.page_size), kind, accent)
+
+
+def _grow(canvas: Canvas, style: Style, content: BrochurePanel, width: float, height: float, flows: list, dropped: int,
+          need: float) -> tuple[list, float]:
+    """A panel more than `balance.empty` empty at its foot is rebalanced, not padded: its type grows (to
+    `balance.body_max` pt at most), then its pictures (to `balance.picture_max` times), while every block it held still fits."""
+    balance = style.data["brochure"]["balance"]
+    if height - need <= balance["empty"] * height:
+        return flows, need
+
+    def attempt(type_: float, picture: float):
+        made, gone, needs = _fit(canvas, Builder(_scaled(style, content.kind, style.accent, type_, picture), width), content, width, height)
+        return (made, needs) if gone <= dropped and needs <= height else None
+
+    best = (flows, need)
+    chosen = 1.0
+    for axis, top in (("type", balance["body_max"] / style.text("body")["size"]), ("picture", balance["picture_max"])):
+        low, high = 1.0, top
+        if high <= 1.0:
+            continue
+        for _ in range(4):  # a binary search: larger is better while everything still fits
+            mid = (low + high) / 2
+            hit = attempt(mid, 1.0) if axis == "type" else attempt(chosen, mid)
+            if hit is not None:
+                low, best = mid, hit
+            else:
+                high = mid
+        hit = attempt(high, 1.0) if axis == "type" else attempt(chosen, high)
+        if hit is not None:
+            low, best = high, hit
+        if axis == "type":
+            chosen = low
+    return best
 
 
 def _marks(canvas: Canvas, sheet: geo.Sheet, face: int, folds: bool) -> None:
