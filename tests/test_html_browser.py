@@ -15,7 +15,7 @@ import pytest
 
 from conftest import REPO
 from handouts import compose, load_library, make_visit
-from handouts.model import LANGS, Callout, Heading, KeyPoints, PointsTable
+from handouts.model import LANGS, BodyMap, Callout, Heading, KeyPoints, PointsTable
 from handouts.render.html.page import HtmlOptions, printed_handout, render_html
 
 CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
@@ -152,3 +152,110 @@ def test_heading_outline_matches_the_sections(page, lang):
     assert urgent.count() == 1 and urgent.get_by_role("listitem").count() >= 3
     assert page.locator("html").get_attribute("lang") == {"en": "en", "es": "es", "zh": "zh-Hans"}[lang]
     assert page.locator('[lang="zh-Latn-pinyin"]').count() >= 2
+
+
+# Dark mode, print and large print (issue 23): contrast computed from the computed styles, as a reader sees it.
+CONTRAST_JS = """(root) => {
+    const lum = (c) => { const m = c.match(/[\\d.]+/g).map(Number).slice(0, 3).map(v => v / 255)
+        .map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4); return 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]; };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const opaque = (c) => c && c !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(c);
+    const backdrop = (el) => { for (let e = el; e; e = e.parentElement) { const b = getComputedStyle(e).backgroundColor;
+        if (opaque(b)) return b; } return 'rgb(255, 255, 255)'; };
+    return {ratio, backdrop};
+}"""
+
+
+def text_contrasts(page, selector: str) -> list[tuple[float, str]]:
+    """(contrast, text) of every element under `selector` that has its own visible text, on its backdrop."""
+    return page.evaluate("""([sel, lib]) => {
+        const {ratio, backdrop} = eval(lib)();
+        const out = [];
+        for (const el of document.querySelectorAll(sel)) {
+            if (el.closest('.sr-only') || el.closest('svg')) continue;
+            const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+            if (!own || !el.getClientRects().length) continue;
+            out.push([ratio(getComputedStyle(el).color, backdrop(el)), el.textContent.trim().slice(0, 40)]);
+        }
+        return out;
+    }""", [selector, CONTRAST_JS])
+
+
+@pytest.mark.parametrize("cid, lang", [("hip-pain", "en"), ("migraine", "es"), ("insomnia", "zh")])
+def test_printing_in_dark_mode_prints_light(page, cid, lang):
+    load(page, page_html(cid, lang, False), scheme="dark")
+    page.emulate_media(media="print", color_scheme="dark")
+    assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    urgent = text_contrasts(page, ".callout *")
+    assert urgent and min(r for r, _ in urgent) >= 4.5, sorted(urgent)[:3]
+    everything = text_contrasts(page, "body *")
+    assert min(r for r, _ in everything) >= 4.5, sorted(everything)[:3]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["default", "large-print"])
+def test_dark_mode_point_numbers_have_contrast(page, large):
+    load(page, page_html("hip-pain", "en", large), scheme="dark")
+    ratios = page.evaluate("""(lib) => {
+        const {ratio} = eval(lib)();
+        const table = [...document.querySelectorAll('.points .disc')].map(d => {
+            const s = getComputedStyle(d); return ratio(s.color, s.backgroundColor); });
+        const map = [...document.querySelectorAll('.bodymap .num')].map(n => {
+            const disc = n.previousElementSibling;  // the disc the number is drawn on
+            return ratio(getComputedStyle(n).fill, getComputedStyle(disc).fill); });
+        return {table, map};
+    }""", CONTRAST_JS)
+    assert ratios["table"] and min(ratios["table"]) >= 4.5, ratios
+    assert ratios["map"] and min(ratios["map"]) >= 4.5, ratios
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_map_is_described_once_and_numbered_once(page, lang):
+    load(page, page_html("hip-pain", lang, False))
+    table = next(b for s in handout("hip-pain", lang).sections for b in s.blocks if isinstance(b, PointsTable))
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    shown = [n for n in nodes if not n.get("ignored")]
+    name = next(b.name for s in handout("hip-pain", lang).sections for b in s.blocks if isinstance(b, BodyMap))
+    image = next(n for n in shown if n.get("role", {}).get("value") == "image" and n.get("name", {}).get("value") == name)
+    description = image.get("description", {}).get("value", "")
+    for row in table.rows:
+        assert description.count(f"{row.number}. {row.code}") == 1, description
+    assert not re.search(r"\b(\d+)\. \1\. ", description)  # not "1. 1. GB30"
+    # and the words are not read a second time as a list in the page
+    said = " ".join(str(n.get("name", {}).get("value", "")) for n in shown if n.get("role", {}).get("value") != "image")
+    assert f"1. {table.rows[0].code}" not in said
+
+
+def number_size(page) -> float:
+    """The smallest map number as drawn, in CSS px (its font size times the map's scale on the page)."""
+    return page.evaluate("""() => Math.min(...[...document.querySelectorAll('.bodymap .num')].map(n =>
+        parseFloat(getComputedStyle(n).fontSize) * n.getScreenCTM().a))""")
+
+
+def test_large_print_map_numbers_are_large_print_size(page):
+    load(page, page_html("hip-pain", "en", True))
+    text = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")  # large print's body text
+    assert text >= 22
+    assert number_size(page) >= text  # on the screen: as large as the text around them
+    page.set_viewport_size({"width": 725, "height": 1000})  # a Letter page's width inside the print margins
+    page.emulate_media(media="print")
+    assert number_size(page) >= 16 * 96 / 72  # on paper: at least 16 pt, as every large-print PDF text
+
+
+@pytest.mark.parametrize("cid, lang", [("hip-pain", "en"), ("migraine", "es"), ("insomnia", "zh")])
+def test_the_browser_print_is_close_to_the_leaflet(page, cid, lang):
+    """The page printed on Letter from the browser: at most three pages (this machine's sans is DejaVu Sans,
+    wider than the page's own font), with the fullest sheet (note, flag, dates and tracker) at most four."""
+    from pypdf import PdfReader
+    import io
+
+    plain = compose(LIBRARY, make_visit({"patient": "Ana Ruiz", "date": "2026-12-01", "condition": cid, "lang": lang}))
+    for made, most in ((plain, 3), (handout(cid, lang), 4)):
+        page.emulate_media(media="print")
+        page.set_content(render_html(made, HtmlOptions()).decode("utf-8"))
+        pages = len(PdfReader(io.BytesIO(page.pdf(format="Letter", print_background=True))).pages)
+        assert pages <= most, (made.title, pages)

@@ -65,5 +65,8 @@ def render_pdf_ua(handout, options) -> bytes:
                                             for_pdf=True, page_size=options.page_size))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    from .pdf_ua import finisher
+
     document = weasyprint.HTML(string=html.decode("utf-8"))
-    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    # finisher: one Table per table, scoped header cells, /Lang on pinyin and characters (render/pdf_ua.py)
+    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False, finisher=finisher)

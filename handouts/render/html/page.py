@@ -57,6 +57,7 @@ HANDLERS: dict[type, str] = {
 BOX_NAMES = {"en": "Session {n} of {total}", "es": "Sesión {n} de {total}", "zh": "第{n}次，共{total}次"}
 
 LANG_TAGS = {"en": "en", "es": "es", "zh": "zh-Hans"}
+LARGE_MAP_TEXT = 18  # large print's map numbers and view labels, in SVG units (1 pt: styles/large-print.yaml, marker)
 PINYIN = "zh-Latn-pinyin"  # BCP 47 for Hanyu Pinyin
 HANZI = "zh-Hans"
 
@@ -173,14 +174,18 @@ class _Page:
         if self.options.for_pdf:  # WeasyPrint tags an <img> as a Figure with its alt text
             import base64
 
-            svg = str(body_map_svg(block, block.name)).replace(' role="img"', "", 1)
+            large = self.options.large_print
+            svg = str(body_map_svg(block, block.name, large_print=large)).replace(' role="img"', "", 1)
             for cls, paint in _SVG_PAINT.items():  # presentation attributes: WeasyPrint's SVG ignores a <style> here
+                if large and cls in ("num", "view"):
+                    paint = re.sub(r'font-size="[\d.]+"', f'font-size="{LARGE_MAP_TEXT}"', paint)
                 svg = svg.replace(f'class="{cls}"', f'class="{cls}" {paint}')
             head_end = svg.index(">") + 1
-            svg = svg[:head_end] + f"<style>{_SVG_STYLE}</style>" + svg[head_end:]
+            style = _SVG_STYLE + (f".num,.view{{font-size:{LARGE_MAP_TEXT}px}}" if large else "")
+            svg = svg[:head_end] + f"<style>{style}</style>" + svg[head_end:]
             data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
             return Markup('<img class="bodymap" src="data:image/svg+xml;base64,{}" alt="{}">').format(data, self.map_alt(block))
-        return body_map_svg(block, block.name, described_by)
+        return body_map_svg(block, block.name, described_by, large_print=self.options.large_print)
 
     def map_alt(self, block: BodyMap) -> str:
         items = []

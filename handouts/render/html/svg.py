@@ -19,24 +19,41 @@ LABEL_EM = 0.6  # a view label's width per character (bold), in its font size (l
 CJK_EM = 1.0  # a Chinese character's
 
 
-def _label_width(text: str) -> float:
-    """A view label's width in px at 12 px (.view labels), wide enough for the browser's bold sans."""
-    return sum(CJK_EM if ord(ch) >= 0x2E80 else LABEL_EM for ch in text) * 12
+def _label_width(text: str, size: float = 12) -> float:
+    """A view label's width in px at `size` px (.view labels), wide enough for the browser's bold sans."""
+    return sum(CJK_EM if ord(ch) >= 0x2E80 else LABEL_EM for ch in text) * size
+
+
+def _large_print() -> tuple[float, float, map_geometry.Sizes, float]:
+    """Large print's map as its PDF draws it (styles/large-print.yaml): the box, the disc and dot sizes, and the
+    size of the numbers and view labels, in SVG units of a point (the page shows the map 1 unit to 1 pt)."""
+    from ...design.styles import sheet
+
+    data = sheet("large-print")
+    spec, text = data["layout"]["body_map"], data["text"]
+    label = text["figure_label"]
+    sizes = map_geometry.Sizes(disc=spec["dot"], dot=max(1.6, spec["dot"] * 0.3), label=label["leading"] + 2,
+                               gap=spec["gap"] / 2)
+    return spec["width"], spec["height"], sizes, max(text["marker"]["size"], label["size"])
 
 
 def _num(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def body_map_svg(block: BodyMap, name: str, described_by: str = "") -> Markup:
+def body_map_svg(block: BodyMap, name: str, described_by: str = "", large_print: bool = False) -> Markup:
     """The map as an `<svg role="img">` named `name`: the same geometry the PDF paints
-    (handouts/design/map_geometry.py: dots at their true spots, numbered discs outside the body with leaders)."""
-    sizes = map_geometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0)
+    (handouts/design/map_geometry.py: dots at their true spots, numbered discs outside the body with leaders).
+    Large print lays it out as the large-print PDF does: a wider box, larger discs, 18-unit numbers (class "large")."""
+    width, height, sizes, text = MAP_WIDTH, MAP_HEIGHT, map_geometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0), 12.0
+    if large_print:
+        width, height, sizes, text = _large_print()
     marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
-    geometry = map_geometry.layout(marks, dict(block.views), MAP_WIDTH, MAP_HEIGHT, sizes,
-                                  measure=_label_width)
+    geometry = map_geometry.layout(marks, dict(block.views), width, height, sizes,
+                                  measure=lambda label: _label_width(label, text))
     described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
-    parts = [f'<svg class="bodymap" role="img" aria-label="{escape(name)}"{described} '
+    size = ' large' if large_print else ''
+    parts = [f'<svg class="bodymap{size}" role="img" aria-label="{escape(name)}"{described} '
              f'viewBox="0 0 {_num(geometry.width)} {_num(geometry.height)}" xmlns="http://www.w3.org/2000/svg">']
     for v in geometry.views:
         parts += [f'<path class="fig" d="{map_geometry.path_data(f)}"/>' for f in v.fills]
