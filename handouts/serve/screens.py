@@ -326,8 +326,14 @@ async def approve(request: Request, screen) -> Response:
     form = await screen.form(request)
     by = form.get("by") if isinstance(form.get("by"), str) else ""
     kind = form.get("kind")
+    what = ""
     if kind == "file":
         files = [str(form.get("file") or "")]
+    elif kind == "brochure":  # as `handouts approve --brochure NAME`: clinic, or a condition
+        from ..deliver.signoff import signoff_for
+
+        signoff = signoff_for("brochure", str(form.get("brochure") or ""), screen.config.content, screen.config.clinic)
+        files, what = list(signoff.files), f", everything {signoff.title} uses"
     elif kind == "sheet":
         library = _library(screen.config)
         cid = str(form.get("condition") or "")
@@ -335,12 +341,13 @@ async def approve(request: Request, screen) -> Response:
             raise VisitError(f"{cid!r} is not a condition; pick one from the list")
         files = sheet_files(library, cid, [cp.code for cp in library.conditions[cid].points])
     else:
-        raise VisitError("choose a file, or a sheet, to approve")
+        raise VisitError("choose a file, a sheet or a brochure to approve")
     from starlette.concurrency import run_in_threadpool
 
     def signed() -> list:  # under approvals.json's lock (deliver/signoff.py), in a thread: other requests go on
         return record(files, by, screen.config.content)
 
     done = await run_in_threadpool(signed)
-    text = f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}: {', '.join(a.file for a in done)}"
+    text = (f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}{what}: "
+            f"{', '.join(a.file for a in done)}")
     return await content(request, screen, message=text)
