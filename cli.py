@@ -767,8 +767,8 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--workers", type=click.IntRange(1, 16), metavar="N",
-              help="Processes answering the screen (default: one per core, at most 2): each computer's page is made "
-                   "while another's is.")
+              help="Processes answering the screen (default: one per core, at most 2; 1 when the clinic has a "
+                   "passphrase, whose five wrong tries each process counts on its own).")
 def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,
           record: Path | None, workers: int | None) -> None:
     """Open the clinic's screen in a browser: leaflets, the front desk's day, brochures, sign-off.
@@ -828,7 +828,7 @@ def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_f
 
     try:
         run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True),
-            workers=workers or default_workers())
+            workers=workers or default_workers(config))
     except HandoutError as exc:
         raise _report(exc) from None
     except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again for the caller: we are done

@@ -142,7 +142,18 @@ def test_approve_everything_the_sheet_uses_then_an_edit_turns_it_draft(server):
     folder.rmdir()
 
 
-def test_approve_everything_a_brochure_uses_in_one_action(server):
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A screen of its own: approving the clinic brochure approves every condition, which the tests above read as
+    never approved."""
+    tmp = tmp_path_factory.mktemp("serve-brochure-approval")
+    running = start(tmp, "--content", str(clinic_folder(tmp)))
+    yield running
+    assert running.stop() == 0
+
+
+def test_approve_everything_a_brochure_uses_in_one_action(own_server):
+    server = own_server
     from handouts.library.approvals import brochure_files
     from handouts.library.cache import library
 
@@ -169,7 +180,8 @@ def test_approve_everything_a_brochure_uses_in_one_action(server):
 
 
 @pytest.mark.parametrize("how", ["no token", "wrong token", "foreign origin"])
-def test_a_brochure_approval_from_another_site_is_refused(server, how):
+def test_a_brochure_approval_from_another_site_is_refused(own_server, how):
+    server = own_server
     import json
 
     client = server.client()

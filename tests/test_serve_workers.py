@@ -72,3 +72,22 @@ def test_the_screen_answers_from_its_workers_and_ctrl_c_stops_every_one(tmp_path
     log = running.log_text()
     assert "Traceback" not in log and "Zebulon" not in log
     assert log.strip().splitlines()[-1] == "stopped"
+
+
+def test_with_a_passphrase_one_process_counts_every_wrong_try(tmp_path):
+    """The five-tries limit lives in a process's memory: a clinic with a passphrase is served by one process."""
+    from handouts.serve.security import write_passphrase
+
+    folder = clinic_folder(tmp_path)
+    write_passphrase(folder, "green kettle river")
+    running = start(tmp_path, "--content", str(folder))
+    try:
+        client = running.client()
+        token = client.token("/login")
+        time.sleep(2)
+        assert workers(running.process.pid) == set()
+        for _ in range(5):
+            assert client.post("/login", {"csrf": token, "passphrase": "wrong guess here"}).status == 401
+        assert client.post("/login", {"csrf": token, "passphrase": "green kettle river"}).status == 429
+    finally:
+        assert running.stop() == 0
