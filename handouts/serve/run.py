@@ -44,6 +44,17 @@ def default_workers(config: ServeConfig) -> int:
     return max(1, min(2, default_jobs()))
 
 
+def worker_app():
+    """The app in a worker process of `handouts serve --workers N` (ServeConfig from the environment), with the
+    garbage collector set as `python -m handouts` sets it for every command (handouts/__main__.py)."""
+    import gc
+
+    from .app import create_app
+
+    gc.set_threshold(10_000, 10, 10)
+    return create_app()
+
+
 def _environment(config: ServeConfig) -> None:
     """Hand the settings to the worker processes, which read them as a group of clinics' workers do (create_app)."""
     from .config import ENV_CLINIC, ENV_HOSTS, ENV_RECORD
@@ -77,6 +88,6 @@ def serve(config: ServeConfig, host: str, port: int, open_browser: bool, say=pri
         return
     import uvicorn
 
-    uvicorn.run("handouts.serve.app:create_app", factory=True, workers=workers, host=host, port=port, access_log=False,
+    uvicorn.run("handouts.serve.run:worker_app", factory=True, workers=workers, host=host, port=port, access_log=False,
                 log_level="warning", server_header=False, date_header=False, proxy_headers=False, lifespan="off",
                 timeout_graceful_shutdown=3)

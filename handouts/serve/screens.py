@@ -135,13 +135,16 @@ async def frontdesk(request: Request, screen) -> Response:
     if action == "print" and fmt != "pdf":
         return screen.page(request, "frontdesk.html.j2", status=400,
                            **{**values, "error": "The printer takes PDFs: choose “PDFs to print”, then send again."})
-    try:
-        results, files = run_day(screen.config, upload.filename, data, fmt, record=action in ("zip", "print"))
+    from starlette.concurrency import run_in_threadpool
+
+    try:  # in a thread: the batch's worker processes make the sheets while this process answers other screens
+        results, files = await run_in_threadpool(run_day, screen.config, upload.filename, data, fmt,
+                                                 record=action in ("zip", "print"))
     except HandoutError as exc:
         return screen.page(request, "frontdesk.html.j2", status=400, **{**values, "error": str(exc)})
     if action == "zip" and files:
         name = f"handouts-{date.today().isoformat()}.zip"
-        return Response(_zip(files, results), media_type="application/zip",
+        return Response(await run_in_threadpool(_zip, files, results), media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     if action == "print" and files and printing() is not None:
         jobs = [printing()(data, None, f"handout {i + 1}") for i, data in enumerate(files.values())]
