@@ -767,8 +767,9 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--workers", type=click.IntRange(1, 16), metavar="N",
-              help="Processes answering the screen (default: one per core, at most 2; 1 when the clinic has a "
-                   "passphrase, whose five wrong tries each process counts on its own).")
+              help="Processes answering the screen (default 1). More may help several people at once on an "
+                   "otherwise idle computer with as many cores; each process remembers its own sheets' layouts and "
+                   "counts the five wrong passphrase tries on its own.")
 def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,
           record: Path | None, workers: int | None) -> None:
     """Open the clinic's screen in a browser: leaflets, the front desk's day, brochures, sign-off.
@@ -824,11 +825,11 @@ def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_f
     except OSError as exc:
         raise _Fail(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); is the screen already running? "
                     f"Open it, stop the other one, or choose another port with --port") from None
-    from handouts.serve.run import default_workers, serve as run
+    from handouts.serve.run import serve as run
 
     try:
         run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True),
-            workers=workers or default_workers(config))
+            workers=workers or 1)
     except HandoutError as exc:
         raise _report(exc) from None
     except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again for the caller: we are done

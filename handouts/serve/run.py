@@ -32,18 +32,6 @@ def make_server(config: ServeConfig, host: str, port: int):
     return uvicorn.Server(settings)
 
 
-def default_workers(config: ServeConfig) -> int:
-    """Worker processes for `handouts serve`: one per core, at most two. A page is CPU work (Python holds one core
-    per process), so on a clinic's 2-core computer a second process answers one computer while the other waits
-    for its page; more than two only adds memory (about 80 MB each) for a clinic's handful of users. One when the
-    clinic has a passphrase: the limit of five wrong tries is counted in each process's memory."""
-    from ..deliver.batch import default_jobs
-
-    if config.passphrase() is not None:
-        return 1
-    return max(1, min(2, default_jobs()))
-
-
 def worker_app():
     """The app in a worker process of `handouts serve --workers N` (ServeConfig from the environment), with the
     garbage collector set as `python -m handouts` sets it for every command (handouts/__main__.py)."""
