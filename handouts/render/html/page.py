@@ -286,8 +286,9 @@ def printed_handout(handout: Handout, page_size: str = "letter", large_print: bo
     """The handout as the PDF prints it: without the optional blocks the two-page leaflet leaves out to fit.
 
     Which blocks fit is a question only the PDF layout can answer, so this asks it (render/pdf/leaflet.py,
-    printed_leaflet: fit_leaflet's choice, remembered per sheet without the patient's name, so a sheet fitted
-    before is not laid out again) and keeps the answer, not the PDF. Large print prints everything; a handout with nothing optional is as is."""
+    printed_leaflet: fit_leaflet's choice, remembered per sheet without its patient band, so a sheet fitted
+    before is not laid out again) and keeps the answer, not the PDF. Large print prints everything; a handout
+    with nothing optional is as is."""
     if large_print or not any(s.optional for s in handout.sections):
         return handout
     from ..pdf.leaflet import RenderOptions, printed_leaflet
