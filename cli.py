@@ -824,8 +824,12 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
 @content_option("The clinic's content folder: its own content, approvals.json and the passphrase live there.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
+@click.option("--workers", type=click.IntRange(1, 16), metavar="N",
+              help="Processes answering the screen (default 1). More may help several people at once on an "
+                   "otherwise idle computer with as many cores; each process remembers its own sheets' layouts and "
+                   "counts the five wrong passphrase tries on its own.")
 def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,
-          record: Path | None) -> None:
+          record: Path | None, workers: int | None) -> None:
     """Open the clinic's screen in a browser: leaflets, the front desk's day, brochures, sign-off.
 
     \b
@@ -882,7 +886,8 @@ def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_f
     from handouts.serve.run import serve as run
 
     try:
-        run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True))
+        run(config, host, port, open_browser=not no_browser, say=lambda line: click.echo(line, err=True),
+            workers=workers or 1)
     except HandoutError as exc:
         raise _report(exc) from None
     except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again for the caller: we are done

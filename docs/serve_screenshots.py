@@ -77,12 +77,23 @@ def main(out_dir: Path) -> None:
                 page.get_by_role("button", name="Approve everything this sheet uses").click()
                 page.wait_for_selector("[role=status]")
                 page.screenshot(path=str(out_dir / "serve-content.png"))
+                page.select_option("#brochure", "clinic")
+                page.fill("#brochure-by", "Ana Ruiz, LAc")
+                page.get_by_role("button", name="Approve everything this brochure uses").click()
+                page.wait_for_selector("[role=status]")
+                page.screenshot(path=str(out_dir / "serve-content-brochure.png"))
                 edited = folder / "our-clinic" / "conditions"
                 edited.mkdir()
                 text = (HERE.parent / "content" / "conditions" / "hip-pain.yaml").read_text("utf-8")
                 (edited / "hip-pain.yaml").write_text(text.replace("Hip pain", "Hip pain and stiffness", 1), "utf-8")
                 page.goto(server.url + "/content/file?path=conditions/hip-pain.yaml")
                 page.screenshot(path=str(out_dir / "serve-content-changed.png"))
+
+                page.goto(server.url + "/settings")
+                page.fill("#practitioners", "John Roe, L.Ac.\nAna Ruiz, LAc\nMei Chen, L.Ac.")
+                page.get_by_role("button", name="Save the settings").click()
+                page.wait_for_selector("[role=status]")
+                page.screenshot(path=str(out_dir / "serve-settings.png"), full_page=True)
 
                 phone = browser.new_page(viewport={"width": 375, "height": 812})
                 phone.goto(server.url + "/")

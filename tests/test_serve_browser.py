@@ -132,7 +132,19 @@ SCREENS = {
     "content-file": lambda page, server, tmp: page.goto(server.url + "/content/file?path=conditions/hip-pain.yaml"),
     "content-file-changed": _changed_file,
     "not-found": lambda page, server, tmp: page.goto(server.url + "/nowhere"),
+    "settings": lambda page, server, tmp: page.goto(server.url + "/settings"),
+    "settings-refused": lambda page, server, tmp: _settings_refused(page, server),
 }
+
+
+def _settings_refused(page, server):
+    page.goto(server.url + "/settings")
+    page.fill("#name", "")
+    page.uncheck("#lang-zh")
+    page.uncheck("#lang-es")
+    page.uncheck("#lang-en")
+    page.get_by_role("button", name="Save the settings").click()
+    page.wait_for_selector("#err-name")
 
 
 @pytest.mark.parametrize("width", [320, 1280], ids=["320px", "desktop"])
@@ -261,3 +273,53 @@ def test_the_login_page_has_no_axe_violations_and_logs_in(page, tmp_path):
         assert page.get_by_role("button", name="Log out").is_visible()
     finally:
         running.stop()
+
+
+def test_the_clinic_settings_by_keyboard_alone_then_every_sheet_uses_them(page, server):
+    profile = server.folder / "our-clinic" / "clinic.yaml"
+    before = profile.read_text("utf-8")
+    try:
+        page.goto(server.url + "/settings")
+        fields = ["name", "phone", "address", "booking_url", "practitioners", "lang-en", "lang-es", "lang-zh", "page_size"]
+        reached = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent"))
+            if reached[-1] == "save":
+                break
+        assert [r for r in reached if r in fields] == fields  # every field, in reading order, then the button
+        page.focus("#name")
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.focus("#save")
+        page.keyboard.press("Enter")  # an empty name: refused beside the field, by the schema's words
+        page.wait_for_selector("#err-name")
+        assert page.inner_text("#err-name").endswith("String should have at least 1 character")
+        assert page.get_attribute("#name", "aria-invalid") == "true" and profile.read_text("utf-8") == before
+        page.fill("#name", "Harbor Light Acupuncture")
+        page.fill("#practitioners", "Mei Chen, L.Ac.\nAna Ruiz, LAc")
+        page.focus("#save")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[role=status]")
+        assert "Saved in" in page.inner_text("[role=status]")
+        assert axe_violations(page) == []
+        leaflet_ready(page, server)
+        page.wait_for_function("document.getElementById('preview').srcdoc.includes('Harbor Light Acupuncture')",
+                               timeout=10_000)
+        assert "Harbor Light Acupuncture" in preview_text(page)
+        assert page.locator("#team option[value='Mei Chen, L.Ac.']").count() == 1
+    finally:
+        profile.write_text(before, "utf-8")
+
+
+def test_approve_everything_the_clinic_brochure_uses_in_the_browser(page, server):
+    page.goto(server.url + "/content")
+    page.select_option("#brochure", "clinic")
+    page.fill("#brochure-by", "Ana Ruiz, LAc")
+    page.get_by_role("button", name="Approve everything this brochure uses").click()
+    page.wait_for_selector("[role=status]")
+    status = page.inner_text("[role=status]")
+    assert "everything the clinic brochure uses" in status and "brochures/clinic.yaml" in status
+    row = page.locator("tr", has=page.locator("a", has_text="brochures/clinic.yaml"))
+    assert row.locator("td.status-approved").inner_text().startswith("approved by Ana Ruiz, LAc")
+    assert axe_violations(page) == []

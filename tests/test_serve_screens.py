@@ -142,6 +142,60 @@ def test_approve_everything_the_sheet_uses_then_an_edit_turns_it_draft(server):
     folder.rmdir()
 
 
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A screen of its own: approving the clinic brochure approves every condition, which the tests above read as
+    never approved."""
+    tmp = tmp_path_factory.mktemp("serve-brochure-approval")
+    running = start(tmp, "--content", str(clinic_folder(tmp)))
+    yield running
+    assert running.stop() == 0
+
+
+def test_approve_everything_a_brochure_uses_in_one_action(own_server):
+    server = own_server
+    from handouts.library.approvals import brochure_files
+    from handouts.library.cache import library
+
+    client = server.client()
+    listing = client.get("/content")
+    assert '<option value="clinic">The clinic brochure</option>' in listing.text
+    token = client.token("/content")
+    reply = client.post("/content/approve", {"csrf": token, "kind": "brochure", "brochure": "clinic", "by": "Ana Ruiz, LAc"})
+    wanted = brochure_files(library(server.folder / "our-clinic"), None)  # what `handouts approve --brochure clinic` approves
+    assert len(wanted) > 10 and "brochures/clinic.yaml" in wanted
+    assert reply.status == 200
+    assert f"Approved {len(wanted)} files as Ana Ruiz, LAc on " in reply.text
+    assert "everything the clinic brochure uses: " + ", ".join(wanted) in reply.text
+    import json
+
+    approvals = json.loads((server.folder / "our-clinic" / "approvals.json").read_text("utf-8"))["files"]
+    assert set(wanted) <= set(approvals) and all(approvals[f]["by"] == "Ana Ruiz, LAc" for f in wanted)
+    assert re.search(r'brochures/clinic\.yaml</a></td>\s*<td class="status-approved">approved by Ana Ruiz, LAc', reply.text)
+    hip = client.post("/content/approve", {"csrf": token, "kind": "brochure", "brochure": "hip-pain", "by": "Ana Ruiz, LAc"})
+    assert hip.status == 200 and "everything the hip-pain brochure uses" in hip.text
+    assert "brochures/conditions/hip-pain.yaml" in hip.text and "conditions/migraine.yaml" not in hip.text.split("uses: ")[1].split("<")[0]
+    unknown = client.post("/content/approve", {"csrf": token, "kind": "brochure", "brochure": "gout", "by": "Ana Ruiz, LAc"})
+    assert unknown.status == 400 and any("name `clinic` for the clinic brochure, or a condition" in e for e in unknown.errors())
+
+
+@pytest.mark.parametrize("how", ["no token", "wrong token", "foreign origin"])
+def test_a_brochure_approval_from_another_site_is_refused(own_server, how):
+    server = own_server
+    import json
+
+    client = server.client()
+    token = client.token("/content")
+    form = {"kind": "brochure", "brochure": "neck-pain", "by": "Mallory Evil, LAc"}
+    if how != "no token":
+        form["csrf"] = token if how == "foreign origin" else "0" * 40
+    headers = {"Origin": "https://evil.example"} if how == "foreign origin" else {}
+    reply = client.post("/content/approve", form, headers)
+    assert reply.status == 403
+    approvals = server.folder / "our-clinic" / "approvals.json"
+    assert not approvals.exists() or "Mallory" not in json.dumps(json.loads(approvals.read_text("utf-8")))
+
+
 def test_approve_needs_a_name_and_credential(server):
     client = server.client()
     reply = client.post("/content/approve", {"csrf": client.token("/content"), "kind": "file",

@@ -4,8 +4,8 @@ A long-running process (the API, a preview, a batch worker) makes many leaflets 
 the cached values are the same values a fresh process would compute, so the PDFs are byte-identical
 (tests/test_cache.py checks it). What is kept about visits stays in the process's memory and is bounded: the
 paragraph memo holds recent text (dates, a practitioner; never the patient band's values, render/kinsoku.py
-VisitParagraph) until it ages out, and the fit memo holds composed sheets with the patient's name taken out (never
-one with a practitioner's note). On disk (see below) go the validated library
+VisitParagraph) until it ages out, and the fit memo holds composed sheets with the patient band's values (name, date,
+practitioner) taken out (never one with a practitioner's note). On disk (see below) go the validated library
 and the parsed content files (clinic content), the map-width choices and the numbered discs' places (SHA-256 digests
 of the map and points table drawn, which are content plus the set of points used, mapped to numbers): never a name, a
 note, a date or a flag.
@@ -17,7 +17,7 @@ note, a date or a flag.
   parses and line breaks per (markup, style, width) (handouts.render.pdf.paragraphs);
 - the body map's height search, disc places and drawing per map (handouts.render.pdf.blocks, handouts.render.pdf.bodymap),
   the urgent-care box's column split per box, and which optional blocks a sheet leaves out per
-  sheet-without-its-patient's-name (handouts.render.pdf.leaflet.fit_leaflet).
+  sheet-without-its-patient-band (handouts.render.pdf.leaflet.fit_leaflet).
 
 `clear()` empties them all (tests, and anyone who wants a fresh start).
 """

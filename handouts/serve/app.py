@@ -269,7 +269,7 @@ async def not_allowed(request: Request, exc: Exception) -> Response:
 
 def create_app(config: ServeConfig | None = None) -> Starlette:
     """The screen as an ASGI app; without `config`, its settings come from the environment (ServeConfig.from_env)."""
-    from . import leaflet, screens
+    from . import leaflet, screens, settings
 
     config = config or ServeConfig.from_env()
     routes = [
@@ -281,6 +281,7 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Route("/content", requires_login(screens.content), methods=["GET"]),
         Route("/content/file", requires_login(screens.content_file), methods=["GET"]),
         Route("/content/approve", requires_login(screens.approve), methods=["POST"]),
+        Route("/settings", requires_login(settings.screen), methods=["GET", "POST"]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/static/{name}", static, methods=["GET"]),

@@ -166,16 +166,19 @@ def fields_of(values: dict[str, Any], cid: str) -> dict[str, Any]:
     return fields
 
 
-def make(result: LeafletForm, config, fmt: str) -> LeafletForm:
-    """Build the leaflet in `fmt` (html, pdf) from an understood form, or say which field stops it."""
-    from .. import Output, build_leaflet
+def make(result: LeafletForm, library, fmt: str) -> LeafletForm:
+    """Build the leaflet in `fmt` (html, pdf) from an understood form, or say which field stops it.
+
+    `library` is the one this request read (handouts.library.cache.library): the content is checked once per request."""
+    from ..composition.visit import make_visit
+    from ..deliver.leaflet import Output, make_handout
 
     if result.errors or result.condition is None:
         return result
     fields = fields_of(result.values, result.condition)
     for _ in range(len((fields.get("allow_caution") or ())) + 1):
         try:
-            result.made = build_leaflet(fields, content=config.content, clinic=config.clinic, output=Output(fmt))
+            result.made = make_handout(library, make_visit(fields, "", library.clinic), "", Output(fmt))
             break
         except VisitError as exc:
             stray = _STRAY.match(str(exc))
@@ -236,10 +239,10 @@ def choices(library, lang: str) -> dict[str, Any]:
 async def screen(request: Request, screen) -> Response:
     library = _library(screen.config)
     if request.method == "GET":
-        result = make(understand(blank(library), library), screen.config, "html")
+        result = make(understand(blank(library), library), library, "html")
     else:
         form = await screen.form(request)
-        result = make(understand(read_form(form, library), library), screen.config, "html")
+        result = make(understand(read_form(form, library), library), library, "html")
     status = 200 if request.method == "GET" or result.ok else 400
     return screen.page(request, "leaflet.html.j2", status=status, form=result, **choices(library, result.values["lang"]))
 
@@ -248,7 +251,7 @@ async def preview(request: Request, screen) -> Response:
     """The live preview (JavaScript): the sheet's HTML page and the message beside each field, as JSON."""
     library = _library(screen.config)
     form = await screen.form(request)
-    result = make(understand(read_form(form, library), library), screen.config, "html")
+    result = make(understand(read_form(form, library), library), library, "html")
     from .pages import environment
 
     macros = environment().get_template("leaflet_parts.html.j2").module
@@ -272,7 +275,7 @@ async def file(request: Request, screen) -> Response:
     if action not in ("open", "pdf", "html", "print"):
         raise VisitError("choose Open PDF, Download PDF, Download page or Print")
     fmt = "html" if action == "html" else "pdf"
-    result = make(understand(read_form(form, library), library), screen.config, fmt)
+    result = make(understand(read_form(form, library), library), library, fmt)
     if not result.ok:
         return screen.page(request, "leaflet.html.j2", status=400, form=result, **choices(library, result.values["lang"]))
     made = result.made

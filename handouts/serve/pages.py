@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SCREENS = (("/", "Leaflet"), ("/frontdesk", "Front desk"), ("/brochures", "Brochures"), ("/content", "Content and sign-off"))
+SCREENS = (("/", "Leaflet"), ("/frontdesk", "Front desk"), ("/brochures", "Brochures"), ("/content", "Content and sign-off"),
+           ("/settings", "Clinic settings"))
 
 
 @lru_cache(maxsize=1)

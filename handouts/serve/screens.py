@@ -135,13 +135,16 @@ async def frontdesk(request: Request, screen) -> Response:
     if action == "print" and fmt != "pdf":
         return screen.page(request, "frontdesk.html.j2", status=400,
                            **{**values, "error": "The printer takes PDFs: choose “PDFs to print”, then send again."})
-    try:
-        results, files = run_day(screen.config, upload.filename, data, fmt, record=action in ("zip", "print"))
+    from starlette.concurrency import run_in_threadpool
+
+    try:  # in a thread: the batch's worker processes make the sheets while this process answers other screens
+        results, files = await run_in_threadpool(run_day, screen.config, upload.filename, data, fmt,
+                                                 record=action in ("zip", "print"))
     except HandoutError as exc:
         return screen.page(request, "frontdesk.html.j2", status=400, **{**values, "error": str(exc)})
     if action == "zip" and files:
         name = f"handouts-{date.today().isoformat()}.zip"
-        return Response(_zip(files, results), media_type="application/zip",
+        return Response(await run_in_threadpool(_zip, files, results), media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     if action == "print" and files and printing() is not None:
         jobs = [printing()(data, None, f"handout {i + 1}") for i, data in enumerate(files.values())]
@@ -326,8 +329,14 @@ async def approve(request: Request, screen) -> Response:
     form = await screen.form(request)
     by = form.get("by") if isinstance(form.get("by"), str) else ""
     kind = form.get("kind")
+    what = ""
     if kind == "file":
         files = [str(form.get("file") or "")]
+    elif kind == "brochure":  # as `handouts approve --brochure NAME`: clinic, or a condition
+        from ..deliver.signoff import signoff_for
+
+        signoff = signoff_for("brochure", str(form.get("brochure") or ""), screen.config.content, screen.config.clinic)
+        files, what = list(signoff.files), f", everything {signoff.title} uses"
     elif kind == "sheet":
         library = _library(screen.config)
         cid = str(form.get("condition") or "")
@@ -335,12 +344,13 @@ async def approve(request: Request, screen) -> Response:
             raise VisitError(f"{cid!r} is not a condition; pick one from the list")
         files = sheet_files(library, cid, [cp.code for cp in library.conditions[cid].points])
     else:
-        raise VisitError("choose a file, or a sheet, to approve")
+        raise VisitError("choose a file, a sheet or a brochure to approve")
     from starlette.concurrency import run_in_threadpool
 
     def signed() -> list:  # under approvals.json's lock (deliver/signoff.py), in a thread: other requests go on
         return record(files, by, screen.config.content)
 
     done = await run_in_threadpool(signed)
-    text = f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}: {', '.join(a.file for a in done)}"
+    text = (f"Approved {len(done)} file{'s' * (len(done) != 1)} as {done[0].by} on {done[0].on}{what}: "
+            f"{', '.join(a.file for a in done)}")
     return await content(request, screen, message=text)

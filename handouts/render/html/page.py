@@ -290,13 +290,15 @@ def _missing(block) -> str:
 def printed_handout(handout: Handout, page_size: str = "letter", large_print: bool = False) -> Handout:
     """The handout as the PDF prints it: without the optional blocks the two-page leaflet leaves out to fit.
 
-    Which blocks fit is a question only the PDF layout can answer, so this asks it (render/leaflet.py, fit_leaflet)
-    and keeps the answer, not the PDF. Large print prints everything; a handout with nothing optional is as is."""
+    Which blocks fit is a question only the PDF layout can answer, so this asks it (render/pdf/leaflet.py,
+    printed_leaflet: fit_leaflet's choice, remembered per sheet without its patient band, so a sheet fitted
+    before is not laid out again) and keeps the answer, not the PDF. Large print prints everything; a handout
+    with nothing optional is as is."""
     if large_print or not any(s.optional for s in handout.sections):
         return handout
-    from ..pdf.leaflet import RenderOptions, fit_leaflet
+    from ..pdf.leaflet import RenderOptions, printed_leaflet
 
-    return fit_leaflet(handout, RenderOptions(page_size=page_size, large_print=large_print))[0]
+    return printed_leaflet(handout, RenderOptions(page_size=page_size, large_print=large_print))
 
 
 def _logo(data: bytes) -> Markup:

@@ -68,32 +68,47 @@ def fit_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> t
 
     Patients of one day share most of their sheet: the same condition, points, flags and plan, a different name. The
     fit depends only on the heights of what is laid out, so once a sheet has been fitted, another sheet that differs
-    only in the patient's name, and whose patient band is as tall, drops the same blocks: it is laid out once, at
-    that rank, instead of once per rank tried. Same choice as a fresh fit, so the same bytes."""
+    only in the patient band (name, date, practitioner), and whose band is as tall, drops the same blocks: it is laid
+    out once, at that rank, instead of once per rank tried. Same choice as a fresh fit, so the same bytes."""
+    return _fitted(handout, options, pdf=True)
+
+
+def printed_leaflet(handout: Handout, options: RenderOptions = RenderOptions()) -> Handout:
+    """The handout as fit_leaflet prints it (the HTML page's words), without laying it out when the fit is remembered."""
+    return _fitted(handout, options, pdf=False)[0]
+
+
+def _fitted(handout: Handout, options: RenderOptions, pdf: bool) -> tuple[Handout, bytes]:
+    """fit_leaflet; with pdf=False a remembered fit gives the handout as printed and b"" (no layout at all)."""
     layers = (("large-print",) if options.large_print else ()) + (("zh",) if handout.lang == "zh" else ())
     key = _fit_key(handout, options)
     if key is None:
-        return _fit(handout, options, layers)[:2]
+        return _fit(handout, options, layers, write=pdf)[:2]
     band = _band_heights(handout, options, layers)
+    key = (key, band)  # a blank band (the name not typed yet) and a filled one are two entries, not one overwriting the other
     hit = _FITS.hit(key)
     if hit is not None and hit[1] == band:
         printed = handout if hit[0] is None else without_optional(handout, hit[0])
+        if not pdf:
+            return printed, b""
         return printed, (_balanced(printed, options, layers) if options.large_print else _layout(printed, options, layers)[0])
-    printed, pdf, rank = _fit(handout, options, layers)
+    printed, data, rank = _fit(handout, options, layers, write=pdf)
     _FITS.keep(key, (rank, band))
-    return printed, pdf
+    return printed, data
 
 
-def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> tuple[Handout, bytes, int | None]:
-    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None).
+def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
+         write: bool = True) -> tuple[Handout, bytes, int | None]:
+    """The fit itself: (the handout as printed, its PDF, the rank of optional blocks left out or None); with
+    write=False every pass is laid out and none written (the PDF is b""): the HTML page needs only the choice.
 
     The first pass measures how far past the two pages the sheet runs and the room left at the foot of them;
     each next pass leaves out, in one step, the ranks that are clearly needed (a layout pass is a whole build).
     A pass that runs over while another is still to come is a trial: its PDF is not written."""
     if options.large_print:  # large print has no page budget: it prints everything
-        return handout, _balanced(handout, options, layers), None
+        return handout, _balanced(handout, options, layers) if write else b"", None
     trial = bool(handout.subtitle) or any(s.optional for s in handout.sections)
-    pdf, over, gaps = _layout(handout, options, layers, trial)
+    pdf, over, gaps = _layout(handout, options, layers, trial, write)
     if over <= 0:
         return handout, pdf, None
     heights = _optional_heights(handout, options, layers)
@@ -113,12 +128,12 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> t
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks) or whole)
+        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks) or whole, write)
     if over > 0 and whole:
         # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
         # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
         # Printed whole, the third page holds at least a quarter of a page, and the patient keeps the whole text.
-        return handout, _layout(handout, options, layers)[0], None
+        return handout, _layout(handout, options, layers, write=write)[0], None
     return printed, pdf, chosen
 
 
@@ -131,20 +146,20 @@ def _last_page_fill(over: float, handout: Handout, options: RenderOptions, layer
     return (over % frame) / frame if over % frame else 1.0
 
 
-_FITS = LRU(128)  # the sheet without its patient's name -> (rank left out, the patient band's heights)
+_FITS = LRU(128)  # (the sheet without its patient band's values, the band's heights) -> (rank left out, the heights)
 BAND = "for-whom"  # compose's section holding the patient band (name, date, practitioner) and the note
 
 
 def _fit_key(handout: Handout, options: RenderOptions):
-    """The sheet with the patient's name left out, or None (not remembered: a sheet with a practitioner's note,
-    which is about this patient, or one that cannot be a key)."""
+    """The sheet with the patient band's values (name, date, practitioner) left out, or None (not remembered: a
+    sheet with a practitioner's note, which is about this patient, or one that cannot be a key). The band's
+    heights are checked beside the key (_band_heights), so a band that wraps differently is fitted afresh."""
     sections = []
     for s in handout.sections:
         if s.id == BAND:
             if any(not isinstance(b, FactsRow) for b in s.blocks):
                 return None  # a note: nothing about a patient is kept beyond their own sheet
-            s = replace(s, blocks=tuple(replace(b, pairs=((b.pairs[0][0], ""), *b.pairs[1:])) if b.pairs else b
-                                        for b in s.blocks))
+            s = replace(s, blocks=tuple(replace(b, pairs=tuple((label, "") for label, _ in b.pairs)) for b in s.blocks))
         sections.append(s)
     key = (replace(handout, sections=tuple(sections)), options.page_size, options.large_print)
     try:
@@ -206,11 +221,28 @@ def _optional_heights(handout: Handout, options: RenderOptions, layers: tuple[st
 MAX_PAGES = 2
 
 
-def _frame(style: Style) -> Frame:
+def _frame(style: Style, kind: type[Frame] = Frame) -> Frame:
     width, height = style.page
     m = style.margins
-    return Frame(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
+    return kind(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+
+
+class _Placing(Frame):
+    """A frame that places flowables without drawing them: a pass whose PDF is never written (write=False) needs
+    only where they go, which wrap and split decide (no flowable of the leaflet changes the layout when drawn);
+    _End still records where the flow ended."""
+
+    def _add(self, flowable, canv, trySplit=0):
+        if not isinstance(flowable, _End):
+            flowable.drawOn = _not_drawn  # a fresh flowable of this pass only (flowables are made per pass)
+        return super()._add(flowable, canv, trySplit)
+
+    add = _add
+
+
+def _not_drawn(*args, **kwargs) -> None:
+    pass
 
 
 class _End(Flowable):
@@ -286,21 +318,23 @@ class _Laid:
     end_fill: float
 
 
-def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False) -> tuple[bytes, float, float]:
+def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False,
+            write: bool = True) -> tuple[bytes, float, float]:
     """The PDF; how many points of the main flow run past MAX_PAGES (zero: it fits); the room left at the
-    foot of those pages. A trial that runs past MAX_PAGES gives b"" for the PDF (it is laid out, not written)."""
-    pdf, laid = _laid_out(handout, options, layers, trial=trial)
+    foot of those pages. A trial that runs past MAX_PAGES gives b"" for the PDF (it is laid out, not written), and
+    so does every pass with write=False."""
+    pdf, laid = _laid_out(handout, options, layers, trial=trial, write=write)
     return pdf, laid.over, laid.gaps
 
 
 def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...], breaks: frozenset = frozenset(),
-              trial: bool = False):
+              trial: bool = False, write: bool = True):
     """The PDF and where its flow went (_Laid, plus over and gaps as _layout gives them); `breaks`: the marks
     (pieces of the main flow, counted from the first after the title) that start a new page."""
     style = load_style(handout.masthead.colour, options.page_size, layers)
     width, height = style.page
     m = style.margins
-    frame = _frame(style)
+    frame = _frame(style, Frame if write else _Placing)
     buffer = io.BytesIO()
     doc = _Doc(
         buffer,
@@ -333,7 +367,8 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
             story += [PageBreak(), mark, piece] if mark.index in breaks else [mark, piece]
     if end not in story:
         story.append(end)
-    canvasmaker = _numbered_canvas(handout, style, (lambda: end.page > MAX_PAGES) if trial else None)
+    discard = (lambda: True) if not write else (lambda: end.page > MAX_PAGES) if trial else None
+    canvasmaker = _numbered_canvas(handout, style, discard)
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
