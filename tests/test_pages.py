@@ -189,6 +189,48 @@ def test_large_print_urgent_box_moves_whole_when_the_page_it_leaves_stays_mostly
     assert pages(pdf, "a4", True)[first - 1]["fill"] >= 0.6
 
 
+# ---- large print over every condition and language: the urgent box whole, no near-empty page, the tracker's rows ------
+
+TRACKED = {"practitioner": "Ana Ruiz, L.Ac.", "plan": "2/week x3, 1/week x4, monthly", "start": "2026-12-08", "tracker": True,
+           "note": NOTE}
+HALF = 0.4  # a page of the main flow before its last holds more than two fifths of a page (read from its lowest character)
+TRACKER_TITLE = {"en": "Session tracker", "es": "Registro de sesiones", "zh": "治疗记录表"}
+TRACKER_DATE = {"en": re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d+, \d{4}"),
+                "es": re.compile(r"^\d+ de [a-z]+ de \d{4}"), "zh": re.compile(r"^\d{4}年")}
+
+
+def main_flow(found: list[dict], lang: str) -> list[dict]:
+    """The pages before the first page the user asked for (the dates, the tracker)."""
+    asked = next((n for n, p in enumerate(found) if asked_for(p, lang)), len(found))
+    return found[:asked]
+
+
+@pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
+def test_large_print_box_whole_no_near_empty_page_and_the_tracker_with_its_rows(condition):
+    """Every condition in every language, plain and with a plan, dates and tracker (page size rotating):
+    the urgent box on one page (before: split between two signs on most English and Spanish sheets), no page of the
+    main flow before its last under about half full (before: the page the box or the tick boxes left), and the
+    tracker starting on a page with room for its rows (never one row at a page foot)."""
+    from handouts.render.pdf.flowables import TRACKER_FIRST_ROWS
+
+    k = sorted(LIBRARY.conditions).index(condition)
+    for n, lang in enumerate(LANGS):
+        for m, fields in enumerate(({}, TRACKED)):
+            page_size = ("letter", "a4")[(k + n + m) % 2]
+            pdf = render(condition, lang, page_size, large_print=True, **fields)
+            found = pages(pdf, page_size, True)
+            first, last = urgent_box_pages(pdf, lang, page_size)
+            assert first == last, (lang, page_size, fields and "tracked", "the urgent box split")
+            fills = [round(p["fill"], 2) for p in main_flow(found, lang)]
+            assert all(f >= HALF for f in fills[:-1]), (lang, page_size, fields and "tracked", fills)
+            if fields:
+                at = [p for p in found if TRACKER_TITLE[lang] in p["lines"]]
+                assert len(at) == 1, (lang, page_size)
+                lines = at[0]["lines"]
+                rows = [line for line in lines[lines.index(TRACKER_TITLE[lang]):] if TRACKER_DATE[lang].match(line)]
+                assert len(rows) >= TRACKER_FIRST_ROWS, (lang, page_size, rows)
+
+
 # ---- a sweep: every condition, each in a rotation of language, page size and variant -----------------------------------
 
 VARIANTS = {"default": {}, "large print": {"large_print": True}, "pregnant, six points": PREGNANT_SIX}
