@@ -71,6 +71,28 @@ def test_every_option_leaves_no_page_under_a_quarter_full_but_those_asked_for(la
     assert not thin_pages(pdf, lang, "a4")
 
 
+# ---- item 4: the same blocks in every language wherever they fit ----------------------------------------------------
+
+SELF_CARE = {"en": "Between sessions", "es": "Entre sesiones", "zh": "两次治疗之间"}
+SIX = {"points": "GB29,GB30,BL54,BL40,ST36,LIV3".split(",")}
+FLAGS_NOTE = {"flags": ["pregnant", "anticoagulants"], "note": NOTE, "practitioner": "John Roe, L.Ac."}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 23, open: with every other optional block left out these Spanish sheets still run 49-65 pt past two pages "
+    "(English and Chinese fit with room). Cutting a points row at a page foot does not help: page 1 ends 93-99 % full "
+    "on all of them, and a row's names (disc, code, pinyin, characters) take about 49 pt. The Spanish text is the "
+    "longer one (key points +14 pt, the points grid +36 pt on plantar-heel-pain): a tighter Spanish wording or layout"))
+@pytest.mark.parametrize("condition,page_size,fields", [("knee-osteoarthritis", "a4", EVERY_OPTION), ("neck-pain", "a4", EVERY_OPTION),
+                                                        ("neck-pain", "a4", FLAGS_NOTE), ("plantar-heel-pain", "letter", SIX),
+                                                        ("sciatica", "letter", SIX)])
+def test_spanish_keeps_the_self_care_list_where_english_and_chinese_keep_it(condition, page_size, fields):
+    kept = {lang: any(line.startswith(SELF_CARE[lang]) for p in pages(render(condition, lang, page_size, **fields), page_size)
+                      for line in p["lines"]) for lang in ("en", "zh", "es")}
+    assert kept["en"] and kept["zh"], kept  # the case is one where both keep it
+    assert kept["es"], "the Spanish sheet drops the self-care list"
+
+
 # ---- item 5: Chinese labels whole, no one-character last line --------------------------------------------------------
 
 LONE = re.compile(r"[\u4e00-\u9fff][。！？；，、）」”]*")
