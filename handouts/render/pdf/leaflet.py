@@ -275,8 +275,9 @@ def _balanced(handout: Handout, options: RenderOptions, layers: tuple[str, ...])
 
 
 def _break_before(handout: Handout, options: RenderOptions, layers: tuple[str, ...], breaks: frozenset, laid, thin: int):
-    """A break on the page before `thin` (1-based) that best evens the two pages (the fuller of the two smaller fills),
-    neither under MID_FLOOR, with no more pages than before: (breaks, pdf, laid), or None if none does better."""
+    """A break on the page before `thin` (1-based) that evens the two pages: the first tried (best estimate first) that
+    leaves both at least MID_LEAST full, else the one with the fuller of the two smaller fills; the page before never
+    under MID_FLOOR, no more pages than before. (breaks, pdf, laid), or None if none does better."""
     before, now = laid.fills[thin - 2], laid.fills[thin - 1]
     candidates = []
     for mark in laid.marks:
@@ -292,6 +293,8 @@ def _break_before(handout: Handout, options: RenderOptions, layers: tuple[str, .
         if again.end_page > laid.end_page:
             continue
         got = min(again.fills[thin - 2], again.fills[thin - 1])
+        if got >= MID_LEAST:
+            return breaks | {index}, pdf, again  # both at least half full: no need to try more (each try is a build)
         if got > min(before, now) and (best is None or got > best[0]):
             best = (got, breaks | {index}, pdf, again)
     return best[1:] if best else None
