@@ -232,6 +232,15 @@ TRACKER_DATE = {"en": re.compile(r"^(January|February|March|April|May|June|July|
                 "es": re.compile(r"^\d+ de [a-z]+ de \d{4}"), "zh": re.compile(r"^\d{4}年")}
 
 
+def headings(condition: str, lang: str, page_size: str, fields: dict) -> set[str]:
+    """The sheet's section titles and headings, as printed."""
+    from handouts.model import Heading
+
+    visit = make_visit({"condition": condition, "patient": "Jane Doe", "date": "2026-12-01", "lang": lang, "page_size": page_size, **fields})
+    handout = compose(LIBRARY, visit)
+    return {s.title for s in handout.sections if s.title} | {b.text for s in handout.sections for b in s.blocks if isinstance(b, Heading)}
+
+
 def main_flow(found: list[dict], lang: str) -> list[dict]:
     """The pages before the first page the user asked for (the dates, the tracker)."""
     asked = next((n for n, p in enumerate(found) if asked_for(p, lang)), len(found))
@@ -242,8 +251,9 @@ def main_flow(found: list[dict], lang: str) -> list[dict]:
 def test_large_print_box_whole_no_near_empty_page_and_the_tracker_with_its_rows(condition):
     """Every condition in every language, plain and with a plan, dates and tracker (page size rotating):
     the urgent box on one page (before: split between two signs on most English and Spanish sheets), no page of the
-    main flow before its last under about half full (before: the page the box or the tick boxes left), and the
-    tracker starting on a page with room for its rows (never one row at a page foot)."""
+    main flow before its last under about half full (before: the page the box or the tick boxes left), no page
+    ending with a heading (the breaks that even two pages never fall after one), and the tracker starting on a page
+    with room for its rows (never one row at a page foot)."""
     from handouts.render.pdf.flowables import TRACKER_FIRST_ROWS
 
     k = sorted(LIBRARY.conditions).index(condition)
@@ -256,6 +266,9 @@ def test_large_print_box_whole_no_near_empty_page_and_the_tracker_with_its_rows(
             assert first == last, (lang, page_size, fields and "tracked", "the urgent box split")
             fills = [round(p["fill"], 2) for p in main_flow(found, lang)]
             assert all(f >= HALF for f in fills[:-1]), (lang, page_size, fields and "tracked", fills)
+            heads = headings(condition, lang, page_size, fields)
+            ends = [p["lines"][-1] for p in found[:-1] if p["lines"]]
+            assert not heads & set(ends), (lang, page_size, "a page ends with a heading", heads & set(ends))
             if fields:
                 at = [p for p in found if TRACKER_TITLE[lang] in p["lines"]]
                 assert len(at) == 1, (lang, page_size)

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...version import __version__
@@ -261,7 +261,7 @@ def _balanced(handout: Handout, options: RenderOptions, layers: tuple[str, ...])
         return pdf
     before = laid.fills[laid.end_page - 2]  # how full the page before the last is
     for mark in reversed(laid.marks):
-        if mark.page != laid.end_page - 1 or mark.index == 0 or mark.index in breaks:
+        if mark.page != laid.end_page - 1 or mark.index == 0 or mark.index in breaks or not mark.breakable:
             continue
         at = mark.fill
         if at < BALANCED_LEAST:
@@ -281,7 +281,7 @@ def _break_before(handout: Handout, options: RenderOptions, layers: tuple[str, .
     before, now = laid.fills[thin - 2], laid.fills[thin - 1]
     candidates = []
     for mark in laid.marks:
-        if mark.page != thin - 1 or mark.index == 0 or mark.index in breaks or mark.fill < MID_FLOOR:
+        if mark.page != thin - 1 or mark.index == 0 or mark.index in breaks or not mark.breakable or mark.fill < MID_FLOOR:
             continue
         moved = now + before - mark.fill  # about how full `thin` gets
         candidates.append((min(mark.fill, moved), mark.index))
@@ -307,6 +307,13 @@ BALANCED_LEAST = 0.5  # of the frame: a page the balancing breaks early still ho
 BALANCED_LAST = 0.3  # and the last page then holds this much (a little over a quarter: the flow's end is not its last line)
 
 
+def _leads(piece: Flowable) -> bool:
+    """A piece that goes with the next one (a heading, its rule, a conditional page break before them, an intro)."""
+    if isinstance(piece, (CondPageBreak, HRFlowable)) or getattr(piece, "keepWithNext", False):
+        return True
+    return getattr(getattr(piece, "style", None), "name", "") in ("h2", "h3")
+
+
 class _Mark(Flowable):
     """Takes no room and changes nothing in the frame (a frame action): remembers where the flow was (page, fill)."""
 
@@ -314,6 +321,7 @@ class _Mark(Flowable):
         super().__init__()
         self.index, self.top, self.frame_height = index, frame_top, frame_height
         self.page, self.fill = 0, 0.0
+        self.breakable = True  # False right after a heading (_laid_out)
 
     def frameAction(self, frame):
         self.page = self.canv.getPageNumber()
@@ -361,6 +369,7 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     end = _End()
     main = [s for s in handout.sections if not s.new_page and s.blocks]
     marks: list[_Mark] = []
+    previous = None
     top = height - m["top"]
     for section in handout.sections:
         if section.new_page and end not in story:  # the sessions page comes on top of the budget
@@ -371,7 +380,9 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
             continue
         for piece in pieces:
             mark = _Mark(len(marks), top, frame._height)
+            mark.breakable = not (marks and _leads(previous))  # never a break between a heading and what it heads
             marks.append(mark)
+            previous = piece
             story += [PageBreak(), mark, piece] if mark.index in breaks else [mark, piece]
     if end not in story:
         story.append(end)
