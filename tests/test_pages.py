@@ -71,6 +71,39 @@ def test_every_option_leaves_no_page_under_a_quarter_full_but_those_asked_for(la
     assert not thin_pages(pdf, lang, "a4")
 
 
+# ---- item 4: the same blocks in every language wherever they fit ----------------------------------------------------
+
+SELF_CARE = {"en": "Between sessions", "es": "Entre sesiones", "zh": "两次治疗之间"}
+SIX = {"points": "GB29,GB30,BL54,BL40,ST36,LIV3".split(",")}
+FLAGS_NOTE = {"flags": ["pregnant", "anticoagulants"], "note": NOTE, "practitioner": "John Roe, L.Ac."}
+
+
+def kept_self_care(condition: str, page_size: str, fields: dict) -> dict[str, bool]:
+    return {lang: any(line.startswith(SELF_CARE[lang]) for p in pages(render(condition, lang, page_size, **fields), page_size)
+                      for line in p["lines"]) for lang in ("en", "zh", "es")}
+
+
+@pytest.mark.parametrize("condition,page_size,fields", [("knee-osteoarthritis", "a4", EVERY_OPTION), ("neck-pain", "a4", FLAGS_NOTE)])
+def test_spanish_keeps_the_self_care_list_where_english_and_chinese_keep_it(condition, page_size, fields):
+    """Before: these Spanish A4 sheets dropped it, the key points' phone line ending with "911." alone on a line."""
+    kept = kept_self_care(condition, page_size, fields)
+    assert kept["en"] and kept["zh"], kept  # the case is one where both keep it
+    assert kept["es"], "the Spanish sheet drops the self-care list"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 23, open: with every other optional block left out these Spanish sheets still run 33-65 pt past two pages "
+    "(English and Chinese fit with room). Cutting a points row at a page foot does not help: page 1 ends 93-99 % full "
+    "on all of them, and a row's names (disc, code, pinyin, characters) take about 49 pt. The Spanish text is the "
+    "longer one (key points +14 pt, the points grid +36 pt on plantar-heel-pain): a tighter Spanish wording or layout"))
+@pytest.mark.parametrize("condition,page_size,fields", [("neck-pain", "a4", EVERY_OPTION), ("plantar-heel-pain", "letter", SIX),
+                                                        ("sciatica", "letter", SIX)])
+def test_spanish_keeps_the_self_care_list_on_these_too(condition, page_size, fields):
+    kept = kept_self_care(condition, page_size, fields)
+    assert kept["en"] and kept["zh"], kept
+    assert kept["es"], "the Spanish sheet drops the self-care list"
+
+
 # ---- item 5: Chinese labels whole, no one-character last line --------------------------------------------------------
 
 LONE = re.compile(r"[\u4e00-\u9fff][。！？；，、）」”]*")
@@ -187,6 +220,61 @@ def test_large_print_urgent_box_moves_whole_when_the_page_it_leaves_stays_mostly
     first, last = urgent_box_pages(pdf, "zh", "a4")
     assert first == last
     assert pages(pdf, "a4", True)[first - 1]["fill"] >= 0.6
+
+
+# ---- large print over every condition and language: the urgent box whole, no near-empty page, the tracker's rows ------
+
+TRACKED = {"practitioner": "Ana Ruiz, L.Ac.", "plan": "2/week x3, 1/week x4, monthly", "start": "2026-12-08", "tracker": True,
+           "note": NOTE}
+HALF = 0.4  # a page of the main flow before its last holds more than two fifths of a page (read from its lowest character)
+TRACKER_TITLE = {"en": "Session tracker", "es": "Registro de sesiones", "zh": "治疗记录表"}
+TRACKER_DATE = {"en": re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d+, \d{4}"),
+                "es": re.compile(r"^\d+ de [a-z]+ de \d{4}"), "zh": re.compile(r"^\d{4}年")}
+
+
+def headings(condition: str, lang: str, page_size: str, fields: dict) -> set[str]:
+    """The sheet's section titles and headings, as printed."""
+    from handouts.model import Heading
+
+    visit = make_visit({"condition": condition, "patient": "Jane Doe", "date": "2026-12-01", "lang": lang, "page_size": page_size, **fields})
+    handout = compose(LIBRARY, visit)
+    return {s.title for s in handout.sections if s.title} | {b.text for s in handout.sections for b in s.blocks if isinstance(b, Heading)}
+
+
+def main_flow(found: list[dict], lang: str) -> list[dict]:
+    """The pages before the first page the user asked for (the dates, the tracker)."""
+    asked = next((n for n, p in enumerate(found) if asked_for(p, lang)), len(found))
+    return found[:asked]
+
+
+@pytest.mark.parametrize("condition", sorted(LIBRARY.conditions))
+def test_large_print_box_whole_no_near_empty_page_and_the_tracker_with_its_rows(condition):
+    """Every condition in every language, plain and with a plan, dates and tracker (page size rotating):
+    the urgent box on one page (before: split between two signs on most English and Spanish sheets), no page of the
+    main flow before its last under about half full (before: the page the box or the tick boxes left), no page
+    ending with a heading (the breaks that even two pages never fall after one), and the tracker starting on a page
+    with room for its rows (never one row at a page foot)."""
+    from handouts.render.pdf.flowables import TRACKER_FIRST_ROWS
+
+    k = sorted(LIBRARY.conditions).index(condition)
+    for n, lang in enumerate(LANGS):
+        for m, fields in enumerate(({}, TRACKED)):
+            page_size = ("letter", "a4")[(k + n + m) % 2]
+            pdf = render(condition, lang, page_size, large_print=True, **fields)
+            found = pages(pdf, page_size, True)
+            first, last = urgent_box_pages(pdf, lang, page_size)
+            assert first == last, (lang, page_size, fields and "tracked", "the urgent box split")
+            fills = [round(p["fill"], 2) for p in main_flow(found, lang)]
+            assert all(f >= HALF for f in fills[:-1]), (lang, page_size, fields and "tracked", fills)
+            heads = headings(condition, lang, page_size, fields)
+            ends = [p["lines"][-1] for p in found[:-1] if p["lines"]]
+            assert not heads & set(ends), (lang, page_size, "a page ends with a heading", heads & set(ends))
+            if fields:
+                at = [p for p in found if TRACKER_TITLE[lang] in p["lines"]]
+                assert len(at) == 1, (lang, page_size)
+                lines = at[0]["lines"]
+                rows = [line for line in lines[lines.index(TRACKER_TITLE[lang]):] if TRACKER_DATE[lang].match(line)]
+                assert len(rows) >= TRACKER_FIRST_ROWS, (lang, page_size, rows)
 
 
 # ---- a sweep: every condition, each in a rotation of language, page size and variant -----------------------------------

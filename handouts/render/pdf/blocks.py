@@ -104,9 +104,16 @@ def checklist(b, block: Checklist) -> list[Flowable]:
         cells.append([b.para(label, "lead"), _Boxes(count, size)])
     rows = [[b.para(block.title, "lead")]] + ([[c for pair in cells for c in pair]] if not b.one_column else [])
     if b.one_column:
-        table = Table([[b.para(block.title, "lead")]] + [[[c[0], c[1]]] for c in cells], colWidths=[b.width])
-        table.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-        return [table]
+        # Large print: the title with the first phase's boxes, then one piece per further phase, so that a page can end
+        # between two phases (as between two items of a list) instead of all of it moving on and leaving a hole.
+        first = [[b.para(block.title, "lead")], [[cells[0][0], cells[0][1]]]] if cells else [[b.para(block.title, "lead")]]
+        parts = [first] + [[[[c[0], c[1]]]] for c in cells[1:]]
+        tables = []
+        for rows in parts:
+            table = Table(rows, colWidths=[b.width])
+            table.setStyle(b.table_style([*_FLAT, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+            tables.append(table)
+        return tables
     widths = []
     for label, count in block.groups:
         widths += [text_width(b.s, label, "lead") + 5, count * size * 1.35 + 4]
@@ -155,15 +162,8 @@ def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple |
     point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name: a name never breaks
     head = [b.para(block.headers[0], "table_head"), b.para(f"{block.headers[1]} · {block.headers[2]}", "table_head")]
     out: list[list] = [head] if header else []
-    where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
     for row in block.rows if rows is None else rows:
-        meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
-                b.para(row.hanzi, "point_meta")]
-        sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
-        text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
-        if row.note:
-            text.append(b.para(row.note, "lead"))
-        out.append([meta, text])
+        out.append(_cells(b, block, row))
     shades = [HexColor("#FFFFFF"), HexColor(b.s.colour("tint"))][::-1 if stripe % 2 else 1]
     first = 1 if header else 0
     table = Table(out, colWidths=[point, width - point], repeatRows=first)  # a row never splits mid-sentence
@@ -176,6 +176,18 @@ def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple |
         ("LEFTPADDING", (0, 0), (-1, -1), pad - 1), ("RIGHTPADDING", (0, 0), (-1, -1), pad - 1),
     ]))
     return table
+
+
+def _cells(b, block: PointsTable, row) -> list:
+    """A row's two cells: the number disc over the point's code, pinyin and characters; where and why (and its note)."""
+    where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
+    meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
+            b.para(row.hanzi, "point_meta")]
+    sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
+    text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
+    if row.note:
+        text.append(b.para(row.note, "lead"))
+    return [meta, text]
 
 
 class _Rest(Flowable):
@@ -367,9 +379,9 @@ def callout(b, block: Callout) -> list[Flowable]:
     closing = [b.para(block.closing, "lead")] if block.closing else []
     if b.one_column:
         # Large print: a tier's heading with its first two signs, then one row per further sign. The box moves whole to
-        # the next page when it does not fit where it is, unless that would leave most of this page empty (or the
-        # box is taller than a page): then it continues overleaf between two signs (never inside one, never a
-        # heading alone at a page foot).
+        # the next page when it does not fit where it is (the layout's balancing, render/pdf/leaflet.py, then fills the
+        # page it leaves); only a box taller than a page continues overleaf, between two signs (never inside one,
+        # never a heading alone at a page foot).
         rows, heads = [], []
         for n, cell in enumerate(cells):
             head, signs = cell[0], cell[1:]
@@ -388,7 +400,7 @@ def callout(b, block: Callout) -> list[Flowable]:
             ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
         ]))
         frame = b.s.page[1] - b.s.margins["top"] - b.s.margins["bottom"]
-        return [_WholeUnlessHole(Spacer(1, 6), table, HOLE_MOST * frame)]
+        return [_WholeUnlessHole(Spacer(1, 6), table, frame)]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
         ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
@@ -399,13 +411,13 @@ def callout(b, block: Callout) -> list[Flowable]:
     return [KeepTogether([Spacer(1, 6), table])]
 
 
-HOLE_MOST = 0.35  # of the frame: the urgent box moves whole to the next page when the room it leaves is at most this
-# (the heading that goes with it adds to the hole, so a page it leaves stays at least about 60 % full)
+HOLE_MOST = 0.35  # of the frame: a box taller than a page starts where more than this is left, else overleaf
 
 
 class _WholeUnlessHole(Flowable):
-    """A spacer and a table that move on whole when they do not fit, unless the room left would be more than `most`
-    points (a half-empty page): then the table splits between its rows, as any table."""
+    """A spacer and a table that move on whole when they do not fit: the urgent box never splits across pages. Only a
+    box taller than a whole page (`most`: the frame's height) splits, between its rows, where more than HOLE_MOST of
+    a page is left (else it starts at the next page's top)."""
 
     def __init__(self, spacer: Flowable, table: Table, most: float):
         super().__init__()
@@ -418,8 +430,8 @@ class _WholeUnlessHole(Flowable):
         return self.width, self.height
 
     def split(self, avail_width, avail_height):
-        if avail_height <= self.most:
-            return []  # all of it overleaf: the page keeps most of its text
+        if self.height <= self.most or avail_height <= HOLE_MOST * self.most:
+            return []  # all of it overleaf: it fits on a page (or this page has little room left)
         return [self.spacer, self.table]
 
     def draw(self):

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...version import __version__
@@ -272,29 +272,78 @@ class _Doc(BaseDocTemplate):
 
 
 def _balanced(handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> bytes:
-    """Large print: where the main flow's last page would hold less than a quarter of a page (a list's last items,
+    """Large print: no nearly empty page in the main flow. Where a page before its last holds less than half a page
+    (the urgent box, which never splits, or the map moved on whole), the flow breaks earlier on the page before, where
+    that evens the two pages best; where the last page would hold less than a quarter (a list's last items,
     the self-care list alone; before the sessions page it is a near-empty page mid-document), the last piece that
-    starts on the page before goes on to it instead, so both pages are well filled; kept only if it is so."""
+    starts on the page before goes on to it instead. Each break is kept only if it does what it is for."""
+    breaks: frozenset = frozenset()
     pdf, laid = _laid_out(handout, options, layers)
+    left: set[int] = set()  # thin pages no break could better
+    for _ in range(laid.end_page):  # at most one break per page
+        thin = next((k for k in range(2, laid.end_page) if laid.fills[k - 1] < MID_LEAST and k not in left), None)  # 1-based
+        if thin is None:
+            break
+        found = _break_before(handout, options, layers, breaks, laid, thin)
+        if found is None:
+            left.add(thin)
+            continue
+        breaks, pdf, laid = found
     if laid.end_fill >= BALANCED_LAST or laid.end_page < 2:
         return pdf
     before = laid.fills[laid.end_page - 2]  # how full the page before the last is
     for mark in reversed(laid.marks):
-        if mark.page != laid.end_page - 1 or mark.index == 0:
+        if mark.page != laid.end_page - 1 or mark.index == 0 or mark.index in breaks or not mark.breakable:
             continue
         at = mark.fill
         if at < BALANCED_LEAST:
             break  # moving more would leave the page before half empty
         if laid.end_fill + before - at >= BALANCED_LAST:
-            moved, again = _laid_out(handout, options, layers, frozenset({mark.index}))
+            moved, again = _laid_out(handout, options, layers, breaks | {mark.index})
             if again.end_page == laid.end_page and again.end_fill >= BALANCED_LAST:
                 return moved
             break
     return pdf
 
 
+def _break_before(handout: Handout, options: RenderOptions, layers: tuple[str, ...], breaks: frozenset, laid, thin: int):
+    """A break on the page before `thin` (1-based) that evens the two pages: the first tried (best estimate first) that
+    leaves both at least MID_LEAST full, else the one with the fuller of the two smaller fills; the page before never
+    under MID_FLOOR, no more pages than before. (breaks, pdf, laid), or None if none does better."""
+    before, now = laid.fills[thin - 2], laid.fills[thin - 1]
+    candidates = []
+    for mark in laid.marks:
+        if mark.page != thin - 1 or mark.index == 0 or mark.index in breaks or not mark.breakable or mark.fill < MID_FLOOR:
+            continue
+        moved = now + before - mark.fill  # about how full `thin` gets
+        candidates.append((min(mark.fill, moved), mark.index))
+    best = None
+    for guess, index in sorted(candidates, reverse=True)[:MID_TRIES]:
+        if guess <= now:
+            break
+        pdf, again = _laid_out(handout, options, layers, breaks | {index})
+        if again.end_page > laid.end_page:
+            continue
+        got = min(again.fills[thin - 2], again.fills[thin - 1])
+        if got >= MID_LEAST:
+            return breaks | {index}, pdf, again  # both at least half full: no need to try more (each try is a build)
+        if got > min(before, now) and (best is None or got > best[0]):
+            best = (got, breaks | {index}, pdf, again)
+    return best[1:] if best else None
+
+
+MID_LEAST = 0.5  # of the frame: a page of the main flow before its last that holds less is evened with the page before
+MID_FLOOR = 0.35  # and the page before keeps at least this much
+MID_TRIES = 3  # layouts tried per thin page (each is a whole build)
 BALANCED_LEAST = 0.5  # of the frame: a page the balancing breaks early still holds at least this much
 BALANCED_LAST = 0.3  # and the last page then holds this much (a little over a quarter: the flow's end is not its last line)
+
+
+def _leads(piece: Flowable) -> bool:
+    """A piece that goes with the next one (a heading, its rule, a conditional page break before them, an intro)."""
+    if isinstance(piece, (CondPageBreak, HRFlowable)) or getattr(piece, "keepWithNext", False):
+        return True
+    return getattr(getattr(piece, "style", None), "name", "") in ("h2", "h3")
 
 
 class _Mark(Flowable):
@@ -304,6 +353,7 @@ class _Mark(Flowable):
         super().__init__()
         self.index, self.top, self.frame_height = index, frame_top, frame_height
         self.page, self.fill = 0, 0.0
+        self.breakable = True  # False right after a heading (_laid_out)
 
     def frameAction(self, frame):
         self.page = self.canv.getPageNumber()
@@ -353,6 +403,7 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     end = _End()
     main = [s for s in handout.sections if not s.new_page and s.blocks]
     marks: list[_Mark] = []
+    previous = None
     top = height - m["top"]
     for section in handout.sections:
         if section.new_page and end not in story:  # the sessions page comes on top of the budget
@@ -363,7 +414,9 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
             continue
         for piece in pieces:
             mark = _Mark(len(marks), top, frame._height)
+            mark.breakable = not (marks and _leads(previous))  # never a break between a heading and what it heads
             marks.append(mark)
+            previous = piece
             story += [PageBreak(), mark, piece] if mark.index in breaks else [mark, piece]
     if end not in story:
         story.append(end)
