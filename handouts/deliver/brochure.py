@@ -61,7 +61,7 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     if problems:
         raise ClaimError("the brochure would print text that promises too much; reword it (say what may help, not what is "
                          "promised), run `handouts check`, then try again:\n" + "\n".join(f"  {p}" for p in problems))
-    brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs)
+    brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs, theme=options.theme or None)
     rendered = render_brochure(brochure, options)
     report = preflight(rendered.pdf, PreflightOptions(options.format, options.bleed, options.colour), label="the brochure",
                        notes=rendered.conversions)
