@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import care
@@ -303,7 +304,9 @@ class _Pieces:
         codes = tuple(cp.code for cp in cond.points if cp.default)
         pts = resolve_points(self.library, codes, f"{cfile}: points")
         why = {cp.code: (i, cp.why) for i, cp in enumerate(cond.points)}
-        out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (body_map(w, pts), False)]
+        drawn = body_map(w, pts)  # a brochure's map shows where needles often go, not where they went in today
+        drawn = replace(drawn, caption=w.word("map_caption") if drawn.caption else "")
+        out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (drawn, False)]
         for n, p in enumerate(pts, start=1):
             i, texts = why[p.code]
             name = f"{p.body.pinyin} {p.body.hanzi}" if w.lang == "zh" else p.body.pinyin  # characters for Chinese readers

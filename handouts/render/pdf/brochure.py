@@ -204,7 +204,9 @@ def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width:
     while True:
         flows, need = measure(gone)
         if need <= height or not optional:
-            for unit in reversed(units[:-1]):  # a smaller piece left out before the last may fit again (in reading order)
+            for unit in reversed(units[:-1]):  # a picture left out before the last piece may fit again
+                if not any(isinstance(content.blocks[i], Picture) for i in unit):
+                    continue  # (words go the last first, and never come back out of order)
                 trial = measure(gone - unit)
                 if trial[1] <= height:
                     gone -= unit
