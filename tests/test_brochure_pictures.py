@@ -200,3 +200,15 @@ def test_a_changed_photo_is_read_again_not_taken_from_the_cache(run, tmp_path):
     (tmp_path / "odd").write_bytes(_small_png())
     result = run("brochure", "--clinic", clinic, "-o", tmp_path / "b.pdf")
     assert result.exit_code == 1 and "only 200×200 pixels" in result.output
+
+
+@pytest.mark.parametrize("theme", ["photo", "illustration", "type"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_cover_design_is_legible_and_keeps_off_an_office_printers_margin(theme, lang):
+    """Text on the brand colour at 4.5:1 or more; with no bleed nothing within 0.25 in of the paper's edge (issue 22)."""
+    from test_brochure import _ink_near_the_edge, _low_contrast_text
+
+    for format in ("trifold", "rack-card", "flyer"):
+        pdf = made(None, format, lang, theme=theme).pdf
+        assert _low_contrast_text(pdf) == [], (format, theme)
+        assert _ink_near_the_edge(pdf, 0.25 * 72) == [], (format, theme)
