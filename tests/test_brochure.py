@@ -586,7 +586,7 @@ NOT_YET_BALANCED = {("trifold", "zh", "hip-pain", "letter"), ("trifold", "zh", N
 def test_no_panel_but_the_last_is_more_than_a_fifth_empty_at_its_foot(request, format, lang, condition, page_size):
     """Balanced by rebalancing (type 9.5-12 pt, pictures, blocks moved in reading order), not by padding."""
     if {(format, lang, condition, None), (format, lang, condition, page_size)} & NOT_YET_BALANCED:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a tri-fold flap still more than 20 % empty (see NOT_YET_BALANCED)"))
+        request.applymarker(pytest.mark.xfail(strict=True, reason="a Chinese tri-fold panel still more than 20 % empty (see NOT_YET_BALANCED)"))
     sheet = geo.sheet(format, page_size)
     ink = _panel_ink(made(condition, format, lang, page_size).pdf, sheet)
     last = geo.READING_ORDER[format][-1]
