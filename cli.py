@@ -736,6 +736,55 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
         raise SystemExit(1)
 
 
+SOCIAL_SIZES = ["square", "portrait", "story"]
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("condition", required=False)
+@click.option("--size", type=click.Choice(SOCIAL_SIZES), required=True,
+              help="square: 1080 x 1080 px (a feed post); portrait: 1080 x 1350 px (a taller feed post); "
+                   "story: 1080 x 1920 px (a story or reel cover).")
+@click.option("--lang", type=click.Choice(["en", "es", "zh"]),
+              help="Language of the image [default: the first of `languages` in clinic.yaml, else en].")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this clinic profile (a clinic.yaml) instead of the content's.")
+@content_option("A folder of your own content that overrides the bundled content file by file.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Where to write the PNG; its alt text goes beside it, in OUT.txt.")
+def social(condition: str | None, size: str, lang: str, clinic_file: Path | None, content: Path | None, out: Path) -> None:
+    """Make a social media image (PNG) from a brochure's cover, with its alt text beside it.
+
+    \b
+    The same words as the brochure (the clinic brochure without CONDITION), the
+    same claims checks, and "Draft" across the top until your clinician has
+    approved them. The alt text (OUT.txt) says the image's words in its language:
+    paste it into the post's description for people who cannot see the image.
+
+    \b
+    Examples:
+      handouts social hip-pain --size square -o hip-post.png
+      handouts social --size story --lang es -o clinic-story-es.png
+      handouts social hip-pain --size portrait --content our-clinic -o hip-portrait.png
+    """
+    from handouts.deliver.social import build_social
+    from handouts.files import write_file
+
+    alt = out.with_name(out.name + ".txt")
+    try:
+        made = build_social(condition, size, lang=lang, content=content, clinic=clinic_file)
+        write_file(made.png, out, replace=True, label=f"-o {out}")
+        write_file(made.alt.encode("utf-8"), alt, replace=True, label=f"the alt text {alt}")
+    except HandoutError as exc:
+        raise _report(exc) from None
+    if made.unapproved:
+        from handouts.deliver.batch import draft_note
+
+        hint = f'handouts approve --brochure {condition or "clinic"} --by "Name, credential" ' + \
+            (f"--content {content}" if content is not None else "--content DIR")
+        click.echo(draft_note(made.unapproved, hint), err=True)
+    click.echo(f"wrote {out} ({made.size[0]}x{made.size[1]}) and its alt text {alt}", err=True)
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
 @click.option("--format", "format_", type=click.Choice(FORMATS),

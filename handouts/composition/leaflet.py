@@ -72,12 +72,12 @@ class Writer:
         pattern = labels.date_format.get(self.lang)  # type: ignore[call-overload]
         months = labels.months.get(self.lang)  # type: ignore[call-overload]
         if pattern is None or months is None:
-            raise ContentError([f"labels.yaml: date_format/months: no {LANG_NAMES[self.lang]} entry; add it"])
+            raise ContentError([f"no date format or month names for {LANG_NAMES[self.lang]} (they come from Babel: library/dates.py)"])
         text = pattern.format(day=day.day, month=months[day.month - 1], month_number=day.month, year=day.year)
         return text.replace(" ", "\u00a0")  # a date never breaks across lines (no-break spaces, as in print and HTML)
 
     def weekday_date(self, day: date) -> str:
-        """`Tue, December 1, 2026` (the date alone when labels.yaml has no weekday names for the language)."""
+        """`Tue December 1, 2026` (Babel's short weekday name before the date)."""
         names = self.library.labels.weekdays.get(self.lang)  # type: ignore[call-overload]
         return f"{names[day.weekday()]} {self.date(day)}" if names else self.date(day)
 

@@ -30,9 +30,7 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     """
     from dataclasses import replace
 
-    from ..review.claims import claim_findings, medicare_findings
     from ..composition.brochure import compose_brochure
-    from ..composition.offers import check_language, offered_condition
     from ..library.cache import content_read
     from .preflight import PreflightOptions, run_preflight as preflight
     from ..render.pdf.brochure import render_brochure
@@ -40,27 +38,10 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     result = content_read(content, clinic)  # ContentError when the tree has problems; kept between runs while no file changes
     library = result.library
     assert library is not None
-    rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]
     lang = lang or library.clinic.languages[0]
     if not options.page_size:
         options = replace(options, page_size=library.clinic.page_size)
-    check_language(library, lang)
-    if condition:
-        cid, _ = offered_condition(library, condition)
-        rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
-        if library.clinic.claims == "uk" and cid not in result.lint.uk_claims:  # with or without its brochure file
-            accepted = ", ".join(sorted(result.lint.uk_claims)) or "none"
-            raise ClaimError(f"clinic.yaml says `claims: uk`, and UK advertising rules accept no claim for {cid} (lint.yaml "
-                             f"uk_claims: {accepted}); make the clinic brochure or one of those instead, or use "
-                             f"`claims: us` if the clinic is in the US")
-    elif library.brochure is not None and library.brochure.list_conditions:  # each condition offered, with its evidence line
-        rels += [f"conditions/{cid}.yaml" for cid in library.conditions if library.clinic.offered(cid)]
-    labels = {library.files[r].label for r in rels if r in library.files}
-    problems = claim_findings(result.documents, result.lint, labels)
-    problems += [f"{where}: {message}" for where, message in medicare_findings(d for d in result.documents if d.label in labels)]
-    if problems:
-        raise ClaimError("the brochure would print text that promises too much; reword it (say what may help, not what is "
-                         "promised), run `handouts check`, then try again:\n" + "\n".join(f"  {p}" for p in problems))
+    refuse_claims(result, condition, lang)
     brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs, theme=options.theme or None)
     rendered = render_brochure(brochure, options)
     report = preflight(rendered.pdf, PreflightOptions(options.format, options.bleed, options.colour), label="the brochure",
@@ -71,3 +52,37 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
 
         picture = draw_proof(rendered.pdf, rendered.sheet)
     return MadeBrochure(rendered.pdf, report, picture)
+
+
+def refuse_claims(result, condition: str | None, lang: str, market: bool = False, what: str = "the brochure") -> None:
+    """ClaimError for risky health claims and misleading Medicare lines in the files a brochure (or a social post made
+    from it) prints; with `market`, also the clinic's `claims:` rule (claims: uk) for those files."""
+    from ..review.claims import claim_findings, market_findings, medicare_findings
+    from ..composition.offers import check_language, offered_condition
+
+    library = result.library
+    rels = ["clinic.yaml", "brochures/clinic.yaml", *(f"sections/{s}.yaml" for s in SECTIONS)]
+    check_language(library, lang)
+    if condition:
+        cid, _ = offered_condition(library, condition)
+        rels += [f"conditions/{cid}.yaml", f"brochures/conditions/{cid}.yaml"]
+        if library.clinic.claims == "uk" and result.lint is not None and cid not in result.lint.uk_claims:
+            accepted = ", ".join(sorted(result.lint.uk_claims)) or "none"  # with or without a brochure file of its own
+            raise ClaimError(f"clinic.yaml says `claims: uk`, and UK advertising rules accept no claim for {cid} (lint.yaml "
+                             f"uk_claims: {accepted}); make the clinic's own {'post' if what != 'the brochure' else 'brochure'} "
+                             f"or one for a condition on that list instead, or use `claims: us` if the clinic is in the US")
+    elif library.brochure is not None and library.brochure.list_conditions:  # each condition offered, with its evidence line
+        rels += [f"conditions/{cid}.yaml" for cid in library.conditions if library.clinic.offered(cid)]
+    labels = {library.files[r].label for r in rels if r in library.files}
+    problems = claim_findings(result.documents, result.lint, labels)
+    ours = [d for d in result.documents if d.label in labels]
+    problems += [f"{where}: {message}" for where, message in medicare_findings(ours)]
+    if market:
+        from ..library.schema import defaults
+        from ..model import Lint
+
+        lint = result.lint if result.lint is not None else defaults(Lint)
+        problems += [f"{where}: {message}" for where, message in market_findings(ours, library, lint)]
+    if problems:
+        raise ClaimError(f"{what} would print text that promises too much; reword it (say what may help, not what is "
+                         "promised), run `handouts check`, then try again:\n" + "\n".join(f"  {p}" for p in problems))

@@ -182,7 +182,16 @@ def _code_stamp() -> tuple:
 
     package = Path(__file__).resolve().parent.parent  # the whole package, not only handouts/library/
     files = [_stamp(p) for p in sorted(package.rglob("*")) if p.suffix in (".py", ".yaml", ".yml")]
+    files += _babel_stamp()  # the library holds Babel's month and weekday names (library/dates.py): another Babel, another file
     return (__version__, platform.python_version(), tuple(files))  # records are our own classes: no pydantic version
+
+
+def _babel_stamp() -> list[tuple]:
+    """The stamp of Babel's installed package (found, not imported: importing it costs a cold run some 25 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("babel")
+    return [_stamp(Path(spec.origin))] if spec is not None and spec.origin else []
 
 
 def _disk_name(kind: str, key: tuple, stamp: tuple) -> str | None:

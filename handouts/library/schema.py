@@ -292,22 +292,27 @@ class Clinic(Frozen):
 
 
 class Labels(Frozen):
-    """The leaflet's own words (headings, table headers, footer) and date formats."""
+    """The leaflet's own words (headings, table headers, footer); month and weekday names and the date format of each
+    language come from Babel (CLDR, library/dates.py), not from the file."""
 
     words: dict[Str, Texts]
-    months: dict[Lang, tuple[Str, ...]]
-    date_format: dict[Lang, Str]
-    weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
     reviewed: Review
+    months: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # filled from Babel; see _calendar
+    date_format: dict[Lang, Str] = Field(default_factory=dict)
+    weekdays: dict[Lang, tuple[Str, ...]] = Field(default_factory=dict)  # short names, Monday first
 
-    @field_validator("months", "weekdays")
+    @model_validator(mode="before")
     @classmethod
-    def _complete(cls, value: dict, info) -> dict:
-        wanted = {"months": (12, "month names"), "weekdays": (7, "weekday names (Monday first)")}[info.field_name]
-        for lang, names in value.items():
-            if len(names) != wanted[0]:
-                raise ValueError(f"{lang} needs {wanted[0]} {wanted[1]}, has {len(names)}")
-        return value
+    def _calendar(cls, data: Any) -> Any:
+        """Babel's names and formats for every language, whatever the file says: a labels.yaml from before they came
+        from Babel still reads (`handouts check` warns that its lists are no longer used)."""
+        if not isinstance(data, dict):
+            return data
+        from .dates import calendar
+
+        made = {lang: calendar(lang) for lang in LANGS}
+        return {**data, "date_format": {lang: c[0] for lang, c in made.items()},
+                "months": {lang: c[1] for lang, c in made.items()}, "weekdays": {lang: c[2] for lang, c in made.items()}}
 
 
 FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
