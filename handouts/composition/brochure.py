@@ -150,7 +150,7 @@ def _headline(cover: Piece) -> tuple[Piece, Piece]:
     headline (an inset; left out, the last first, when the flyer is full): the band holds words only."""
     head = [(b, o) for b, o in cover[:-2] if not isinstance(b, Picture)]
     pictures = [(Picture(b.kind, b.name, role="inset", data=b.data, focus=b.focus, where=b.where), True)
-                for b, _ in cover[:-2] if isinstance(b, Picture) and b.role != "mark"]
+                for b, _ in cover[:-2] if isinstance(b, Picture)]
     return head, pictures
 
 
