@@ -688,6 +688,10 @@ FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
 @click.option("--tabs", is_flag=True,
               help="flyer only: tear-off tabs along the foot, each with the clinic's phone and booking address, "
                    "with dashed cut lines (a notice-board flyer).")
+@click.option("--theme", type=click.Choice(["photo", "illustration", "type"]), default=None,
+              help="The cover: photo (the clinic's photo over a title band; needs photos: clinic: in clinic.yaml), "
+                   "illustration (one of our line drawings) or type (a large title). Default: photo if the clinic has "
+                   "one, else illustration.")
 @click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), metavar="PROOF.png",
               help="Also write a PNG of both faces side by side with trim, fold and safe lines drawn.")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -695,7 +699,7 @@ FORMATS = ["trifold", "bifold", "rack-card", "flyer"]
 @content_option("A folder of your own content that overrides the bundled content file by file.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Where to write the PDF.")
 def brochure(condition: str | None, format_: str, page_size: str, lang: str, bleed: float, marks: str, colour: str,
-             tabs: bool, proof: Path | None, clinic_file: Path | None, content: Path | None, out: Path) -> None:
+             tabs: bool, theme: str | None, proof: Path | None, clinic_file: Path | None, content: Path | None, out: Path) -> None:
     """Make a folded brochure, rack card or flyer for the waiting room or a print shop, then preflight it.
 
     \b
@@ -708,6 +712,7 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
       handouts brochure --format rack-card --page-size a4 --bleed 3mm --marks crop,fold --colour cmyk -o rack.pdf
       handouts brochure hip-pain --lang es --proof hip-proof.png -o hip-es.pdf
       handouts brochure --format flyer --tabs -o notice-board.pdf
+      handouts brochure --theme type --clinic my-clinic/clinic.yaml -o clinic.pdf
     """
     from handouts.deliver.brochure import build_brochure
     from handouts.files import write_file
@@ -715,7 +720,8 @@ def brochure(condition: str | None, format_: str, page_size: str, lang: str, ble
 
     if tabs and format_ != "flyer":
         raise click.UsageError(f"--tabs is for a flyer (tear-off tabs at its foot), not a {format_}; add --format flyer")
-    options = BrochureOptions(format=format_, page_size=page_size or "", bleed=bleed or 0.0, marks=marks, colour=colour, tabs=tabs)
+    options = BrochureOptions(format=format_, page_size=page_size or "", bleed=bleed or 0.0, marks=marks, colour=colour, tabs=tabs,
+                              theme=theme or "")
     try:
         made = build_brochure(condition, options, lang=lang, content=content, clinic=clinic_file, proof=proof is not None)
         write_file(made.pdf, out, replace=True, label=f"-o {out}")

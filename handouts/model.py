@@ -105,6 +105,15 @@ class Plan(Record): ...
 class CareItem(Record): ...
 class Condition(Record): ...
 class TeamMember(Record): ...
+class Photo(Record): ...
+
+
+class Photos(Record):
+    def all(self) -> list:
+        """Every photo: the clinic's first, then the team's."""
+        return ([self.clinic] if self.clinic is not None else []) + list(self.team.values())
+
+
 class Testimonial(Record): ...
 class Clinic(Record):
     def offered(self, condition_id: str) -> bool:
@@ -173,6 +182,7 @@ class Library:
     files: Mapping[str, SourceFile]
     where: Mapping[str, str] = field(default_factory=dict)  # "conditions/hip-pain" -> label
     logo: bytes | None = field(default=None, repr=False)  # the clinic logo's file, checked to be a usable image
+    photos: Mapping[str, bytes] = field(default_factory=dict, repr=False)  # clinic.yaml's photos by file, checked too
     approval: Any = field(default=None, repr=False)  # handouts.library.approvals.ApprovalStatus: which files the clinic approved
     brochure: "BrochureText | None" = None  # brochures/clinic.yaml
     brochure_conditions: Mapping[str, "BrochureCondition"] = field(default_factory=dict)  # brochures/conditions/*.yaml
@@ -416,12 +426,25 @@ class Brochure:
     draft_notice: str = ""  # printed at the top of a text panel on each face while its content is not approved
     unapproved: tuple[str, ...] = ()  # the content files behind that notice
     tabs: tuple[str, ...] = ()  # a flyer with tear-off tabs: the lines on each tab (phone, booking address)
+    theme: str = "illustration"  # the cover's design (handouts/design/styles/brochure.yaml themes:)
 
     def panel(self, name: str) -> BrochurePanel:
         for panel in self.panels:
             if panel.name == name:
                 return panel
         raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A brochure's picture (brochures only, not a leaflet block): a clinic photo, or one of our line illustrations."""
+
+    kind: str  # photo | illustration
+    name: str  # the photo's file as clinic.yaml names it, or the illustration's (handouts/design/illustrations.py)
+    role: str = "spot"  # its frame, from the brochure style's `pictures:` (cover, portrait, spot)
+    data: bytes = field(default=b"", repr=False)  # a photo's file
+    focus: tuple[float, float, float, float] = (0.5, 0.5, 0.5, 0.5)  # a photo's part never cropped (fractions)
+    where: str = ""  # the field it comes from, for messages
 
 
 # ---- blocks of the patient-action layout (PEMAT-P): key points, next visit, checklist, note, icons ----

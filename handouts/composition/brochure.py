@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import care
@@ -20,8 +21,10 @@ from ..model import (
     Library,
     Masthead,
     Paragraph,
+    Picture,
     ROUTES,
 )
+from ..design.styles import sheet
 
 CLINIC_FILE = "clinic.yaml"
 TEXT_FILE = "brochures/clinic.yaml"
@@ -48,15 +51,33 @@ class _BWriter(Writer):
         return self(getattr(self.text, name), f"{self.where}: {name}")
 
 
-def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en", tabs: bool = False) -> Brochure:
+THEMES = ("photo", "illustration", "type")  # the cover designs (brochure.yaml themes:)
+
+
+def default_theme(library: Library) -> str:
+    """The photo cover when the clinic has a photo of its own, else one of our illustrations."""
+    photos = library.clinic.photos
+    return "photo" if photos is not None and photos.clinic is not None else "illustration"
+
+
+def compose_brochure(library: Library, condition: str | None, format: str, lang: str = "en", tabs: bool = False,
+                     theme: str | None = None) -> Brochure:
     """The panels of one brochure: a condition brochure with `condition`, else the clinic brochure. `tabs`: a flyer
-    with tear-off tabs at its foot, each with the clinic's phone and booking address."""
+    with tear-off tabs at its foot, each with the clinic's phone and booking address. `theme`: the cover's design
+    (photo, illustration or type; none: default_theme)."""
     clinic = library.clinic
     if tabs and format != "flyer":
         raise ContentError([f"tear-off tabs are for a flyer, not a {format}; use --format flyer --tabs"])
+    theme = theme or default_theme(library)
+    if theme not in THEMES:
+        raise ContentError([f"--theme {theme}: not a cover design; choose one of {', '.join(THEMES)}"])
+    if theme == "photo" and default_theme(library) != "photo":
+        raise ContentError([f"clinic.yaml: photos.clinic: missing; the photo cover (--theme photo) shows the clinic's own "
+                            f"photo: add `photos: {{clinic: {{file: room.jpg}}}}` beside clinic.yaml, or choose --theme "
+                            f"illustration or type"])
     context: dict[str, Any] = {"clinic": clinic.plain(), "practitioner": ""}
     w = _BWriter(library, lang, context)
-    pieces = _Pieces(w, library)
+    pieces = _Pieces(w, library, theme)
     check_language(library, lang)
     if condition:
         cid, cond = offered_condition(library, condition)
@@ -81,7 +102,7 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         panels=tuple(panels), author=clinic.name, subject=subject,
         colour_cmyk=tuple(clinic.colour_cmyk) if clinic.colour_cmyk else None,
         condition_id=cid, keywords=("acupuncture", "brochure", *([cid] if cid else [])),
-        draft_notice=draft, unapproved=unapproved, tabs=_tab_lines(clinic) if tabs else (),
+        draft_notice=draft, unapproved=unapproved, tabs=_tab_lines(clinic) if tabs else (), theme=theme,
     )
 
 
@@ -124,6 +145,15 @@ def _with_first(panel: BrochurePanel, block) -> BrochurePanel:
                          together=tuple(tuple(map(moved, g)) for g in panel.together))
 
 
+def _headline(cover: Piece) -> tuple[Piece, Piece]:
+    """A flyer's headline (the cover without the clinic's name and phone) and its picture, which goes under the
+    headline (an inset; left out, the last first, when the flyer is full): the band holds words only."""
+    head = [(b, o) for b, o in cover[:-2] if not isinstance(b, Picture)]
+    pictures = [(Picture(b.kind, b.name, role="inset", data=b.data, focus=b.focus, where=b.where), True)
+                for b, _ in cover[:-2] if isinstance(b, Picture)]
+    return head, pictures
+
+
 Piece = list[tuple[Any, bool | str]]  # (block, optional): False, True, or a group name (left out together)
 
 
@@ -139,9 +169,11 @@ def _panel(name: str, parts: Piece, kind: str, sources: tuple[str, ...], head: i
 class _Pieces:
     """Groups of blocks that panels are made of; each knows the files its text comes from."""
 
-    def __init__(self, w: _BWriter, library: Library):
+    def __init__(self, w: _BWriter, library: Library, theme: str = "illustration"):
         self.w = w
         self.library = library
+        style = sheet("brochure")["brochure"]
+        self.theme, self.spots = style["themes"][theme], style["spots"]
         self.clinic_file = library.files[CLINIC_FILE].label if CLINIC_FILE in library.files else CLINIC_FILE
 
     # ---- the two kinds of brochure, per format ---------------------------------------------------
@@ -175,9 +207,9 @@ class _Pieces:
             return [_panel(face, cover[:-2] + first + cover[-2:], "cover", (*back, "sections/what-to-expect.yaml")),
                     _panel("back", self.urgent(cond, cfile) + contact, "contact", (*back, *safety))]
         # flyer: one panel, the cover's words on top, then the essentials, the urgent-care box and the contact
-        head = cover[:-2]  # the clinic's name and phone are under "Book a visit"
-        return [_panel("front", head + about[1:2] + [(b, "points") for b, _ in points] + self.urgent(cond, cfile) + contact,
-                       "flyer", (cfile, *back, *safety), head=len(head))]
+        head, picture = _headline(cover)  # the clinic's name and phone are under "Book a visit"
+        return [_panel("front", head + about[1:2] + picture + [(b, "points") for b, _ in points] + self.urgent(cond, cfile)
+                       + contact, "flyer", (cfile, *back, *safety), head=len(head))]
 
     def clinic_panels(self, format: str, title: str) -> list[BrochurePanel]:
         w = self.w
@@ -192,11 +224,11 @@ class _Pieces:
         safety = ("sections/risks.yaml", "sections/when-to-call.yaml")
         if format == "trifold":  # opening the cover shows inside_left and the flap: what it may do, a first visit
             return [_panel("cover", cover, "cover", back),
-                    _panel("inside_left", what + (seen if team else self.faq()), "text",
+                    _panel("inside_left", what + (seen if team else []), "text",
                            (w.where, "sections/what-is-acupuncture.yaml", *(("conditions/",) if team else ()))),
                     _panel("flap", visit + (self.faq() if team else self.visiting()), "text",
                            ("sections/what-to-expect.yaml", w.where, self.clinic_file)),
-                    _panel("inside_middle", team or self.we_often_see(), "text",
+                    _panel("inside_middle", team or seen + self.faq(), "text",
                            (self.clinic_file,) if team else (w.where, "conditions/")),
                     _panel("inside_right", risks, "text", safety),
                     _panel("back", self.contact(visiting=bool(team)), "contact", back)]
@@ -208,11 +240,12 @@ class _Pieces:
                     _panel("back", contact, "contact", back)]
         if format == "rack-card":
             first = [(b, "visit") for b, _ in visit[:2]]  # left out (after the intro) when a long cover needs the room
-            front = cover[:2] + first + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[2:]
+            at = next(i for i, (b, _) in enumerate(cover) if getattr(b, "style", "") == "cover_text") + 1  # after the line
+            front = cover[:at] + first + [(Paragraph(w.field("intro"), style="cover_text"), True)] + cover[at:]
             return [_panel("front", front, "cover", (*back, "sections/what-to-expect.yaml")),
                     _panel("back", self.urgent() + contact, "contact", (*back, *safety))]
-        head = cover[:-2]
-        return [_panel("front", head + what[1:2] + [(b, "visit") for b, _ in visit[:2]] + [(b, "seen") for b, _ in seen]
+        head, picture = _headline(cover)
+        return [_panel("front", head + what[1:2] + picture + [(b, "visit") for b, _ in visit[:2]] + [(b, "seen") for b, _ in seen]
                        + self.urgent() + contact,
                        "flyer", (*back, "sections/what-is-acupuncture.yaml", *safety), head=len(head))]
 
@@ -225,15 +258,32 @@ class _Pieces:
         return self.w(cond.summary, f"{cfile}: summary")
 
     def cover(self, title: str, line: str, highlights: bool, cid: str = "") -> Piece:
+        """The cover's blocks in the theme's order (brochure.yaml themes:), the clinic's name and phone last; the
+        logo is the renderer's, at the top."""
         clinic = self.library.clinic
-        out: Piece = [(Paragraph(title, style="cover_title"), False), (Paragraph(line, style="cover_text"), False)]
+        parts: dict[str, Piece] = {"logo": [], "title": [(Paragraph(title, style="cover_title"), False)],
+                                   "line": [(Paragraph(line, style="cover_text"), False)], "highlights": [],
+                                   "picture": [(self.picture(self.theme["picture"]), False)],  # never text only
+                                   "name": [(Paragraph(clinic.name, style="cover_name"), False)],
+                                   "phone": [(Paragraph(self.w.word("call_us", phone=clinic.phone), style="cover_text"), False)]}
         own = self.library.brochure_conditions.get(cid) if cid else None
         if highlights and own is not None and own.highlights:
             where = f"brochures/conditions/{cid}.yaml: highlights"
-            out.append((BulletList(tuple(self.w(t, f"{where}[{i}]") for i, t in enumerate(own.highlights))), True))
-        out.append((Paragraph(clinic.name, style="cover_name"), False))
-        out.append((Paragraph(self.w.word("call_us", phone=clinic.phone), style="cover_text"), False))
-        return out
+            parts["highlights"] = [(BulletList(tuple(self.w(t, f"{where}[{i}]") for i, t in enumerate(own.highlights))), True)]
+        return [part for name in self.theme["cover"] for part in parts[name]]
+
+    def picture(self, spec: dict) -> Picture:
+        """The theme's picture: the clinic's photo, or one of our illustrations."""
+        if spec["kind"] == "photo":
+            photo = self.library.clinic.photos.clinic
+            return Picture("photo", photo.file, role=spec.get("role", "cover"), data=self.library.photos.get(photo.file, b""),
+                           focus=tuple(photo.focus), where=f"{self.clinic_file}: photos.clinic")
+        return Picture("illustration", spec["name"], role=spec.get("role", "cover"))
+
+    def spot(self, piece: str) -> Piece:
+        """The illustration that ends a section (brochure.yaml spots:), if it has one."""
+        name = self.spots.get(piece)
+        return [(Picture("illustration", name, role="spot"), False)] if name else []
 
     def about(self, cond: Condition, cfile: str, title_text: str) -> Piece:
         w = self.w
@@ -254,7 +304,9 @@ class _Pieces:
         codes = tuple(cp.code for cp in cond.points if cp.default)
         pts = resolve_points(self.library, codes, f"{cfile}: points")
         why = {cp.code: (i, cp.why) for i, cp in enumerate(cond.points)}
-        out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (body_map(w, pts), False)]
+        drawn = body_map(w, pts)  # a brochure's map shows where needles often go, not where they went in today
+        drawn = replace(drawn, caption=w.word("map_caption") if drawn.caption else "")
+        out: Piece = [(Heading(w.word("points_we_use"), level=2), False), (drawn, False)]
         for n, p in enumerate(pts, start=1):
             i, texts = why[p.code]
             name = f"{p.body.pinyin} {p.body.hanzi}" if w.lang == "zh" else p.body.pinyin  # characters for Chinese readers
@@ -275,7 +327,7 @@ class _Pieces:
             if cond.self_care:
                 out += [(Heading(w.label("self_care"), level=3), True),
                         (BulletList(tuple(w(t.text, f"{cfile}: self_care[{i}].text") for i, t in enumerate(cond.self_care))), True)]
-        return out
+        return out + self.spot("first_visit")
 
     def risks(self, cond: Condition | None = None, cfile: str = "") -> Piece:
         """Risks in plain words and the urgent-care list (never left out)."""
@@ -309,7 +361,7 @@ class _Pieces:
         section = self.library.sections["what-is-acupuncture"]
         paras = [Paragraph(w(b.text, f"sections/what-is-acupuncture.yaml: blocks[{i}].text")) for i, b in enumerate(section.blocks) if b.text]
         return [(Heading(w.word("what_is"), level=2), False), (paras[0], False), *((p, True) for p in paras[1:]),
-                (Paragraph(w.field("intro")), True)]
+                (Paragraph(w.field("intro")), True)] + self.spot("what_is")
 
     def faq(self) -> Piece:
         w = self.w
@@ -335,7 +387,7 @@ class _Pieces:
                 evidence = w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short")
                 lines.append(f"{w(cond.title, f'{cfile}: title')}: {evidence}")
             out.append((BulletList(tuple(lines)), False))
-        return out
+        return out + self.spot("we_often_see")
 
     def team(self) -> Piece:
         """Practitioners and testimonials; a testimonial never prints without "results vary"."""
@@ -343,7 +395,12 @@ class _Pieces:
         out: Piece = []
         if clinic.team:
             out.append((Heading(w.word("team"), level=2), False))
+            photos = clinic.photos.team if clinic.photos is not None else {}
             for i, member in enumerate(clinic.team):
+                if member.name in photos:  # the practitioner's photo, cropped around the face (its focus)
+                    photo = photos[member.name]
+                    out.append((Picture("photo", photo.file, role="portrait", data=self.library.photos.get(photo.file, b""),
+                                        focus=tuple(photo.focus), where=f"{self.clinic_file}: photos.team.{member.name}"), True))
                 out.append((Paragraph(f"{member.name}, {member.credentials}", style="lead"), False))
                 out.append((Paragraph(w(member.bio, f"{self.clinic_file}: team[{i}].bio")), False))
         if clinic.testimonials:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import BulletList, Heading, Library, Paragraph
+from ..model import BulletList, Heading, Library, Paragraph, Picture
 from .brochure import compose_brochure
 from .leaflet import Writer
 
@@ -54,6 +54,8 @@ def compose_social(library: Library, condition: str | None, lang: str = "en") ->
     call = ""
     aside = False  # inside a section the front carries under its own heading (e.g. "Your first visit"): not for a post
     for block in front.blocks:
+        if isinstance(block, Picture):  # the cover's photo or drawing: not (yet) the post's (SocialPost.picture)
+            continue
         if isinstance(block, Heading):  # the draft line, first on the front; any other heading opens a section
             aside = aside or block.text != brochure.draft_notice
             continue

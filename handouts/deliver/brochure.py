@@ -42,7 +42,7 @@ def build_brochure(condition: str | None, options, lang: str | None = None, cont
     if not options.page_size:
         options = replace(options, page_size=library.clinic.page_size)
     refuse_claims(result, condition, lang)
-    brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs)
+    brochure = compose_brochure(library, condition, options.format, lang, tabs=options.tabs, theme=options.theme or None)
     rendered = render_brochure(brochure, options)
     report = preflight(rendered.pdf, PreflightOptions(options.format, options.bleed, options.colour), label="the brochure",
                        notes=rendered.conversions)

@@ -69,7 +69,7 @@ def _stamp(path: Path) -> tuple:
 
 
 def _tree_stamp(roots: list[Path], extra: tuple[Path, ...]) -> tuple:
-    """Every file under the content roots, and the extra files (clinic profile, logo), with their stamps."""
+    """Every file under the content roots, and the extra files (clinic profile, logo, photos), with their stamps."""
     out: list[tuple] = []
     for root in roots:
         for folder, dirs, files in os.walk(root):
@@ -116,20 +116,19 @@ def _library(content, clinic, load=None):
     real = load is load_library  # only the real loader's result is kept on disk
     found = _disk_load("library", key, stamp) if real else None
     if found is not None:
-        value, logo = found
+        value, images = found
     else:
         if real:  # read once for both: the library, and the parsed files a brochure's claim check reads
             read = _read_content(content, clinic)
             value = read.library
         else:
             value = load(content, clinic=clinic)
-        logo = _logo_path(value, roots, clinic_path)
+        images = _image_paths(value, roots, clinic_path)
         if read is not None:
-            _disk_keep("library", key, stamp, value, logo)
-            _disk_keep("documents", key, stamp, (read.documents, read.lint), logo)
-    if logo is not None:
-        extra = (*extra, logo)
-        stamp = stamp + (_stamp(logo),)
+            _disk_keep("library", key, stamp, value, images)
+            _disk_keep("documents", key, stamp, (read.documents, read.lint), images)
+    extra = (*extra, *images)
+    stamp = stamp + tuple(_stamp(p) for p in images)
     with _LOCK:
         if len(_LIBRARIES) >= MAX_LIBRARIES and key not in _LIBRARIES:
             _LIBRARIES.pop(next(iter(_LIBRARIES)))
@@ -141,7 +140,7 @@ def _library(content, clinic, load=None):
 #
 # Reading and validating the YAML tree is most of a cold start. The validated Library is kept as a pickle in
 # the user's cache folder, under a name made from everything it depends on: each content file's path and stamp
-# (mtime, ctime, size, inode), the clinic profile and logo, and this package's own files and versions. Any
+# (mtime, ctime, size, inode), the clinic profile, logo and photos, and this package's own files and versions. Any
 # change to any of them is a different name, so a stale library is never read; a damaged or unreadable file is
 # ignored and replaced. It holds clinic content only, never a patient's data. HANDOUTS_CACHE names another
 # folder, or `off` turns it off.
@@ -206,7 +205,7 @@ def _disk_name(kind: str, key: tuple, stamp: tuple) -> str | None:
 
 
 def _disk_load(kind: str, key: tuple, stamp: tuple):
-    """(value, logo file) from the cache folder, or None. Never raises."""
+    """(value, image files: logo and photos) from the cache folder, or None. Never raises."""
     import pickle
 
     try:
@@ -214,25 +213,25 @@ def _disk_load(kind: str, key: tuple, stamp: tuple):
         if name is None:
             return None
         with open(name, "rb") as f:
-            value, logo, logo_stamp = pickle.load(f)
+            value, images, stamps = pickle.load(f)
         from ..model import Library
 
         if kind == "library" and not isinstance(value, Library):
             return None
-        if logo is not None and _stamp(logo) != logo_stamp:  # the logo (outside the tree's stamp) changed
+        if tuple(_stamp(p) for p in images) != stamps:  # the logo or a photo (outside the tree's stamp) changed
             return None
-        return value, logo
+        return value, images
     except Exception:  # missing, damaged, from another version: read the tree instead
         return None
 
 
-def _disk_keep(kind: str, key: tuple, stamp: tuple, value: Any, logo: Path | None) -> None:
+def _disk_keep(kind: str, key: tuple, stamp: tuple, value: Any, images: tuple[Path, ...]) -> None:
     """Keep the value for the next run (atomically, private to the user). Never raises: a cache is optional."""
     try:
         name = _disk_name(kind, key, stamp)
         if name is None:
             return
-        _write_private(Path(name), (value, logo, _stamp(logo) if logo is not None else None))
+        _write_private(Path(name), (value, images, tuple(_stamp(p) for p in images)))
         kept = sorted(Path(name).parent.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[DISK_KEEP:]:
             old.unlink(missing_ok=True)
@@ -348,17 +347,19 @@ def content_read(content: str | os.PathLike | None = None, clinic: str | os.Path
     return ContentRead(library=value, problems=[], documents=read.documents, lint=read.lint, clinic=value.clinic)
 
 
-def _logo_path(value: Any, roots: list[Path], clinic_path: Path | None) -> Path | None:
-    """The clinic logo's file (it may live outside the content tree, beside a --clinic profile)."""
-    logo = getattr(getattr(value, "clinic", None), "logo", None)
-    if not logo:
-        return None
-    if clinic_path is not None:
-        return (clinic_path.parent / logo).resolve()
+def _image_paths(value: Any, roots: list[Path], clinic_path: Path | None) -> tuple[Path, ...]:
+    """The clinic logo's and photos' files (they may live outside the content tree, beside a --clinic profile)."""
+    clinic = getattr(value, "clinic", None)
+    photos = getattr(clinic, "photos", None)
+    names = [getattr(clinic, "logo", None)] + ([p.file for p in photos.all()] if photos is not None else [])
+    names = [n for n in names if n]
+    if not names:
+        return ()
+    folder = clinic_path.parent if clinic_path is not None else None
     for root in reversed(roots):  # the winning clinic.yaml is the last root's that has one
-        if (root / "clinic.yaml").is_file() or (root / "clinic.yml").is_file():
-            return (root / logo).resolve()
-    return None
+        if folder is None and ((root / "clinic.yaml").is_file() or (root / "clinic.yml").is_file()):
+            folder = root
+    return tuple((folder / n).resolve() for n in names) if folder is not None else ()
 
 
 def clear() -> None:

@@ -175,6 +175,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     labels = loader.one("labels.yaml", Labels)
     rules = loader.one("rules.yaml", Rules)
     logo = _logo(clinic, loader) if clinic is not None and clinic.logo else None
+    photos = _photos(clinic, loader) if clinic is not None and clinic.photos is not None else {}
     if clinic is not None and clinic.batch_name is not None:
         _check_batch_name(clinic.batch_name, loader)
     if clinic is not None and clinic.booking_url and len(clinic.booking_url.encode("utf-8")) > MAX_BOOKING_URL_BYTES:
@@ -259,7 +260,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     except ContentError as exc:
         problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
-                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
+                                            aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, photos=photos, approval=approval,
                                             brochure=brochure, brochure_conditions=brochure_conditions)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint, clinic=clinic)
@@ -338,6 +339,74 @@ def _logo(clinic: Clinic, loader: _Loader) -> bytes | None:
     if problem is None:
         return data
     loader.problems.append(f"{where}: logo: {problem}")
+    return None
+
+
+MAX_PHOTO_BYTES = 20_000_000
+MIN_PHOTO_SIDE = 300  # pixels: 1 in at 300 ppi, the least a brochure frame is printed at
+
+
+def _photos(clinic: Clinic, loader: _Loader) -> dict[str, bytes]:
+    """Read and vet the brochure photos: usable PNG or JPEG files beside clinic.yaml, one per team member by name."""
+    entry = loader.winner("clinic.yaml")
+    doc = next((d for d in loader.documents if entry and d.label == _label(entry)), None)
+    folder = (entry.path.parent if entry else Path(".")).resolve()
+    names = [m.name for m in clinic.team]
+    out: dict[str, bytes] = {}
+    found = ([(("photos", "clinic"), "photos.clinic", clinic.photos.clinic)] if clinic.photos.clinic is not None else [])
+    found += [(("photos", "team", name), f"photos.team.{name}", photo) for name, photo in clinic.photos.team.items()]
+    for name in clinic.photos.team:
+        if name not in names:
+            where = doc.at(("photos", "team", name)) if doc else "clinic.yaml"
+            known = ", ".join(repr(n) for n in names) or "none: add them under team:"
+            loader.problems.append(f"{where}: photos.team: {name!r} is not in team: (members: {known}); spell the name as team: does")
+    if clinic.photos.team:
+        for name in names:
+            if name not in clinic.photos.team:
+                where = doc.at(("photos", "team")) if doc else "clinic.yaml"
+                loader.problems.append(f"{where}: photos.team: no photo of {name!r}; add one (each team member has a photo, "
+                                       f"or none has)")
+    for keys, field_name, photo in found:
+        where = doc.at(keys) if doc else "clinic.yaml"
+        path = (folder / photo.file).resolve()
+        if not path.is_relative_to(folder):
+            loader.problems.append(f"{where}: {field_name}.file: {photo.file!r} is outside the folder of clinic.yaml; put the photo beside clinic.yaml")
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            loader.problems.append(f"{where}: {field_name}.file: cannot read {path} ({exc.strerror or exc}); fix the path "
+                                   f"(relative to clinic.yaml) or remove the photo")
+            continue
+        problem = photo_problem(data, path.name)
+        if problem is not None:
+            loader.problems.append(f"{where}: {field_name}.file: {problem}")
+            continue
+        out[photo.file] = data
+    return out
+
+
+def photo_problem(data: bytes, name: str) -> str | None:
+    """Why a photo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
+    if len(data) > MAX_PHOTO_BYTES:
+        return f"{name} is {len(data):,} bytes; use a photo under 20 MB (a JPEG of 3000 pixels across is plenty)"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > 50_000_000:
+                raise ValueError("too many pixels")
+            image.verify()
+    except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
+        return f"{name} is not a usable PNG or JPEG image ({exc}); save the photo as JPEG"
+    if kind not in ("PNG", "JPEG"):
+        return f"{name} is a {kind} image; save the photo as JPEG or PNG"
+    if min(width, height) < MIN_PHOTO_SIDE:
+        return (f"{name} is only {width}×{height} pixels, too few to print sharp (300 ppi); use one at least "
+                f"{MIN_PHOTO_SIDE} pixels on its short side, the camera's original rather than a web copy")
+    if max(width, height) > 3 * min(width, height):
+        return f"{name} is {width}×{height} pixels, too {'tall' if height > width else 'wide'} for a brochure frame; crop it to at most 3 to 1"
     return None
 
 

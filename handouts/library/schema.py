@@ -207,6 +207,32 @@ class TeamMember(Frozen):
     bio: Texts
 
 
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Photo(Frozen):
+    """A photo for brochures: a PNG or JPEG beside clinic.yaml, and the part of it never cropped away."""
+
+    file: Str  # relative to the folder of clinic.yaml
+    # The part kept whole when the photo is cropped to its frame (a face): left, top, right, bottom, as fractions of
+    # the photo's width and height from its top left corner. None given: its middle.
+    focus: tuple[Fraction, Fraction, Fraction, Fraction] = (0.5, 0.5, 0.5, 0.5)
+
+    @field_validator("focus")
+    @classmethod
+    def _ordered(cls, value: tuple) -> tuple:
+        if value[0] > value[2] or value[1] > value[3]:
+            raise ValueError("is [left, top, right, bottom]: left must not be right of right, nor top below bottom")
+        return value
+
+
+class Photos(Frozen):
+    """Brochure photos: the clinic's (the cover of --theme photo) and one per team member, by the member's name."""
+
+    clinic: Photo | None = None
+    team: dict[Str, Photo] = Field(default_factory=dict)
+
+
 class Testimonial(Frozen):
     """A patient's words, printed only with the date they agreed to it, and always with "results vary"."""
 
@@ -233,6 +259,7 @@ class Clinic(Frozen):
     require_approval: bool = False  # true: refuse to print from content its clinician has not approved (handouts approve)
     practitioners: tuple[Str, ...] = ()
     logo: Str | None = None  # a PNG or JPEG file, relative to the folder of this clinic.yaml
+    photos: Photos | None = None  # for brochures: the clinic's photo and one per team member (PNG or JPEG files)
     # For brochures (handouts brochure); all optional.
     team: tuple[TeamMember, ...] = ()  # practitioners with credentials and a short bio
     hours: tuple[Texts, ...] = ()

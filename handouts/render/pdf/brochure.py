@@ -11,10 +11,11 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
 
 from ...version import __version__
 from ...errors import HandoutError
-from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading
+from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading, Picture
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
+from .pictures import PictureFlowable, picture_flowable, separate
 from .plan import QrFlowable
 
 
@@ -32,6 +33,7 @@ class BrochureOptions:
     marks: str = "none"  # none | crop | crop,fold
     colour: str = "rgb"  # rgb | cmyk
     tabs: bool = False  # a flyer: tear-off tabs at its foot with the clinic's phone and booking address
+    theme: str = ""  # the cover's design: photo | illustration | type ("": photo if the clinic has one, else illustration)
 
 
 @dataclass
@@ -97,6 +99,10 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
         raise HandoutError(f"brochure panels {sorted(names)} do not match the {options.format} panels {list(sheet.panel_names)}")
     layers = ("brochure", "zh") if brochure.lang == "zh" else ("brochure",)  # zh: kinsoku line breaks, as on the leaflet
     style = load_style(brochure.masthead.colour, options.page_size, layers)
+    theme = style.data["brochure"]["themes"][brochure.theme]
+    # the theme's cover type, and the colour mode the photos are converted to
+    style = Style(merge(style.data, {"text": theme.get("text", {}), "brochure": {"colour": options.colour}}), style.accent,
+                  style.page_size)
     out = Rendered(b"", sheet)
     enforce = _cmyk_enforcer(brochure.masthead.colour, brochure.colour_cmyk, out.conversions) if options.colour == "cmyk" else None
     buffer = io.BytesIO()
@@ -149,9 +155,12 @@ def _panel_style(style: Style, kind: str, accent: str) -> Style:
     return style
 
 
-def _flowables(builder: Builder, blocks, kind: str) -> list[Flowable]:
+def _flowables(builder: Builder, blocks, kind: str, panel_height: float = 0.0) -> list[Flowable]:
     out: list[Flowable] = []
     for block in blocks:
+        if isinstance(block, Picture):  # brochures only: a photo or one of our illustrations, in a frame that may grow
+            out.append(picture_flowable(block, builder.s, builder.width, panel_height, on_colour=kind in ("cover", "head")))
+            continue
         for f in builder.block(block):
             if isinstance(block, BodyMap):
                 f.hAlign = "CENTER"
@@ -182,14 +191,26 @@ def _fit(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float,
 def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width: float, height: float) -> tuple[list, set, float]:
     optional = sorted(content.optional)
     gone: set[int] = set()
-    made = [_flowables(builder, [b], content.kind) for b in content.blocks]  # each block's flowables, built once
-    while True:
+    units: list[set[int]] = []  # what was left out, in the order it went
+    made = [_flowables(builder, [b], content.kind, height) for b in content.blocks]  # each block's flowables, built once
+
+    def measure(gone: set[int]) -> tuple[list, float]:
         keep = [i for i in range(len(content.blocks)) if i not in gone]
         while keep and isinstance(content.blocks[keep[-1]], Heading):
             keep.pop()
         flows = [f for i in keep for f in made[i]]
-        need = _height(canvas, flows, width)
+        return flows, _height(canvas, flows, width)
+
+    while True:
+        flows, need = measure(gone)
         if need <= height or not optional:
+            for unit in reversed(units[:-1]):  # a picture left out before the last piece may fit again
+                if not any(isinstance(content.blocks[i], Picture) for i in unit):
+                    continue  # (words go the last first, and never come back out of order)
+                trial = measure(gone - unit)
+                if trial[1] <= height:
+                    gone -= unit
+                    flows, need = trial
             return flows, gone, need
         last = optional.pop()
         drop = {last}.union(*(set(g) for g in content.together if last in g))
@@ -199,6 +220,7 @@ def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width:
             i -= 1
         optional = [k for k in optional if k not in drop]
         gone |= drop
+        units.append(drop)
 
 
 def logo_image(data: bytes, cmyk: bool):
@@ -221,22 +243,6 @@ def logo_image(data: bytes, cmyk: bool):
             image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
         image = separate(image)
     return image
-
-
-def separate(image):
-    """An RGB image in CMYK, pixel by pixel as rgb_to_cmyk separates a colour: full grey-component replacement, so
-    black and greys print on the K plate alone. (Pillow's own convert("CMYK") sets K to 0 and prints black as
-    C100 M100 Y100: 300 % ink, which a print shop flags, and small black type blurs if the plates shift.)"""
-    from PIL import Image, ImageChops, ImageMath
-
-    r, g, b = image.split()
-    top = ImageChops.lighter(ImageChops.lighter(r, g), b)  # 255 (1 - K)
-
-    def plate(x):  # 255 (top - x) / top, rounded; 0 where the pixel is black (top 0, and x 0 with it)
-        return ImageMath.lambda_eval(
-            lambda a: a["convert"]((a["float"](a["top"]) - a["x"]) * 255 / a["max"](a["top"], 1) + 0.5, "L"), top=top, x=x)
-
-    return Image.merge("CMYK", (plate(r), plate(g), plate(b), ImageChops.invert(top)))
 
 
 class _LogoCard(Flowable):
@@ -450,8 +456,25 @@ def _layout(canvas: Canvas, rect, content: BrochurePanel, base: Style, top: list
         if need <= height:
             if layer is not _TIGHT and content.kind != "cover":
                 flows, need = _grow(canvas, merged, content, width, height, flows, dropped, need)
-            return flows, dropped, True, need, height
+            return flows, dropped, True, _pictures_grow(canvas, flows, width, height, need), height
     return flows, dropped, False, need, height
+
+
+def _pictures_grow(canvas: Canvas, flows: list, width: float, height: float, need: float) -> float:
+    """Room left at the panel's foot goes to its pictures (a cover's first, then the spots), each to its largest; a
+    spot left too small to read draws nothing. Returns the height the panel then needs."""
+    pictures = sorted((f for f in flows if isinstance(f, PictureFlowable)), key=lambda f: f.picture.role == "spot")
+    if not pictures:
+        return need
+    for f in pictures:
+        f.grow(height - need - 1)  # a point to spare: the frame places what was measured
+        need = _height(canvas, flows, width)
+        if need > height - 1:  # its space above and below came with it
+            f.grow(-(need - height + 1))
+            need = _height(canvas, flows, width)
+    for f in pictures:
+        f.settle()
+    return _height(canvas, flows, width)
 
 
 def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,
