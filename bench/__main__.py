@@ -8,8 +8,12 @@ Every figure is measured interleaved, A B C A B C ..., so a busy machine slows a
 warm ms per leaflet (en, es, zh; one long-running process per peer, rendering to memory, a new
 patient name each time), cold
 seconds (one process, one leaflet written), batch seconds (`handouts batch` with --jobs 1 and 2 vs
-each peer's single-process loop), bytes, and peak RSS (each process's own, from wait4). Prints a
-markdown table (medians, min-max) with the ratios to each peer; --out also writes it to a file.
+each peer's single-process loop), bytes, and peak RSS (each process's own, from wait4). Then the mixed
+day (bench/mixed.py): a seeded visits file of --day rows over every condition, language and the common
+flags, `handouts batch` with --jobs 1 and 2 against each peer setting the same exported handouts in one
+process, with the peak RSS of the largest process and of the whole process tree (sampled from /proc);
+--day-scale also runs bigger days with --jobs 2 for memory. Prints a markdown table (medians, min-max)
+with the ratios to each peer; --out also writes it to a file.
 """
 
 from __future__ import annotations
@@ -115,11 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-runs", type=int, help="batch runs per peer [3]")
     parser.add_argument("--langs", default="en,es,zh", help="languages for the warm and size figures [en,es,zh]")
     parser.add_argument("--scale", default="", help="also batch these sizes with --jobs 1 for memory growth, e.g. 100,1000")
+    parser.add_argument("--day", type=int, help="visits in the mixed day [200]; 0 leaves it out")
+    parser.add_argument("--day-scale", default="", help="also run mixed days of these sizes with --jobs 2 for memory, e.g. 1000")
     parser.add_argument("--no-typst", action="store_true", help="leave Typst out even if it is installed")
     parser.add_argument("--tiny", action="store_true", help="smoke run: defaults --warm 1 --cold 1 --batch 3 --batch-runs 1")
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
-    defaults = dict(warm=1, cold=1, batch=3, batch_runs=1) if args.tiny else dict(warm=20, cold=5, batch=200, batch_runs=3)
+    defaults = dict(warm=1, cold=1, batch=3, batch_runs=1, day=6) if args.tiny else dict(warm=20, cold=5, batch=200, batch_runs=3, day=200)
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -187,6 +193,37 @@ def main(argv: list[str] | None = None) -> int:
                 batch_rss.setdefault(name, []).append(rss)
                 shutil.rmtree(out, ignore_errors=True)
 
+        day: dict[str, list[float]] = {}  # the mixed day: seconds, and peak RSS (largest process; tree's sum)
+        day_rss: dict[str, list[float]] = {}
+        day_tree: dict[str, list[float]] = {}
+        day_scale: dict[int, tuple[float, float, float]] = {}
+        if args.day:
+            import mixed
+
+            tmp.chmod(0o700)  # the cache folder's parent: handouts uses a cache folder only if no one else can write it
+            for n in [args.day] + [int(s) for s in args.day_scale.split(",") if s]:
+                mixed.export_day(mixed.write_day(tmp / f"day-{n}.csv", n), tmp / f"day-{n}.jsonl") if n == args.day else \
+                    mixed.write_day(tmp / f"day-{n}.csv", n)
+            for r in range(args.batch_runs):
+                for name, p, jobs in runs:
+                    out = tmp / f"day-{r}-{p}-{jobs}"
+                    if p == "handouts":
+                        command = [sys.executable, "-m", "handouts", "batch", str(tmp / f"day-{args.day}.csv"), "--out-dir", str(out),
+                                   "--jobs", str(jobs)]
+                    else:
+                        command = [sys.executable, str(HERE / ("baseline.py" if p == "platypus" else "typst_peer.py")), "--day",
+                                   str(tmp / f"day-{args.day}.jsonl"), "--out-dir", str(out)]
+                    took, largest, tree, waited = mixed.tree_peak(command, env=env(), cwd=tmp)
+                    day.setdefault(name, []).append(took)
+                    day_rss.setdefault(name, []).append(max(largest, waited))
+                    day_tree.setdefault(name, []).append(tree)
+                    shutil.rmtree(out, ignore_errors=True)
+            for n in (int(s) for s in args.day_scale.split(",") if s):
+                took, largest, tree, waited = mixed.tree_peak([sys.executable, "-m", "handouts", "batch", str(tmp / f"day-{n}.csv"),
+                                                               "--out-dir", str(tmp / f"day-scale-{n}"), "--jobs", "2"], env=env(), cwd=tmp)
+                day_scale[n] = (took, max(largest, waited), tree)
+                shutil.rmtree(tmp / f"day-scale-{n}", ignore_errors=True)
+
         scale_rss: dict[int, float] = {}
         for n in (int(s) for s in args.scale.split(",") if s):
             visits_csv(tmp / f"visits-{n}.csv", n)
@@ -220,6 +257,19 @@ def main(argv: list[str] | None = None) -> int:
         row(f"peak RSS MiB, batch of {args.batch} (handouts --jobs {jobs})", {**batch_rss, "handouts": batch_rss.get(name, [])}, ".0f")
     for n, rss in scale_rss.items():
         rows.append([f"peak RSS MiB, handouts batch of {n} --jobs 1", f"{rss:.0f}", *(["—"] * (len(head) - 2))])
+    if day:
+        for jobs in (1, 2):
+            name = f"handouts --jobs {jobs}"
+            row(f"mixed day of {args.day}, s (handouts --jobs {jobs}; peers one process)", {**day, "handouts": day.get(name, [])}, ".2f")
+        for jobs in (1, 2):
+            name = f"handouts --jobs {jobs}"
+            row(f"mixed day of {args.day}, peak RSS MiB of the largest process (handouts --jobs {jobs})",
+                {**day_rss, "handouts": day_rss.get(name, [])}, ".0f")
+            row(f"mixed day of {args.day}, peak RSS MiB of the process tree, summed (handouts --jobs {jobs})",
+                {**day_tree, "handouts": day_tree.get(name, [])}, ".0f")
+    for n, (took, largest, tree) in day_scale.items():
+        rows.append([f"mixed day of {n}, handouts --jobs 2: s; peak RSS MiB largest process; tree summed",
+                     f"{took:.1f}; {largest:.0f}; {tree:.0f}", *(["—"] * (len(head) - 2))])
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [f"Medians (min–max); warm ×{args.warm}, cold ×{args.cold}, batch ×{args.batch_runs}; "

@@ -1,6 +1,7 @@
 """The benchmark's baseline: a straightforward ReportLab platypus build of the same handout, no caches.
 
     python bench/baseline.py handout.json -o out.pdf [--repeat N] [--batch N --out-dir DIR]
+    python bench/baseline.py --day day.jsonl --out-dir DIR     # the mixed day (bench/mixed.py --export)
 
 Reads the handout exported by bench/export.py (the same words, rows, dots and QR modules) and sets it
 the plain platypus way: the same TrueType fonts embedded (subset), a masthead, a facts row, headed
@@ -22,7 +23,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Circle, Drawing, PolyLine, Polygon, Rect, String
 from reportlab.lib.colors import HexColor, white
-from reportlab.lib.pagesizes import letter
+from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -59,13 +60,14 @@ def mark(text: str, latin: str) -> str:
     return "".join(out)
 
 
-def build(data: dict, out) -> None:
+def build(data: dict, out, pagesize=letter, scale: float = 1.0) -> None:
+    """Set the handout into `out`; pagesize and scale (of every text size: 16/12 for large print) for the mixed day."""
     accent = HexColor(data["masthead"]["colour"])
     regular, bold = "Atkinson", "Atkinson-Bold"
     wrap = "CJK" if data["lang"] == "zh" else None  # ReportLab breaks Chinese lines between any two characters
 
     def style(name, size, leading, font=regular, colour="#1A1A1A", **kw):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, textColor=HexColor(colour), wordWrap=wrap, **kw)
+        return ParagraphStyle(name, fontName=font, fontSize=size * scale, leading=leading * scale, textColor=HexColor(colour), wordWrap=wrap, **kw)
 
     body = style("body", 12, 14.2, spaceAfter=3)
     lead = style("lead", 12, 15.5, bold, spaceAfter=3)
@@ -89,7 +91,7 @@ def build(data: dict, out) -> None:
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))]
 
-    width = letter[0] - 76
+    width = pagesize[0] - 76
     story = []
     m = data["masthead"]
     mast = Table([[p(m["name"], style("mn", 17, 20, bold, "#FFFFFF")),
@@ -138,6 +140,9 @@ def build(data: dict, out) -> None:
                                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])))
             elif kind == "Callout":
                 parts = [([p(part_head, lead)] if part_head else []) + bullets(items) for part_head, items in block["parts"]]
+                if scale > 1:  # large print: too tall for one box in columns; the parts one after another, unboxed
+                    story += [Spacer(1, 6), p(block["title"], style("ct", 13.5, 17, bold, "#A4161A"))] + [f for part in parts for f in part]
+                    continue
                 inner = [p(block["title"], style("ct", 13.5, 17, bold, "#A4161A")),
                          Table([parts], colWidths=[(width - 18) / len(parts)] * len(parts),
                                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))]
@@ -190,16 +195,16 @@ def build(data: dict, out) -> None:
     def footer(canvas, page, pages):
         canvas.saveState()
         canvas.setStrokeColor(HexColor("#9FB3B6"))
-        canvas.line(38, 44, letter[0] - 38, 44)
+        canvas.line(38, 44, pagesize[0] - 38, 44)
         canvas.setFont(regular, 9)
         canvas.setFillColor(HexColor("#404040"))
-        canvas.drawRightString(letter[0] - 38, 33, data["page_label"].format(page=page, pages=pages))
+        canvas.drawRightString(pagesize[0] - 38, 33, data["page_label"].format(page=page, pages=pages))
         for i, line in enumerate((data["footer_contact"], data["footer"])):
             canvas.setFont(CJK if any(ord(c) >= 0x2E80 for c in line) else regular, 9)
             canvas.drawString(38, 33 - 11 * i, line)
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(out, pagesize=letter, leftMargin=38, rightMargin=38, topMargin=30, bottomMargin=58,
+    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=38, rightMargin=38, topMargin=30, bottomMargin=58,
                             title=data["title"], author=data["author"], subject=data["subject"], invariant=1)
     doc.build(story, canvasmaker=NumberedCanvas)
 
@@ -244,14 +249,24 @@ def personalise(data: dict, patient: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("handout", type=Path, help="a handout exported by bench/export.py")
+    parser.add_argument("handout", type=Path, nargs="?", help="a handout exported by bench/export.py")
     parser.add_argument("-o", "--output", type=Path, help="write the PDF here")
     parser.add_argument("--repeat", type=int, default=0, help="then time this many warm builds; print ms each")
     parser.add_argument("--batch", type=int, default=0, help="write this many personalised PDFs into --out-dir")
     parser.add_argument("--out-dir", type=Path)
+    parser.add_argument("--day", type=Path, help="a mixed day's handouts, one JSON line each (bench/mixed.py --export)")
     args = parser.parse_args()
-    data = json.loads(args.handout.read_text("utf-8"))
     register_fonts()
+    if args.day:
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        with args.day.open(encoding="utf-8") as lines:
+            for i, line in enumerate(lines):
+                visit = json.loads(line)
+                with (args.out_dir / f"{i:05d}.pdf").open("wb") as handle:
+                    build(personalise(visit["data"], visit["patient"]), handle, A4 if visit["paper"] == "a4" else letter,
+                          visit["scale"])
+        return
+    data = json.loads(args.handout.read_text("utf-8"))
     if args.output:
         with args.output.open("wb") as handle:
             build(data, handle)

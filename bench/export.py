@@ -31,8 +31,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "Jane Doe") -> dict:
-    """The composed handout, the body-map outline and every QR code's modules, as JSON-ready data."""
+_LIBRARY: list = []  # the content library, read once per process (a day's export composes hundreds of visits)
+
+
+def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "Jane Doe", visit: dict | None = None) -> dict:
+    """The composed handout, the body-map outline and every QR code's modules, as JSON-ready data
+    (`visit`: a whole visit's fields instead, as a row of a visits file has them)."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
 
     from handouts import compose, load_library, make_visit
@@ -43,7 +47,10 @@ def handout_json(condition: str = "hip-pain", lang: str = "en", patient: str = "
         widget.qr.make()
         return widget.qr.modules
 
-    handout = compose(load_library(), make_visit({**VISIT, "patient": patient, "condition": condition, "lang": lang}))
+    fields = visit if visit is not None else {**VISIT, "patient": patient, "condition": condition, "lang": lang}
+    if not _LIBRARY:
+        _LIBRARY.append(load_library())
+    handout = compose(_LIBRARY[0], make_visit(fields))
     data = _plain(handout)
     front = FIGURES["front"]  # the peers draw the whole front and back figures (straight segments), not the insets
     data["figure"] = {"width": front.width, "height": front.height,

@@ -18,9 +18,34 @@ def test_the_benchmark_runs_on_a_tiny_input_and_prints_every_figure(tmp_path):
     assert text.strip() in done.stdout
     rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1:] for line in text.splitlines() if line.startswith("| ")}
     for figure in ("warm ms per leaflet (en)", "cold s: one process, one leaflet written", "bytes (en)",
-                   "batch of 2, s (handouts --jobs 1; peers one process)", "peak RSS MiB, batch of 2 (handouts --jobs 2)"):
+                   "batch of 2, s (handouts --jobs 1; peers one process)", "peak RSS MiB, batch of 2 (handouts --jobs 2)",
+                   "mixed day of 6, s (handouts --jobs 2; peers one process)",
+                   "mixed day of 6, peak RSS MiB of the largest process (handouts --jobs 2)",
+                   "mixed day of 6, peak RSS MiB of the process tree, summed (handouts --jobs 2)"):
         assert figure in rows, figure
         assert float(rows[figure][0].split()[0].replace(",", "")) > 0  # this project's figure is a number
         assert float(rows[figure][1].split()[0].replace(",", "")) > 0  # so is the platypus baseline's
     typst = importlib.util.find_spec("typst") is not None
     assert ("Typst" in text.splitlines()[2]) == typst  # the Typst column only when its binding is installed
+
+
+def test_the_mixed_day_is_seeded_and_spans_every_condition_language_and_flag():
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import mixed
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    from handouts import load_library
+
+    day = mixed.day_rows(200)
+    assert day == mixed.day_rows(200)  # the same file every run
+    assert day != mixed.day_rows(200, seed=24)
+    assert {r["condition"] for r in day} == set(load_library().conditions)
+    assert {r["lang"] for r in day} == {"en", "es", "zh"}
+    assert {(r["condition"], r["lang"]) for r in day[:39]} == {(c, lang) for c in load_library().conditions for lang in ("en", "es", "zh")}
+    for column, value in (("flags", "pregnant"), ("large_print", "yes"), ("page_size", "a4"), ("tracker", "yes")):
+        share = sum(r[column] == value for r in day) / len(day)
+        assert 0.03 < share < 0.35, (column, share)
+    pregnant = {r["condition"] for r in day if r["flags"] == "pregnant"}
+    assert pregnant and all(mixed.pregnancy_ok(c) for c in pregnant)
+    assert not mixed.pregnancy_ok("period-pain")  # its usual points include SP6: refused for a pregnant patient

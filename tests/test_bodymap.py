@@ -446,3 +446,19 @@ def test_large_print_map_is_tall_and_every_disc_is_beside_its_own_dot(leaflet, d
         # ... and the way from the disc to its dot passes no other point's dot
         others = [d for d in dots if owner_of(d) != owner]
         assert all(segment_distance(d, (x, y), nearest) > 2 * geometry.dot_radius for d in others), number
+
+
+def test_a_laid_out_map_keeps_its_paths_but_not_its_flattened_outlines():
+    """A remembered map holds only what its painters draw: the flattened outlines (for the disc search and the
+    inside tests) are worked out when asked, from the fills, not kept (they were most of a mixed day's memory)."""
+    from dataclasses import fields
+
+    from handouts.design.map_geometry import ViewGeometry, flatten
+
+    assert "outlines" not in {f.name for f in fields(ViewGeometry)}
+    block = block_for("hip-pain", SEED)
+    marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
+    geometry = layout(marks, dict(block.views), 140, 190)
+    for view in geometry.views:
+        assert view.outlines == tuple(tuple(poly) for f in view.fills for poly in flatten(f))
+        assert view.outlines and "outlines" not in vars(view)

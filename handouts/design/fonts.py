@@ -32,7 +32,7 @@ def register(name: str, filename: str):
     return font
 
 
-SUBSETS_MEMO = 16  # font subsets a face remembers (least recently used out first)
+SUBSETS_MEMO = 4  # font subsets a face remembers (least recently used out first; a CJK subset is tens of KB)
 
 
 def _remembered(make_subset):

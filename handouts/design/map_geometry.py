@@ -235,10 +235,15 @@ class ViewGeometry:
     fills: tuple[tuple[Command, ...], ...]  # closed outlines, filled
     strokes: tuple[tuple[Command, ...], ...]  # outline strokes
     details: tuple[tuple[Command, ...], ...]  # thin inner lines
-    outlines: tuple[tuple[Pt, ...], ...]  # flattened fills, for inside tests
     dots: tuple[Dot, ...]
     callouts: tuple[Callout, ...]
     label_at: Pt  # centre of the label's baseline
+
+    @property
+    def outlines(self) -> tuple[tuple[Pt, ...], ...]:
+        """The fills flattened to polygons, for inside tests: worked out when asked, not kept (a few thousand
+        points per view, held by every remembered map: most of a long mixed batch's memory)."""
+        return tuple(tuple(poly) for f in self.fills for poly in flatten(f))
 
     def to_map(self, fx: float, fy: float) -> Pt:
         """A content coordinate (fractions of the figure box) in the map's box."""
@@ -482,7 +487,7 @@ def dots_apart(marks: list[tuple[int, str, str, float, float]], labels: dict[str
     return all(not d or d * s * plan.k(FIGURES[n]) >= 2 * sizes.dot + 1 + 1e-6 for n, d in zip(names, apart))
 
 
-@lru_cache(maxsize=64)  # a leaflet is laid out more than once while it is fitted to its pages
+@lru_cache(maxsize=8)  # a leaflet is laid out more than once while it is fitted to its pages (one or two maps a sheet; each map keeps its paths: bounded for a mixed day)
 def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label_widths, discs=None) -> MapGeometry:
     labels = dict(label_items)
     names = tuple(view_order(m[2] for m in marks))
@@ -519,16 +524,17 @@ def _layout(marks, label_items, width: float, height: float, sizes: Sizes, label
         return MapGeometry(width, round(total_h, 3), sizes.dot, sizes.disc,
                            tuple(replace(v, callouts=tuple(Callout(*c) for c in d)) for v, d in zip(out, discs)))
     # numbered discs, view by view, each kept clear of every figure, dot, disc and leader drawn so far
-    everything = _Placed([poly for v in out for poly in v.outlines], [d for v in out for d in v.dots])
+    outlines = [v.outlines for v in out]  # worked out once here, for the disc search; not kept in the geometry
+    everything = _Placed([poly for polys in outlines for poly in polys], [d for v in out for d in v.dots])
     label_w = dict(zip(names, label_widths))
     everything.labels = [(v.label_at[0] - label_w.get(v.name, 0) / 2 - 1, ay + ah, v.label_at[0] + label_w.get(v.name, 0) / 2 + 1,
                           ay + ah + sizes.label) for v, (_, ay, _, ah) in zip(out, areas)]
     reach = margin + sizes.gap / 2 + sizes.disc
     views = []
-    for v, (ax, ay, aw, ah) in zip(out, areas):
+    for v, (ax, ay, aw, ah), polys in zip(out, areas, outlines):
         x0, x1 = max(0.0, ax - reach), min(width, ax + aw + reach)
         centre = v.figure_box[0] + v.figure_box[2] / 2
-        callouts = _callouts(v.dots, [list(p) for p in v.outlines], (x0, ay, x1 - x0, ah), sizes, centre,
+        callouts = _callouts(v.dots, [list(p) for p in polys], (x0, ay, x1 - x0, ah), sizes, centre,
                              everything, (0.0, 0.0, width, total_h))
         views.append(replace(v, callouts=callouts))
     return MapGeometry(width, round(total_h, 3), sizes.dot, sizes.disc, tuple(views))
@@ -543,11 +549,10 @@ def _view(v: ViewFigure, label: str, origin: Pt, s: float, marks, area, sz: Size
     fills = [fill_path(shape, at) for shape in v.shapes]
     strokes = [p for shape in v.shapes for p in stroke_paths(shape, at)]
     details = [_side_commands(d, at) + ([("Z",)] if d.closed else []) for d in v.details]
-    outlines = [poly for f in fills for poly in flatten(f)]
     dots = tuple(Dot(n, code, *at((x * v.width, y * v.height)), (x, y)) for n, code, _, x, y in marks)
     ax, ay, aw, ah = area
     return ViewGeometry(v.name, label, (ox, oy, v.width * s, v.height * s), s, tuple(map(tuple, fills)),
-                        tuple(map(tuple, strokes)), tuple(map(tuple, details)), tuple(map(tuple, outlines)),
+                        tuple(map(tuple, strokes)), tuple(map(tuple, details)),
                         dots, (), (ax + aw / 2, ay + ah + sz.label - 3.5))
 
 

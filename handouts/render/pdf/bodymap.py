@@ -186,7 +186,7 @@ class BodyMapFlowable(Flowable):
 
 
 _CAPTIONS = LRU(256)  # (caption, width, style) -> (style, lines): asked at every wrap of every candidate width
-_ART = LRU(32)  # id(geometry) -> (geometry, what else the code depends on, the PDF code of the figures and markers)
+_ART = LRU(8)  # id(geometry) -> (geometry, what else the code depends on, the PDF code of the figures and markers)
 
 
 NO_LINE_START = "。，、；：？！）」』】〉》”’.,;:!?)"  # kinsoku: these never begin a line
