@@ -26,6 +26,7 @@ from ..model import (
     Section,
     Cite,
     SourceFile,
+    TechniquesFile,
     Work,
     normalise_code,
 )
@@ -251,6 +252,13 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if clinic is not None:
         _check_offers(clinic, conditions, loader, where)
     brochure, brochure_conditions = _brochures(loader, conditions)
+    techniques_file = loader.one("techniques.yaml", TechniquesFile, required=False)
+    techniques = dict(techniques_file.techniques) if techniques_file is not None else {}
+    if rules is not None:
+        for name in techniques:
+            if name not in rules.flags:
+                problems.append(f"techniques.yaml: techniques.{name}: not a flag in rules.yaml; declare `{name}:` under "
+                                f"`flags:` there, so its safety rules can name it")
     cites = _check_cites(loader, registry)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
@@ -266,7 +274,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
         problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
                                             aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
-                                            brochure=brochure, brochure_conditions=brochure_conditions, sources=registry, cites=cites)
+                                            brochure=brochure, brochure_conditions=brochure_conditions, sources=registry, cites=cites, techniques=techniques)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint, clinic=clinic)
 
@@ -461,6 +469,9 @@ def _check_rules(rules: Rules, doc: yamlio.Document | None, points: dict[str, Po
             key = normalise_code(code)
             if key not in points and key not in aliases:
                 problems.append(f"{label}: rules[{i}] ({rule.id}): unknown point {code!r}; fix the code")
+        if rule.refuse and rule.refuse.allow == "override" and (rule.refuse.targets_points or rule.refuse.allowed_note is None):
+            problems.append(f"{label}: rules[{i}] ({rule.id}): `allow: override` refuses the whole visit: it names no points "
+                            f"(caution, regions, points) and needs `allowed_note:` (what the sheet says when it is allowed)")
         if rule.refuse and rule.refuse.allow == "per-point" and rule.refuse.targets_points and rule.refuse.allowed_note is None:
             problems.append(f"{label}: rules[{i}] ({rule.id}): a per-point refusal needs `allowed_note:` (what the leaflet says beside an allowed point)")
 

@@ -359,7 +359,9 @@ class Refusal(Frozen):
     caution: FlagName | None = None  # points whose content carries this caution kind
     regions: tuple[Str, ...] = ()  # points in these body regions
     points: tuple[Str, ...] = ()  # these points by code
-    allow: Literal["per-point", "never"] = "per-point"
+    # per-point: --allow-caution CODE prints each point; never: nothing does; override (no points named): the whole visit
+    # is refused unless --allow-caution names the rule's technique or flag (the practitioner chose it knowingly)
+    allow: Literal["per-point", "never", "override"] = "per-point"
     reason: Texts
     allowed_note: Texts | None = None
 
@@ -436,6 +438,29 @@ class Lint(Frozen):
     guideline_lifetimes: dict[Str, int] = Field(default_factory=dict)  # a guideline body: years before its guidelines lapse
     uk_claims: tuple[Str, ...] = ()  # conditions (ids) a UK clinic may name in marketing (the list's source beside it)
     uk_claims_source: Str | None = None
+
+
+TECHNIQUES = ("cupping", "moxibustion", "electroacupuncture", "gua-sha", "ear-seeds")
+
+
+class Technique(Frozen):
+    """A technique beside needles (techniques.yaml): what was done, what the patient may see or feel, aftercare,
+    its own risks, and urgent signs by whom to call (they join the urgent-care box)."""
+
+    name: Texts
+    done: Texts
+    feel: Texts
+    aftercare: Texts
+    risks: tuple[Texts, ...] = Field(min_length=1)
+    urgent: dict[Route, tuple[Texts, ...]] = Field(default_factory=dict)
+
+
+class TechniquesFile(Frozen):
+    """techniques.yaml: the techniques `--technique` may name, each a flag in rules.yaml for its safety rules."""
+
+    reviewed: Review
+    sources: tuple[Cite, ...] = Field(min_length=1)
+    techniques: dict[Literal[TECHNIQUES], Technique] = Field(min_length=1)
 
 
 class Question(Frozen):

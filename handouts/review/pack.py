@@ -380,6 +380,12 @@ def rule_in_words(rule: Any, flags: Mapping[str, Any]) -> tuple[str, ...]:
                            "chosen it knowingly.")
                 if refuse.allowed_note and "en" in refuse.allowed_note:
                     out.append(f"The sheet then says beside the point: “{refuse.allowed_note['en']}”")
+        elif refuse.allow == "override":
+            token = rule.when[0] if rule.when else "FLAG"
+            out.append(f"{_cap(sheet())} is refused: {reason}. The practitioner may print it anyway with --allow-caution "
+                       f"{token}, having chosen it knowingly.")
+            if refuse.allowed_note and "en" in refuse.allowed_note:
+                out.append(f"The sheet then says: “{refuse.allowed_note['en']}”")
         else:
             out.append(f"{_cap(sheet())} is always refused: {reason}. Nothing overrides this.")
     if rule.risk_first:
