@@ -123,7 +123,9 @@ def compose(library: Library, visit: Visit) -> Handout:
     else:
         points = resolve_points(library, visit.points)
         points_from = "--points"
-    techniques = _known_techniques(library, visit.techniques)
+    # A flag that names a technique (electroacupuncture, or cupping ticked on the screen) is that technique too.
+    techniques = _known_techniques(library, tuple(dict.fromkeys(
+        (*visit.techniques, *(f for f in visit.flags if f in library.techniques)))))
     flags = tuple(dict.fromkeys((*visit.flags, *techniques)))  # each technique is also a flag for the safety rules
     safety = apply_rules(library, flags, visit.allow_caution, points, points_from)
     w.numbers = {p.code: i for i, p in enumerate(points, start=1)}

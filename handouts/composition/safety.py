@@ -28,7 +28,7 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
                 points_from: str) -> Safety:
     """Check a visit against every rule; raise SafetyError (naming points, reason and the way out) or return the additions."""
     rules = library.rules
-    unknown = [f for f in flags if f not in rules.flags]
+    unknown = [f for f in flags if f not in rules.flags and f not in library.techniques]  # a technique is a flag too
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(rules.flags), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
@@ -37,7 +37,7 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
     allow = []
     overrides: list[str] = []  # flags (techniques) named in --allow-caution: a whole-visit refusal lifted knowingly
     for raw in allowed:
-        if raw.strip().lower() in rules.flags:
+        if raw.strip().lower() in rules.flags or raw.strip().lower() in library.techniques:
             overrides.append(raw.strip().lower())
             continue
         point = library.find_point(raw)

@@ -246,19 +246,15 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
             except VisitError as exc:
                 problems.append(f"{doc.at(('plan', 'schedule'))}: {exc}")
         conditions[cid] = _canonical_points(condition, points, aliases)
-    if rules is not None:
-        rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
-        _check_rules(rules, rules_doc, points, aliases, problems)
-    if clinic is not None:
-        _check_offers(clinic, conditions, loader, where)
-    brochure, brochure_conditions = _brochures(loader, conditions)
+    # Techniques beside needles (--technique): each name is also a flag the safety rules may name.
     techniques_file = loader.one("techniques.yaml", TechniquesFile, required=False)
     techniques = dict(techniques_file.techniques) if techniques_file is not None else {}
     if rules is not None:
-        for name in techniques:
-            if name not in rules.flags:
-                problems.append(f"techniques.yaml: techniques.{name}: not a flag in rules.yaml; declare `{name}:` under "
-                                f"`flags:` there, so its safety rules can name it")
+        rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
+        _check_rules(rules, rules_doc, points, aliases, problems, tuple(techniques))
+    if clinic is not None:
+        _check_offers(clinic, conditions, loader, where)
+    brochure, brochure_conditions = _brochures(loader, conditions)
     cites = _check_cites(loader, registry)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
@@ -458,12 +454,13 @@ def logo_problem(data: bytes, name: str) -> str | None:
     return None
 
 
-def _check_rules(rules: Rules, doc: yamlio.Document | None, points: dict[str, Point], aliases: dict[str, str], problems: list[str]) -> None:
-    """Rules may only name flags that rules.yaml declares and points the library has."""
+def _check_rules(rules: Rules, doc: yamlio.Document | None, points: dict[str, Point], aliases: dict[str, str], problems: list[str],
+                 techniques: tuple[str, ...] = ()) -> None:
+    """Rules may only name flags that rules.yaml declares (or techniques of techniques.yaml) and points the library has."""
     for i, rule in enumerate(rules.rules):
         label = doc.at(("rules", i)) if doc else "rules.yaml"
         for flag in (*rule.when, *rule.when_any):
-            if flag not in rules.flags:
+            if flag not in rules.flags and flag not in techniques:
                 problems.append(f"{label}: rules[{i}] ({rule.id}): unknown flag {flag!r}; declare it under `flags:` or fix the name ({', '.join(rules.flags)})")
         for code in rule.refuse.points if rule.refuse else ():
             key = normalise_code(code)

@@ -63,6 +63,8 @@ def urgent_allowed(label: str, path: tuple) -> bool:
     rel = _rel(label)
     if any(rel.endswith(f) for f in URGENT_FILES):
         return True
+    if rel.endswith("techniques.yaml") and len(path) > 2 and path[0] == "techniques":
+        return path[2] in URGENT_FIELDS  # a technique's own `urgent:` and `risks:`
     return bool(path) and path[0] in URGENT_FIELDS
 
 
