@@ -99,8 +99,12 @@ def main() -> None:
 @click.option("--flag", "flags", multiple=True, metavar="FLAG",
               help="Something about this patient that changes what is safe: pregnant, anticoagulants, bleeding-disorder, "
                    "pacemaker, electroacupuncture, needle-phobia, diabetes, immunocompromised (repeat for more).")
+@click.option("--technique", "techniques", multiple=True, metavar="NAME,...",
+              help="Techniques beside needles used today, each adding a short block to the sheet: cupping, moxibustion, "
+                   "electroacupuncture, gua-sha, ear-seeds (comma-separated or repeated).")
 @click.option("--allow-caution", "allow_caution", multiple=True, metavar="CODE",
-              help="Print a point that a flag cautions, because you chose it knowingly (repeat per point).")
+              help="Print a point that a flag cautions, or a technique a flag refuses (cupping, gua-sha), because you "
+                   "chose it knowingly (repeat for each).")
 @click.option("--note", help="A short personal note to the patient, printed on the sheet.")
 @click.option("--lang", type=click.Choice(["en", "es", "zh"]),
               help="Language of the sheet [default: the first of `languages` in clinic.yaml, else en].")
@@ -122,6 +126,7 @@ def leaflet(condition: str | None, visit_file: Path | None, out: Path, content: 
       handouts leaflet hip-pain --patient "Jane Doe" --practitioner "John Roe, L.Ac." \\
           --date 2026-12-01 --points GB30,GB29,BL40,ST36 -o jane.pdf
       handouts leaflet period-pain --flag pregnant --points SP8,SP10,LR3 -o ann.pdf
+      handouts leaflet neck-pain --technique cupping,ear-seeds -o jane.pdf
       handouts leaflet hip-pain --plan "2/week x4, 1/week x4, monthly" --start 2026-12-03 --tracker -o jane.pdf
       handouts leaflet --visit visit.yaml -o jane.pdf
       handouts leaflet hip-pain --patient "Jane Doe" -o jane.html    # a page for the patient portal or e-mail

@@ -64,7 +64,6 @@ def test_bleeding_risk_comes_first_in_the_risks_section(leaflet, flag):
 
 @pytest.mark.parametrize("flag, words", [
     ("pacemaker", "we do not use electroacupuncture"),
-    ("electroacupuncture", "small electric current"),
     ("needle-phobia", "ask us to stop at any time"),
     ("diabetes", "heal more slowly"),
     ("immunocompromised", "infection at a needle spot is more likely"),
@@ -74,6 +73,15 @@ def test_other_flags_add_their_paragraph(leaflet, flag, words):
     text = flat(" ".join(pages))
     heading = next(r.heading["en"] for r in load_library().rules.rules if r.id == flag)  # a heading that names the flag
     assert heading.startswith("Because ") and heading in text and words in text and "For you" not in text
+
+
+def test_the_electroacupuncture_flag_prints_its_technique_block(leaflet):
+    # issue 21: the flag names a technique of techniques.yaml, whose block (what was done, what you may feel,
+    # aftercare, risks) replaced the flag's paragraph
+    _, pages = leaflet("hip-pain", "--flag", "electroacupuncture")
+    text = flat(" ".join(pages))
+    assert "Also used today" in text and "a mild electric current between some of the needles" in text
+    assert "Because we used electroacupuncture today" not in text and len(pages) == 2
 
 
 def test_flags_in_a_visit_file_and_in_spanish(leaflet, tmp_path):

@@ -123,7 +123,11 @@ def compose(library: Library, visit: Visit) -> Handout:
     else:
         points = resolve_points(library, visit.points)
         points_from = "--points"
-    safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
+    # A flag that names a technique (electroacupuncture, or cupping ticked on the screen) is that technique too.
+    techniques = _known_techniques(library, tuple(dict.fromkeys(
+        (*visit.techniques, *(f for f in visit.flags if f in library.techniques)))))
+    flags = tuple(dict.fromkeys((*visit.flags, *techniques)))  # each technique is also a flag for the safety rules
+    safety = apply_rules(library, flags, visit.allow_caution, points, points_from)
     w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 
     phases = _phases(condition, cfile, visit)
@@ -131,15 +135,16 @@ def compose(library: Library, visit: Visit) -> Handout:
         _for_whom(w, visit),
         care.key_section(w, title_text, len(points)),
         _points_today(w, condition, cfile, points, safety),  # what we did today, right under the key points
+        _techniques(w, library, techniques),  # and what else we did: cupping, moxibustion...
         _about(w, library, condition, cfile, title_text),
         _expect(w, library, condition, cfile),
-        _risks(w, library, condition, cfile, safety),
+        _risks(w, library, condition, cfile, safety, techniques),
         _plan(w, condition, cfile, visit, phases),
         _closing(w, library, condition, cfile),
         _sessions_page(w, visit, phases),
     ]
 
-    draft, reviewed, unapproved = _approval(w, library, cid, tuple(p.code for p in points))
+    draft, reviewed, unapproved = _approval(w, library, cid, tuple(p.code for p in points), techniques)
     lines = [*clinic.address, f"{w.label('phone')}{'：' if visit.lang == 'zh' else ': '}{clinic.phone}"]
     if clinic.website:
         lines.append(clinic.website)
@@ -173,12 +178,13 @@ APPROVAL_WORDS = {
 }
 
 
-def _approval(w: Writer, library: Library, cid: str, codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
+def _approval(w: Writer, library: Library, cid: str, codes: tuple[str, ...],
+              techniques: tuple[str, ...] = ()) -> tuple[str, str, tuple[str, ...]]:
     """(draft line, "Reviewed <date>", unapproved files) for this sheet; refuses if the clinic requires approval."""
     from ..library.approvals import UnapprovedError, sheet_files
 
     status = library.approval
-    files = sheet_files(library, cid, codes)
+    files = sheet_files(library, cid, codes) + (["techniques.yaml"] if techniques and "techniques.yaml" in library.files else [])
     unapproved = tuple(status.unapproved(files)) if status is not None else tuple(files)
     clinic = library.clinic
     if unapproved and clinic.require_approval:
@@ -216,10 +222,12 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
     optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
-    blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
-    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    # The research line opens with how strong the evidence is (grade.level), in patient words.
     zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
-    sources = ("；" if zh else "; ").join(care.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    blocks.append(Paragraph(w.label(f"grade_{condition.grade.level}") + ("" if zh else " ") + evidence))
+    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    sources = ("；" if zh else "; ").join(care.source_name(w, library.sources[c.id], f"sources.yaml: {c.id}.short")
+                                         for c in condition.sources)
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
     colon, stop = ("：", "。") if zh else (": ", ". ")
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))
@@ -329,7 +337,38 @@ def _expect(w: Writer, library: Library, condition: Condition, cfile: str) -> Ha
 SESSION_STEPS = 3  # what-to-expect's first steps: during the session (we ask, needles go in, you rest)
 
 
-def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety: Safety) -> HandoutSection:
+def _known_techniques(library: Library, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The visit's techniques, each one techniques.yaml has; VisitError naming the unknown one and the choices."""
+    from ..errors import VisitError
+
+    for name in names:
+        if name not in library.techniques:
+            close = difflib.get_close_matches(name, list(library.techniques), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise VisitError(f"--technique: unknown technique {name!r}; {hint}the techniques are "
+                             f"{', '.join(library.techniques) or 'none (no techniques.yaml)'}")
+    return names
+
+
+def _techniques(w: Writer, library: Library, names: tuple[str, ...]) -> HandoutSection | None:
+    """One short block per technique used today: what was done and what you may see or feel, aftercare, its risks."""
+    if not names:
+        return None
+    zh = w.lang == "zh"
+    blocks: list[Any] = []
+    for name in names:
+        t = library.techniques[name]
+        where = f"techniques.yaml: techniques.{name}"
+        risks = ("；" if zh else "; ").join(w(r, f"{where}.risks[{i}]") for i, r in enumerate(t.risks))
+        blocks += [Heading(w(t.name, f"{where}.name"), level=3),
+                   Paragraph(w(t.done, f"{where}.done") + ("" if zh else " ") + w(t.feel, f"{where}.feel")),
+                   Paragraph(w(t.aftercare, f"{where}.aftercare") + ("" if zh else " ") + w.label("technique_risks")
+                             + ("" if zh else " ") + risks + ("。" if zh else "."))]
+    return HandoutSection(id="techniques", title=w.label("techniques_today"), blocks=tuple(blocks))
+
+
+def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety: Safety,
+           techniques: tuple[str, ...] = ()) -> HandoutSection:
     extra = [w(t, f"{cfile}: risks[{i}]") for i, t in enumerate(condition.risks)]
     rules = {r.id: r for r in library.rules.rules}
     first: list[Any] = []
@@ -344,7 +383,9 @@ def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety
                    Paragraph(w(texts, f"rules.yaml: {rule_id}.note"))]
     applied = [rules[i] for i in dict.fromkeys([i for i, _ in safety.risk_first] + [i for i, _ in safety.notes]) if i in rules]
     call = library.sections["when-to-call"]
-    parts, icons, columns = care.routed_parts(w, call, {cfile: condition.urgent}, applied)
+    signs = {cfile: condition.urgent}
+    signs.update({f"techniques.yaml: techniques.{n}": library.techniques[n].urgent for n in techniques})
+    parts, icons, columns = care.routed_parts(w, call, signs, applied)
     blocks.append(Callout(title=w(call.title, "sections/when-to-call.yaml: title"), parts=tuple(parts), icons=icons,
                           closing=w.label("urgent_any", emergency=w.library.clinic.emergency_number), columns=columns))
     return HandoutSection(id="risks", title=w(library.sections["risks"].title, "sections/risks.yaml: title"), blocks=tuple(blocks),

@@ -28,14 +28,18 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
                 points_from: str) -> Safety:
     """Check a visit against every rule; raise SafetyError (naming points, reason and the way out) or return the additions."""
     rules = library.rules
-    unknown = [f for f in flags if f not in rules.flags]
+    unknown = [f for f in flags if f not in rules.flags and f not in library.techniques]  # a technique is a flag too
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(rules.flags), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise VisitError(f"--flag: unknown flag {unknown[0]!r}; {hint}the flags are {', '.join(rules.flags)}")
     codes = {p.code for p in points}
     allow = []
+    overrides: list[str] = []  # flags (techniques) named in --allow-caution: a whole-visit refusal lifted knowingly
     for raw in allowed:
+        if raw.strip().lower() in rules.flags or raw.strip().lower() in library.techniques:
+            overrides.append(raw.strip().lower())
+            continue
         point = library.find_point(raw)
         if point is None or point.code not in codes:
             raise VisitError(f"--allow-caution {raw}: not one of today's points ({', '.join(sorted(codes))}); name a point you used")
@@ -44,6 +48,7 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
     active = set(flags)
     safety = Safety()
     used_allowances: set[str] = set()
+    used_overrides: set[str] = set()
     for rule in rules.rules:
         if not rule.applies(active):
             continue
@@ -51,7 +56,15 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
         refusal = rule.refuse
         if refusal is not None:
             reason = refusal.reason.get("en") or next(iter(refusal.reason.values()))
-            if not refusal.targets_points:
+            if not refusal.targets_points and refusal.allow == "override":
+                named = [f for f in rule.when if f in overrides]
+                both = " + ".join([*rule.when, *[f for f in rule.when_any if f in active]])
+                if not named:
+                    raise SafetyError(f"not printed: {reason} (flags: {both}; rule {rule.id} in rules.yaml). Do not use "
+                                      f"{rule.when[0]} for this patient, or, if you chose it knowingly, add --allow-caution {rule.when[0]}")
+                used_overrides.update(named)
+                safety.notes.append((rule.id, refusal.allowed_note))
+            elif not refusal.targets_points:
                 raise SafetyError(f"not printed: {reason} (flags: {flag_text}; rule {rule.id} in rules.yaml). Nothing overrides this rule")
             hits = _hits(refusal, points)
             if hits and refusal.allow == "never":
@@ -68,10 +81,15 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
                 used_allowances.add(point.code)
                 if refusal.allowed_note:
                     safety.point_notes[point.code] = (rule.id, refusal.allowed_note)
+        if refusal is not None and refusal.allow == "override":
+            continue  # its note is the allowed note, added above
         if rule.risk_first:
             safety.risk_first.append((rule.id, rule.risk_first))
         if rule.note:
             safety.notes.append((rule.id, rule.note))
+    unused = [f for f in overrides if f not in used_overrides]
+    if unused:
+        raise VisitError(f"--allow-caution {unused[0]}: no rule refuses {unused[0]} for this patient; remove it")
     stray = [c for c in allow if c not in used_allowances]
     if stray:
         raise VisitError(f"--allow-caution {stray[0]}: no rule cautions this point for this patient; remove it")

@@ -33,6 +33,7 @@ class Visit:
     plan: str = ""  # empty: the condition's usual plan
     start: date | None = None
     flags: tuple[str, ...] = ()
+    techniques: tuple[str, ...] = ()  # techniques beside needles used today (techniques.yaml): cupping, moxibustion, ...
     allow_caution: tuple[str, ...] = ()  # points the practitioner chose knowing a rule cautions them
     note: str = ""  # a personal note from the practitioner, printed on the sheet
     lang: str = "en"
@@ -149,7 +150,7 @@ def point_codes(value: Any, where: str) -> tuple[str, ...] | None:
 def _flags(value: Any, where: str) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
-    items = value if isinstance(value, list) else re.split(r"[,;]", str(value))
+    items = [part for v in (value if isinstance(value, list) else [value]) for part in re.split(r"[,;]", str(v))]
     out = []
     for item in items:
         flag = clean(str(item)).lower()
@@ -230,6 +231,7 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         plan=field_(plan_, ""),
         start=field_(lambda: parse_date(start, at("start"), order) if start not in (None, "") else None),
         flags=field_(lambda: _flags(data.get("flags"), at("flags")), ()),
+        techniques=field_(lambda: _flags(data.get("techniques"), at("techniques")), ()),
         allow_caution=field_(lambda: point_codes(data.get("allow_caution"), at("allow_caution")) or (), ()),
         note=field_(lambda: _text(data.get("note"), at("note"), MAX_NOTE), ""),
         lang=field_(lang_, default_lang),

@@ -48,6 +48,7 @@ ALIASES = {
     "start_date": "start",
     "plan_start": "start",
     "flag": "flags",
+    "technique": "techniques",
     "language": "lang",
     "largeprint": "large_print",
     "page": "page_size",
@@ -275,7 +276,7 @@ class RowFailure:
 
 _FIELD_PREFIX = re.compile(r"([a-z][a-z_]*): ")
 _OPTION = re.compile(r"--([a-z][a-z-]*)")
-_OPTION_FIELDS = {"flag": "flags"}  # command-line options whose field name differs
+_OPTION_FIELDS = {"flag": "flags", "technique": "techniques"}  # command-line options whose field name differs
 
 
 def _option_field(option: str) -> str | None:

@@ -166,8 +166,8 @@ def approved_copy(folder: Path | None, sha256: str) -> list[str] | None:
 
 def sheet_files(library, condition_id: str, point_codes: Iterable[str]) -> list[str]:
     """The content files a sheet is built from: its condition, the channel files of its points, the sections,
-    the rules and the labels."""
-    files = {"rules.yaml", "labels.yaml"} | ({f"conditions/{condition_id}.yaml"} if condition_id else set())
+    the rules, the labels and the registry of sources (whose short names print)."""
+    files = {"rules.yaml", "labels.yaml", "sources.yaml"} | ({f"conditions/{condition_id}.yaml"} if condition_id else set())
     files |= {rel for rel in library.files if rel.startswith("sections/")}
     for code in point_codes:
         point = library.points.get(code)
@@ -178,10 +178,11 @@ def sheet_files(library, condition_id: str, point_codes: Iterable[str]) -> list[
 
 
 def condition_sheet_files(library, condition_id: str) -> list[str]:
-    """Every file a sheet of this condition reads with the points its file names (usual and optional): what
-    `handouts approve --sheet` approves, so that a sheet with any of those points is no longer a draft."""
+    """Every file a sheet of this condition reads with the points its file names (usual and optional) and any technique:
+    what `handouts approve --sheet` approves, so that a sheet with any of those points is no longer a draft."""
     condition = library.conditions[condition_id]
-    return sheet_files(library, condition_id, [cp.code for cp in condition.points])
+    files = sheet_files(library, condition_id, [cp.code for cp in condition.points])
+    return files + (["techniques.yaml"] if "techniques.yaml" in library.files else [])  # read by a sheet with --technique
 
 
 CLINIC_BROCHURE = "clinic"  # `--brochure clinic`: the clinic brochure; any other name is a condition's brochure
