@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-from . import guards, routes
+from . import guards, registry, routes
 from .words import field_name, phrase_pattern, text_fields
 from ..library.load import read_content
 from ..model import LANG_NAMES, LANGS, Library
@@ -124,7 +124,6 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
         is_lint = doc.label.endswith("lint.yaml")
         has_sources = bool(doc.data.get("sources"))
         _check_review(report, doc, today, review_months)
-        guards.check_sources(report.add, doc, today, dict(rules.guideline_lifetimes))
         blocks: dict[tuple, dict[str, list[str]]] = {}
         for path, texts in text_fields(doc.data):
             where = doc.at(path)
@@ -171,6 +170,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     for where, message in medicare_findings(result.documents):
         report.add("error", where, message)
     routes.check_routes(report.add, result.documents, rules)
+    registry.check_registry(report.add, result.documents, today, dict(rules.guideline_lifetimes))
+    registry.check_citations(report.add, result.documents, today)
     routes.check_against(report.add, result.documents, rules)
     if result.library is not None:
         for where, message in market_findings(result.documents, result.library, rules):
