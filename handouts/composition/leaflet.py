@@ -123,7 +123,8 @@ def compose(library: Library, visit: Visit) -> Handout:
     else:
         points = resolve_points(library, visit.points)
         points_from = "--points"
-    safety = apply_rules(library, visit.flags, visit.allow_caution, points, points_from)
+    flags = (*visit.flags, *(f for f in condition.flags if f not in visit.flags))  # a pregnancy sheet implies `pregnant`
+    safety = apply_rules(library, flags, visit.allow_caution, points, points_from)
     w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 
     phases = _phases(condition, cfile, visit)
