@@ -39,9 +39,10 @@ def test_a_pregnancy_sheet_prints_the_pregnancy_note_and_the_midwife_sign_withou
     assert plain.read_bytes() == flagged.read_bytes()  # --flag pregnant adds nothing the sheet did not imply
 
 
-@pytest.mark.parametrize("cid", PREGNANCY_SHEETS)
+@pytest.mark.parametrize("cid", [*PREGNANCY_SHEETS, "nausea-surgery-pregnancy", "fertility-ivf"])
 def test_a_pregnancy_sheets_usual_points_pass_the_pregnancy_rules_by_construction(cid):
-    handout = compose(LIBRARY, Visit(condition=cid))  # raises SafetyError if a usual point were cautioned
+    """The sheets for pregnancy, and those a patient may read while pregnant (morning sickness; after a transfer)."""
+    handout = compose(LIBRARY, Visit(condition=cid, flags=("pregnant",)))  # SafetyError if a usual point were cautioned
     assert handout.sections
     rules = {r.id: r for r in LIBRARY.rules.rules}
     regions = {reg for rid in ("pregnancy-points", "pregnancy-upper-abdomen", "pregnancy-ear-points")
@@ -62,7 +63,7 @@ def test_check_names_an_unknown_implied_flag_with_its_file_and_the_fix(tmp_path)
 
 @pytest.mark.parametrize("lang", ["en", "es", "zh"])
 @pytest.mark.parametrize("cid", ["nausea-surgery-pregnancy", "depression", "pregnancy-back-pelvic-pain",
-                                 "aromatase-joint-pain"])
+                                 "aromatase-joint-pain", "fertility-ivf"])
 def test_new_sheets_keep_their_research_line_and_sources_on_two_pages(run, tmp_path, cid, lang):
     out = tmp_path / "x.pdf"
     assert run("leaflet", cid, "--lang", lang, "-o", out).exit_code == 0
@@ -72,3 +73,10 @@ def test_new_sheets_keep_their_research_line_and_sources_on_two_pages(run, tmp_p
     assert RESEARCH[lang] in text
     short = LIBRARY.conditions[cid].sources[0].short
     assert (short[lang] if isinstance(short, dict) else short).replace(" ", "") in text.replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("lang,words", [("en", "to help with fertility and IVF support"), ("es", "apoyo durante la fertilidad y la FIV")])
+def test_key_points_keep_an_acronym_in_the_title_in_capitals(run, tmp_path, lang, words):
+    out = tmp_path / "x.pdf"
+    assert run("leaflet", "fertility-ivf", "--lang", lang, "-o", out).exit_code == 0
+    assert words in " ".join(pdf_text(out)[0].split())
