@@ -93,7 +93,21 @@ def _plain(value: Any) -> Any:
 
 
 class Review(Record): ...
-class Source(Record): ...
+class Work(Record):
+    def cite(self) -> str:
+        """The full reference, as a review pack prints it: authors. title. in."""
+        parts = [self.authors, self.title, self.in_]
+        return " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts)
+
+    def link(self) -> str:
+        """Where to find it: the DOI's address, else the URL, else PubMed's page."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url or f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+
+
+class Cite(Record): ...
+class Grade(Record): ...
 class Caution(Record): ...
 class PointBody(Record): ...
 class Channel(Record): ...
@@ -176,6 +190,8 @@ class Library:
     approval: Any = field(default=None, repr=False)  # handouts.library.approvals.ApprovalStatus: which files the clinic approved
     brochure: "BrochureText | None" = None  # brochures/clinic.yaml
     brochure_conditions: Mapping[str, "BrochureCondition"] = field(default_factory=dict)  # brochures/conditions/*.yaml
+    sources: Mapping[str, "Work"] = field(default_factory=dict)  # sources.yaml: every cited work by its id
+    cites: Mapping[str, tuple["Cite", ...]] = field(default_factory=dict)  # "conditions/hip-pain.yaml" -> its `sources:`
 
     def find_point(self, raw: str) -> Point | None:
         key = normalise_code(raw)

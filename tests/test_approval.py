@@ -19,7 +19,7 @@ DRAFT = "Draft: this text has not yet been approved by Clifton Physical Therapy 
 
 def sheet_files() -> list[str]:
     """Every content file a hip-pain sheet may read (points files included), relative to the tree."""
-    files = ["conditions/hip-pain.yaml", "rules.yaml", "labels.yaml"]
+    files = ["conditions/hip-pain.yaml", "rules.yaml", "labels.yaml", "sources.yaml"]
     files += sorted(p.relative_to(BUNDLED).as_posix() for p in (BUNDLED / "sections").glob("*.yaml"))
     files += sorted(p.relative_to(BUNDLED).as_posix() for p in (BUNDLED / "points").glob("*.yaml"))
     return files

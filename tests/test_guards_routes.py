@@ -107,38 +107,14 @@ def test_a_sign_on_the_shared_clinic_tier_naming_numbness_is_an_error(tmp_path):
     assert any("when-to-call.yaml:" in e and "items[0].en" in e and "'numbness'" in e for e in found), found
 
 
-# ---- sources: status, last checked, a guideline's lifetime ---------------------------------------------------------
-
-
-def test_source_status_withdrawn_is_an_error_and_lapsed_a_warning(tmp_path):
-    text = HIP.replace("    url: https://doi.org/10.1002/14651858.CD001977.pub2\n",
-                       "    url: https://doi.org/10.1002/14651858.CD001977.pub2\n    status: withdrawn\n")
-    text = text.replace("    url: https://doi.org/10.1016/j.jpain.2017.11.005\n",
-                        "    url: https://doi.org/10.1016/j.jpain.2017.11.005\n    status: lapsed\n")
-    report = check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}))
-    assert any(f"hip-pain.yaml:{line_of(text, 'status: withdrawn')}:" in e and "marked withdrawn" in e
-               for e in errors(report)), errors(report)
-    assert any(f"hip-pain.yaml:{line_of(text, 'status: lapsed')}:" in w and "has lapsed" in w for w in warnings(report))
-
-
-def test_a_guideline_past_its_bodys_lifetime_without_reaffirmation_is_a_warning(tmp_path):
-    guideline = ("    url: https://doi.org/10.1002/acr.24131\n    body: American College of Physicians\n"
-                 "    published: 2019-12-06\n    checked: 2026-12-01\n")
-    text = HIP.replace("    url: https://doi.org/10.1002/acr.24131\n", guideline)
-    found = warnings(check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}), today=date(2026, 12, 7)))
-    assert any("hip-pain.yaml:" in w and "5-year lifetime" in w and "2024-12-06" in w for w in found), found
-    # reaffirmed last year: current again; and within its lifetime: nothing to say
-    again = text.replace("    published: 2019-12-06\n", "    published: 2019-12-06\n    reaffirmed: 2025-06-01\n")
-    assert not any("lifetime" in w for w in warnings(check_content(tree(tmp_path, {"conditions/hip-pain.yaml": again}),
-                                                                     today=date(2026, 12, 7))))
-    assert not any("lifetime" in w for w in warnings(check_content(tree(tmp_path, {"conditions/hip-pain.yaml": text}),
-                                                                     today=date(2023, 1, 1))))
+# ---- sources: status, last checked, a guideline's lifetime: tests/test_registry.py (the registry of sources) -------
 
 
 def test_the_acp_lifetime_is_in_lint_yaml_and_the_shipped_acp_guideline_is_marked_lapsed():
     library = load_library()
-    acp = [s for s in library.conditions["low-back-pain"].sources if s.body == "American College of Physicians"]
-    assert acp and acp[0].status == "lapsed" and acp[0].checked is not None
+    acp = [library.sources[c.id] for c in library.conditions["low-back-pain"].sources
+           if library.sources[c.id].body == "American College of Physicians"]
+    assert acp and acp[0].status == "lapsed" and acp[0].status_on is not None and acp[0].checked is not None
     assert "American College of Physicians: 5" in LINT
 
 

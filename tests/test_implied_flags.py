@@ -1,5 +1,6 @@
 """A sheet whose every patient has a flag (`flags: [pregnant]` on a pregnancy sheet) applies its rules without --flag;
-and the sheets of issue 21 (branch conditions2) keep their research line and sources on two pages."""
+and the sheets of issue 21 (branch conditions2) keep their research line (opened by the evidence grade) and
+sources on two pages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from handouts import Visit, check_content, compose, load_library
 LIBRARY = load_library()
 BUNDLED = Path(LIBRARY.files["clinic.yaml"].root)
 PREGNANCY_SHEETS = sorted(cid for cid, c in LIBRARY.conditions.items() if "pregnant" in c.flags)
-RESEARCH = {"en": "What the research says", "es": "Lo que dice la investigación", "zh": "研究结果"}
+GRADE_WORDS = LIBRARY.labels.words  # grade_<level>: the words that open the research line
 
 
 def test_the_pregnancy_sheet_implies_the_flag():
@@ -70,9 +71,10 @@ def test_new_sheets_keep_their_research_line_and_sources_on_two_pages(run, tmp_p
     pages = pdf_text(out)
     assert len(pages) == 2
     text = "".join(pages) if lang == "zh" else " ".join(" ".join(pages).split())
-    assert RESEARCH[lang] in text
-    short = LIBRARY.conditions[cid].sources[0].short
-    assert (short[lang] if isinstance(short, dict) else short).replace(" ", "") in text.replace(" ", "").replace("\n", "")
+    words = GRADE_WORDS[f"grade_{LIBRARY.conditions[cid].grade.level}"][lang]  # the grade opens the research line
+    assert words.replace(" ", "") in text.replace(" ", "").replace("\n", "")
+    short = LIBRARY.sources[LIBRARY.conditions[cid].sources[0].id].short  # the registry's short name, first source
+    assert short[lang].replace(" ", "") in text.replace(" ", "").replace("\n", "")
 
 
 @pytest.mark.parametrize("lang,words", [("en", "to help with fertility and IVF support"), ("es", "apoyo durante la fertilidad y la FIV")])

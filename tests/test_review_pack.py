@@ -86,15 +86,18 @@ def test_the_pack_says_when_there_is_no_copy_of_the_approved_text(run, clinic, t
 
 
 def test_sources_carry_their_status_and_the_safety_rules_are_in_plain_words(run, clinic, tmp_path):
-    edit(clinic / HIP, ("    url: https://www.nice.org.uk/guidance/ng226\n",
-                        "    url: https://www.nice.org.uk/guidance/ng226\n    superseded: 2026-01-15\n"))
+    registry = (BUNDLED / "sources.yaml").read_text("utf-8")
+    (clinic / "sources.yaml").write_text("nice-ng226-2022:" + registry.split("\nnice-ng226-2022:")[1].split("\n\n")[0]
+                                         .replace("  type: guideline\n", "  type: guideline\n  status: superseded\n"
+                                                  "  status_on: 2026-01-15\n") + "\n", "utf-8")
     out = tmp_path / "review.pdf"
     assert run("review", "hip-pain", "--content", clinic, "-o", out).exit_code == 0
     text = flat(" ".join(pdf_text(out)))
     assert "Never approved, so read all of their text below: conditions/hip-pain.yaml, labels.yaml" in text
     sources = between(text, "Sources of conditions/hip-pain.yaml", "labels.yaml")
     assert "Osteoarthritis in over 16s" in sources and "SUPERSEDED on 2026-01-15" in sources
-    assert "no withdrawal or replacement recorded" in sources
+    assert "[vickers-2018] Vickers AJ, Vertosick EA, Lewith G, et al. Acupuncture for chronic pain" in sources
+    assert "https://doi.org/10.1016/j.jpain.2017.11.005" in sources and "current" in sources
     rules = between(text, "The safety rules in plain words", "conditions/hip-pain.yaml")
     assert "The sheet of a patient flagged pregnant (“Pregnant or may be pregnant”) is refused when one of its points" in rules
     assert "Nothing overrides this" in rules

@@ -151,7 +151,7 @@ def test_a_whole_visit_refusal_ignores_allow_caution(library):
 CLINIC_RULES = """
 reviewed: {by: test clinic, on: 2026-11-27}
 sources:
-  - cite: "Test source."
+  - who-1999
 flags:
   pregnant: {en: Pregnant, es: Embarazada, zh: 怀孕}
   lymphoedema: {en: Lymphoedema of an arm, es: Linfedema de un brazo, zh: 上肢淋巴水肿}

@@ -106,12 +106,13 @@ def steps(block: Any, split: int = 0) -> list[IconList]:
     return [IconList(items, numbered=True)]
 
 
-def source_name(w: Any, source: Any, where: str) -> str:
-    """A source's short name in the handout's language (proper names kept); the English one when not translated."""
-    short = source.short
+def source_name(w: Any, work: Any, where: str) -> str:
+    """A work's short name (sources.yaml `short:`) in the handout's language (proper names kept); the English one when
+    not translated; its full reference when it has none."""
+    short = work.short
     if isinstance(short, dict):
-        return w(short, where) if w.lang in short else short.get("en") or source.cite
-    return short or source.cite
+        return w(short, where) if w.lang in short else short.get("en") or work.cite()
+    return work.cite()
 
 
 def key_section(w: Any, condition_title: str, count: int):

@@ -217,10 +217,12 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
     optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
-    blocks.append(Paragraph(w.label("what_the_research_says") + ("" if w.lang == "zh" else " ") + evidence))
-    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    # The research line opens with how strong the evidence is (grade.level), in patient words.
     zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
-    sources = ("；" if zh else "; ").join(care.source_name(w, s, f"{cfile}: sources[{i}].short") for i, s in enumerate(condition.sources))
+    blocks.append(Paragraph(w.label(f"grade_{condition.grade.level}") + ("" if zh else " ") + evidence))
+    # The sources back the research line, in small print, in the reader's language where translated, with the review date.
+    sources = ("；" if zh else "; ").join(care.source_name(w, library.sources[c.id], f"sources.yaml: {c.id}.short")
+                                         for c in condition.sources)
     current = w.label("current_as_of", date=w.date(condition.reviewed.on))
     colon, stop = ("：", "。") if zh else (": ", ". ")
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))

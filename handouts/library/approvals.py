@@ -166,8 +166,8 @@ def approved_copy(folder: Path | None, sha256: str) -> list[str] | None:
 
 def sheet_files(library, condition_id: str, point_codes: Iterable[str]) -> list[str]:
     """The content files a sheet is built from: its condition, the channel files of its points, the sections,
-    the rules and the labels."""
-    files = {"rules.yaml", "labels.yaml"} | ({f"conditions/{condition_id}.yaml"} if condition_id else set())
+    the rules, the labels and the registry of sources (whose short names print)."""
+    files = {"rules.yaml", "labels.yaml", "sources.yaml"} | ({f"conditions/{condition_id}.yaml"} if condition_id else set())
     files |= {rel for rel in library.files if rel.startswith("sections/")}
     for code in point_codes:
         point = library.points.get(code)

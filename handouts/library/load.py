@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,7 +24,9 @@ from ..model import (
     Library,
     Point,
     Section,
+    Cite,
     SourceFile,
+    Work,
     normalise_code,
 )
 from .plan import parse_plan
@@ -87,6 +90,7 @@ class _Loader:
         self.problems: list[str] = []
         self.files: dict[str, SourceFile] = {}
         self.documents: list[yamlio.Document] = []
+        self.invalid_works: set[str] = set()  # ids in sources.yaml whose entries have problems (reported once)
         self.entries = entries(roots, self.problems)
         for rel, versions in self.entries.items():
             for a, b in zip(versions, versions[1:]):
@@ -182,6 +186,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
                                f"long; the booking QR code (error correction M, at its largest size) holds at most "
                                f"{MAX_BOOKING_URL_BYTES:,}; give a shorter address, e.g. the booking page itself")
 
+    registry = _registry(loader)
     sections: dict[str, Section] = {}
     for rel in loader.folder("sections"):
         sid = Path(rel).stem
@@ -251,6 +256,7 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if clinic is not None:
         _check_offers(clinic, conditions, loader, where)
     brochure, brochure_conditions = _brochures(loader, conditions)
+    cites = _check_cites(loader, registry)
     if not conditions and not problems:
         problems.append("conditions/: no condition files; add at least one (see the bundled conditions/hip-pain.yaml)")
 
@@ -265,9 +271,89 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
         problems.extend(exc.problems)
     library = None if problems else Library(clinic=clinic, conditions=conditions, points=points, sections=sections, labels=labels, rules=rules,
                                             aliases=aliases, files=dict(sorted(loader.files.items())), where=where, logo=logo, approval=approval,
-                                            brochure=brochure, brochure_conditions=brochure_conditions)
+                                            brochure=brochure, brochure_conditions=brochure_conditions, sources=registry, cites=cites)
     lint = loader.one("lint.yaml", Lint, required=False)
     return ContentRead(library=library, problems=problems, documents=loader.documents, lint=lint, clinic=clinic)
+
+
+SOURCES = "sources.yaml"
+
+
+def _registry(loader: _Loader) -> dict[str, Work]:
+    """sources.yaml, the registry of cited works: the bundled one, then a clinic's own, work by work (a clinic's
+    entry under an id replaces the bundled one; its new ids add to them)."""
+    from pydantic import ValidationError
+
+    from .schema import Work as WorkModel, to_record
+
+    works: dict[str, Work] = {}
+    versions = loader.entries.get(SOURCES, [])
+    if not versions:
+        loader.problems.append(f"{SOURCES}: missing; every content tree needs the registry of sources (see the bundled {SOURCES})")
+    for entry in versions:
+        doc = loader.read(entry)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            loader.problems.append(f"{doc.at()}: the file must be a mapping of source ids to works (`vickers-2018:` then its "
+                                   f"fields), found {type(doc.data).__name__}")
+            continue
+        for sid, data in doc.data.items():
+            if not isinstance(sid, str) or not _SOURCE_ID.match(sid):
+                loader.problems.append(f"{doc.at((sid,))}: {sid!r} is not a source id; write it in lower case as "
+                                       f"firstauthor-year or body-code-year (e.g. vickers-2018, nice-ng226-2022)")
+                continue
+            if not isinstance(data, dict):
+                loader.problems.append(f"{doc.at((sid,))}: {sid}: must be a mapping of fields (authors, title, in, year, "
+                                       f"doi, type, ...), found {type(data).__name__}")
+                continue
+            try:
+                works[sid] = to_record(WorkModel.model_validate(data))
+            except ValidationError as exc:
+                loader.invalid_works.add(sid)
+                for err in exc.errors():
+                    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+                    msg = err["msg"].removeprefix("Value error, ")
+                    if err["type"] == "missing":
+                        msg = "is required but missing; add it"
+                    elif err["type"] == "extra_forbidden":
+                        msg = "is not a known field; check its spelling or remove it"
+                    loader.problems.append(f"{doc.at((sid, *loc))}: {sid}{'.' if loc else ''}{_fmt_loc(loc) if loc else ''}: {msg}")
+    return works
+
+
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")  # as schema.SourceId
+
+
+def _check_cites(loader: _Loader, registry: dict[str, Work]) -> dict[str, tuple[Cite, ...]]:
+    """Every `sources:` entry and every condition's `grade.by` names a work in sources.yaml; each file's citations by
+    its path in the tree."""
+    import difflib
+
+    registries = {_label(e) for e in loader.entries.get(SOURCES, [])}
+    rel_of = {f.label: rel for rel, f in loader.files.items()}
+    out: dict[str, tuple[Cite, ...]] = {}
+    for doc in list(loader.documents):
+        if not isinstance(doc.data, dict) or doc.label in registries:
+            continue
+        cites = doc.data.get("sources")
+        if isinstance(cites, list) and doc.label in rel_of:
+            out[rel_of[doc.label]] = tuple(
+                Cite(id=c, against=False) if isinstance(c, str) else Cite(id=str(c.get("id")), against=c.get("against") is True)
+                for c in cites if isinstance(c, str) or (isinstance(c, dict) and isinstance(c.get("id"), str)))
+        places = [(("sources", i), c.get("id") if isinstance(c, dict) else c) for i, c in enumerate(cites)] if isinstance(cites, list) else []
+        grade = doc.data.get("grade")
+        if isinstance(grade, dict) and "by" in grade:
+            places.append((("grade", "by"), grade["by"]))
+        for path, sid in places:
+            if not isinstance(sid, str) or sid in registry or sid in loader.invalid_works:
+                continue  # not a string, or a work with problems of its own: reported already
+            close = difflib.get_close_matches(sid, list(registry), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            name = "grade.by" if path[0] == "grade" else f"sources[{path[1]}]"
+            loader.problems.append(f"{doc.at(path)}: {name}: unknown source {sid!r}; {hint}add the work to {SOURCES} "
+                                   f"under that id (authors, title, in, year, doi, type, checked, verified) or fix the id")
+    return out
 
 
 def _brochures(loader: _Loader, conditions: dict[str, Condition]) -> tuple[BrochureText | None, dict[str, BrochureCondition]]:

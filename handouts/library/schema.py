@@ -38,21 +38,87 @@ Route = Literal[ROUTES]  # whom an urgent sign sends the patient to (handouts/mo
 FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 
 
-class Source(Frozen):
-    """A reference that backs what a content file says."""
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]  # a key of sources.yaml, e.g. vickers-2018
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+WORK_TYPES = ("systematic-review", "guideline", "trial", "study", "review", "page", "book")  # study: observational, a survey
+GRADES = ("strong", "moderate", "mixed", "weak", "none")
 
-    cite: Str
-    short: Str | Texts | None = None  # e.g. "ACR guideline 2019", for the leaflet's source line (per language, or one for all)
-    url: Str | None = None
-    withdrawn: date | None = None  # the publisher withdrew it on this date: citing it is an error in `handouts check`
-    superseded: date | None = None  # a newer version replaced it on this date: cite the newer one
+
+class Work(Frozen):
+    """A cited work in sources.yaml (the registry of sources), once, under its id."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, populate_by_name=True)
+
+    authors: Str  # "Vickers AJ, Vertosick EA, Lewith G, et al." or the body that wrote it
+    title: Str
+    in_: Str = Field(alias="in")  # the journal with volume and pages, or the publisher / guideline body
+    year: int = Field(ge=1900, le=2100)
+    doi: Str | None = None  # 10.1016/j.jpain.2017.11.005, without https://doi.org/
+    pmid: Str | None = None  # digits only
+    url: Str | None = None  # a stable address, for a work with no DOI (or its page at the publisher)
+    type: Literal[WORK_TYPES]
     status: Literal["current", "withdrawn", "superseded", "lapsed"] = "current"  # as found on `checked`
-    checked: date | None = None  # when someone last looked the source up at its publisher
+    status_on: date | None = None  # when it was withdrawn, superseded or lapsed (required unless current)
+    checked: date | None = None  # the day someone read it against the original
+    verified: bool = False  # true: authors, title, year and DOI confirmed at the publisher, PubMed or the guideline body
+    short: Texts | None = None  # the leaflet's source line, e.g. {en: "Vickers et al., Journal of Pain 2018", ...}
     # A guideline: its publisher (a key of lint.yaml's guideline_lifetimes), when it came out, when it was last reaffirmed.
     body: Str | None = None
     published: date | None = None
     reaffirmed: date | None = None
-    against: tuple[Str, ...] = ()  # conditions (ids) for which it recommends against acupuncture
+
+    @field_validator("doi", "pmid", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, value: str | None) -> str | None:
+        if value is not None and not DOI.match(value):
+            raise ValueError(f"{value!r} is not a DOI; write it as 10.NNNN/suffix, without https://doi.org/ "
+                             f"(e.g. 10.1016/j.jpain.2017.11.005)")
+        return value
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid(cls, value: str | None) -> str | None:
+        if value is not None and not value.isdigit():
+            raise ValueError(f"{value!r} is not a PubMed id; write the digits only (e.g. 29198932)")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Work":
+        if not (self.doi or self.pmid or self.url):
+            raise ValueError("a work needs `doi:`, `pmid:` or `url:` so a reader can find it")
+        if self.status != "current" and self.status_on is None:
+            raise ValueError(f"status: {self.status} needs `status_on:` (the date it was {self.status}); add it")
+        return self
+
+
+class Cite(Frozen):
+    """A content file's citation of a work in sources.yaml: its id, or {id, against: true} for a work (a guideline)
+    that recommends against acupuncture for this condition."""
+
+    id: SourceId
+    against: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"id": value}
+        if isinstance(value, dict) and "cite" in value:
+            raise ValueError("sources are cited by their id in sources.yaml (e.g. `- vickers-2018`); move the "
+                             "reference there and cite its id here")
+        return value
+
+
+class Grade(Frozen):
+    """How strong the evidence for acupuncture is for a condition, and the work (an id in sources.yaml) that grades it."""
+
+    level: Literal[GRADES]
+    by: SourceId
 
 
 class Caution(Frozen):
@@ -98,7 +164,7 @@ class ChannelFile(Frozen):
 
     channel: Channel
     reviewed: Review
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: tuple[Cite, ...] = Field(min_length=1)
     points: dict[Str, PointBody] = Field(min_length=1)
 
 
@@ -125,7 +191,7 @@ class Section(Frozen):
     blocks: tuple[Block, ...] = Field(min_length=1)
     footer: Texts | None = None
     reviewed: Review
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Cite, ...] = ()
 
 
 class ConditionPoint(Frozen):
@@ -184,7 +250,8 @@ class Condition(Frozen):
     urgent: dict[Route, tuple[Texts, ...]]
     plan: Plan
     self_care: tuple[CareItem, ...] = ()  # each with the pictogram it names
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: tuple[Cite, ...] = Field(min_length=1)
+    grade: Grade  # how strong the evidence is (said on the sheet in patient words)
     reviewed: Review
     evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
     # flags every patient of this sheet has (a sheet for pregnancy: [pregnant]); the rules apply as if given with --flag
@@ -336,7 +403,7 @@ class Rules(Frozen):
     """rules.yaml: the flags a visit may carry and what each changes."""
 
     reviewed: Review
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: tuple[Cite, ...] = Field(min_length=1)
     flags: dict[FlagName, Texts] = Field(min_length=1)
     rules: tuple[Rule, ...] = ()
 
@@ -387,7 +454,7 @@ class BrochureText(Frozen):
     """brochures/clinic.yaml: the words of brochures that are not in conditions or sections."""
 
     reviewed: Review
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Cite, ...] = ()
     tagline: Texts  # the clinic brochure's cover line
     intro: Texts  # a short paragraph under the clinic brochure's cover title
     conditions_intro: Texts  # on the panel about the conditions the clinic commonly sees
@@ -402,7 +469,7 @@ class BrochureCondition(Frozen):
     """brochures/conditions/ID.yaml: a condition brochure's own panel text (else the condition's summary)."""
 
     reviewed: Review
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Cite, ...] = ()
     cover: Texts  # the cover line under "Acupuncture for ..."
     highlights: tuple[Texts, ...] = ()  # two or three short lines for the flyer and rack card
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
-from . import guards, routes
+from . import guards, registry, routes
 from .words import field_name, phrase_pattern, text_fields
 from ..library.load import read_content
 from ..model import LANG_NAMES, LANGS, Library
@@ -130,7 +130,6 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
             for key in sorted(unread, key=list(doc.data).index):  # a labels.yaml copied before Babel gave them
                 report.add("warning", doc.at((key,)), f"{key}: no longer read: month and weekday names and date formats "
                                                       f"come from Babel (CLDR) for each language; remove `{key}:`")
-        guards.check_sources(report.add, doc, today, dict(rules.guideline_lifetimes))
         blocks: dict[tuple, dict[str, list[str]]] = {}
         for path, texts in text_fields(doc.data):
             if path and path[0] in unread:
@@ -179,6 +178,8 @@ def check_content(content: str | os.PathLike | None = None, today: date | None =
     for where, message in medicare_findings(result.documents):
         report.add("error", where, message)
     routes.check_routes(report.add, result.documents, rules)
+    registry.check_registry(report.add, result.documents, today, dict(rules.guideline_lifetimes))
+    registry.check_citations(report.add, result.documents, today)
     routes.check_against(report.add, result.documents, rules)
     if result.library is not None:
         for where, message in market_findings(result.documents, result.library, rules):

@@ -1,12 +1,11 @@
 """Content guards for `handouts check` that keep review findings from coming back (issue 12):
-withdrawn or superseded sources, hedges lost in translation, urgent wording outside an urgent block,
+hedges lost in translation, urgent wording outside an urgent block,
 and files the clinic has not approved as they are now."""
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from typing import Any, Callable
 
 from ..model import LANG_NAMES
@@ -22,64 +21,6 @@ Add = Callable[[str, str, str], None]
 
 def _rel(label: str) -> str:
     return label.replace(os.sep, "/")
-
-
-def check_sources(add: Add, doc, today: date | None = None, lifetimes: dict[str, int] | None = None) -> None:
-    """A source marked withdrawn or superseded (`status:`, or the date it happened) may not be cited: error. A lapsed
-    one, or a guideline past its body's stated lifetime (lint.yaml `guideline_lifetimes`) with no reaffirmation, is a
-    warning: look it up, then cite what is current or record the reaffirmation."""
-    sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
-    if not isinstance(sources, list):
-        return
-    today = today or date.today()
-    for i, source in enumerate(sources):
-        if not isinstance(source, dict):
-            continue
-        short = source.get("short")
-        name = (short.get("en") if isinstance(short, dict) else short) or source.get("cite") or f"sources[{i}]"
-        status = source.get("status", "current")
-        if status in ("withdrawn", "superseded") and source.get(status) in (None, ""):
-            add("error", doc.at(("sources", i, "status")), f"sources[{i}]: cites {name!r}, marked {status}; cite the current "
-                                                           f"version and check the text against it, or remove it")
-        elif status == "lapsed":
-            add("warning", doc.at(("sources", i, "status")), f"sources[{i}]: {name!r} has lapsed (its publisher no longer "
-                                                             f"stands by it); say its year where the text relies on it, and cite a current source when there is one")
-        body, published = source.get("body"), _day(source.get("published"))
-        years = (lifetimes or {}).get(str(body)) if body else None
-        if status == "current" and years and published is not None:
-            since = _day(source.get("reaffirmed")) or published
-            due = _add_years(since, years)
-            if due < today:
-                add("warning", doc.at(("sources", i)), f"sources[{i}]: {name!r} is past {body}'s {years}-year lifetime for a "
-                                                       f"guideline ({due.isoformat()}) with no reaffirmation; look it up: set "
-                                                       f"`reaffirmed:`, cite its replacement, or mark it `status: lapsed`")
-        if body and source.get("checked") in (None, ""):
-            add("warning", doc.at(("sources", i)), f"sources[{i}]: a guideline with no `checked:` date; look up whether it "
-                                                   f"is still current and record the day you did")
-        for key, fix in (("withdrawn", "the publisher withdrew it; remove it and base the text on a current source"),
-                         ("superseded", "a newer version replaced it; cite the current version and check the text against it")):
-            when = source.get(key)
-            if when in (None, ""):
-                continue
-            try:
-                day = date.fromisoformat(str(when)).isoformat()
-            except ValueError:
-                continue  # the schema check reports a bad date
-            add("error", doc.at(("sources", i, key)), f"sources[{i}]: cites {name!r}, {key} {day}: {fix}")
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value not in (None, "") else None
-    except ValueError:
-        return None  # the schema check reports a bad date
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def hedged(text: str, pattern: re.Pattern | None) -> bool:

@@ -18,7 +18,7 @@ from .worddiff import Change, changes
 
 # Keys whose values are not text a patient reads (codes, places on the figures, flags); `sources` and `reviewed`
 # are shown apart, as the file's sources and last review.
-NOT_TEXT = {"sources", "reviewed", "map", "region", "regions", "schedule", "default", "bilateral", "aliases", "url",
+NOT_TEXT = {"sources", "grade", "reviewed", "map", "region", "regions", "schedule", "default", "bilateral", "aliases", "url",
             "kind", "when", "when_any", "allow", "caution", "id", "code", "source", "consent_on"}
 
 
@@ -89,7 +89,9 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
     from ..library.approvals import approved_copy, version_texts
 
     roots = list(roots)
+    files = list(files)
     used = _points_used(library, condition)
+    cited = {c.id for rel in files for c in _cites(library, rel)}
     reviews = []
     for rel in files:
         versions = version_texts(roots, rel)
@@ -110,11 +112,13 @@ def build_pack(library: Library, roots: Iterable[Path], files: Iterable[str], st
                 note = f"Changed since {old.by} approved it on {old.on}:" if diff else \
                     f"Changed since {old.by} approved it on {old.on}, in layout or white space only."
         data = _parse(texts)
+        if rel == SOURCES:  # the registry: only the works the other files of this pack cite (their short names print)
+            data = [{k: v for k, v in d.items() if k in cited} if isinstance(d, dict) else d for d in data]
         context = _context(library, rel)
         reviews.append(FileReview(
             file=rel, read_from=" + ".join(where for where, _ in versions), sha256=status.digests.get(rel, ""),
             state=_state(status, rel), approved=approved, changes=diff, change_note=note,
-            groups=tuple(_groups(rel, data, context, used)), sources=tuple(_sources(data)), reviewed=_reviewed(data)))
+            groups=tuple(_groups(rel, data, context, used)), sources=tuple(_sources(library, rel)), reviewed=_reviewed(data)))
     _check_glyphs(reviews)
     rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if "rules.yaml" in files:
@@ -289,27 +293,34 @@ def _point_groups(rel: str, doc: dict, context: dict, used: set[str]) -> list[Gr
     return out
 
 
-def _sources(data: list[Any]) -> Iterator[SourceLine]:
-    for doc in data:
-        if not isinstance(doc, dict):
+SOURCES = "sources.yaml"
+
+
+def _cites(library: Library, rel: str) -> tuple:
+    """The citations (handouts.model.Cite) of a content file."""
+    return tuple(library.cites.get(rel, ()))
+
+
+def _sources(library: Library, rel: str) -> Iterator[SourceLine]:
+    for cite in _cites(library, rel):
+        work = library.sources.get(cite.id)
+        if work is None:
             continue
-        for src in doc.get("sources") or ():
-            if isinstance(src, dict):
-                yield SourceLine(cite=str(src.get("cite", "")), url=str(src.get("url", "") or ""), status=source_status(src))
+        against = " (cited as recommending against acupuncture for this condition)" if cite.against else ""
+        yield SourceLine(cite=f"[{cite.id}] {work.cite()}{against}", url=work.link(), status=source_status(work))
 
 
-def source_status(src: Mapping[str, Any]) -> str:
-    """A source's status in words, from what its entry records (withdrawn, superseded, status, checked)."""
-    checked = f"; last checked {src['checked']}" if src.get("checked") else ""
-    if src.get("withdrawn"):
-        return f"WITHDRAWN on {src['withdrawn']}: the text must not rely on it{checked}"
-    if src.get("superseded"):
-        return f"SUPERSEDED on {src['superseded']}: cite the newer version{checked}"
-    if src.get("status") and str(src["status"]) != "current":
-        return f"{str(src['status']).upper()}{checked}"
-    if src.get("status"):
-        return f"current{checked}"
-    return "no withdrawal or replacement recorded" + checked
+def source_status(work: Any) -> str:
+    """A work's status in words, from its registry entry (status, status_on, checked, verified)."""
+    checked = f"; last checked {work.checked}" if work.checked else ""
+    verified = "; confirmed against the original" if work.verified else "; NOT confirmed against the original"
+    if work.status == "withdrawn":
+        return f"WITHDRAWN on {work.status_on}: the text must not rely on it{checked}{verified}"
+    if work.status == "superseded":
+        return f"SUPERSEDED on {work.status_on}: cite the newer version{checked}{verified}"
+    if work.status != "current":
+        return f"{work.status.upper()} since {work.status_on}{checked}{verified}"
+    return f"current{checked}{verified}"
 
 
 def _reviewed(data: list[Any]) -> str:

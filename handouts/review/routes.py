@@ -115,20 +115,26 @@ def _check_advice(add: Add, doc, path: tuple, name: str, texts: dict, serious: d
 
 
 def check_against(add: Add, documents: list, lint: Any) -> None:
-    """A source marked `against: [condition]` (it recommends against acupuncture for it) must be mentioned in every
-    summary of that condition's evidence (`evidence`, `evidence_short`, the brochure's `cover`), in every language:
-    each needs one of lint.yaml's `against_words`."""
+    """A work a condition's files cite with `against: true` (it recommends against acupuncture for that condition)
+    must be mentioned in every summary of that condition's evidence (`evidence`, `evidence_short`, the brochure's
+    `cover`), in every language: each needs one of lint.yaml's `against_words`."""
+    from .registry import is_registry, works
+
     mention = words(lint, "against_words")
     by_rel = {_rel(d.label).split("content/")[-1]: d for d in documents}
+    registry = works(documents)
     against: dict[str, list[str]] = {}
     for doc in documents:
-        sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
+        rel = _rel(doc.label)
+        sources = doc.data.get("sources") if isinstance(doc.data, dict) and not is_registry(doc) else None
+        if "conditions/" not in rel:
+            continue
+        cid = rel.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
         for source in sources if isinstance(sources, list) else ():
-            if isinstance(source, dict):
-                for cid in source.get("against") or ():
-                    short = source.get("short")
-                    name = (short.get("en") if isinstance(short, dict) else short) or source.get("cite", "?")
-                    against.setdefault(str(cid), []).append(str(name))
+            if isinstance(source, dict) and source.get("against") is True and isinstance(source.get("id"), str):
+                short = registry.get(source["id"], (None, {}))[1].get("short")
+                name = (short.get("en") if isinstance(short, dict) else None) or source["id"]
+                against.setdefault(cid, []).append(str(name))
     for cid, names in sorted(against.items()):
         for pattern, field in SUMMARIES:
             rel = pattern.format(cid=cid)
