@@ -64,7 +64,7 @@ def test_check_names_an_unknown_implied_flag_with_its_file_and_the_fix(tmp_path)
 
 @pytest.mark.parametrize("lang", ["en", "es", "zh"])
 @pytest.mark.parametrize("cid", ["nausea-surgery-pregnancy", "depression", "pregnancy-back-pelvic-pain",
-                                 "aromatase-joint-pain", "fertility-ivf"])
+                                 "aromatase-joint-pain", "fertility-ivf", "smoking-cessation"])
 def test_new_sheets_keep_their_research_line_and_sources_on_two_pages(run, tmp_path, cid, lang):
     out = tmp_path / "x.pdf"
     assert run("leaflet", cid, "--lang", lang, "-o", out).exit_code == 0
