@@ -84,7 +84,7 @@ def compose_brochure(library: Library, condition: str | None, format: str, lang:
         cfile = library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
         title_text = w(cond.title, f"{cfile}: title")
         context["condition"] = title_text
-        title = w.word("acupuncture_for", condition=title_text.lower() if lang in ("en", "es") else title_text)
+        title = w.word("acupuncture_for", condition=care.in_sentence(title_text) if lang in ("en", "es") else title_text)
         panels = pieces.condition_panels(format, cid, cond, cfile, title, title_text)
         subject = w(cond.summary, f"{cfile}: summary")
     else:

@@ -13,9 +13,17 @@ def self_care(w: Any, condition: Condition, cfile: str) -> IconList:
     return IconList(tuple((t.icon, w(t.text, f"{cfile}: self_care[{i}].text")) for i, t in enumerate(condition.self_care)))
 
 
+_WORD = re.compile(r"\w+")
+
+
+def in_sentence(title: str) -> str:
+    """A condition's title inside a sentence: lower case, but acronyms stay as they are ("IVF", "TMJ")."""
+    return _WORD.sub(lambda m: m.group() if len(m.group()) > 1 and m.group().isupper() else m.group().lower(), title)
+
+
 def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
     clinic = w.library.clinic
-    name = condition_title.lower() if w.lang != "zh" else condition_title
+    name = in_sentence(condition_title) if w.lang != "zh" else condition_title
     today = w.label("key_today_text_one" if count == 1 else "key_today_text", n=count, condition=name)
     lines = (
         (w.label("key_today"), today),

@@ -126,7 +126,8 @@ def compose(library: Library, visit: Visit) -> Handout:
     # A flag that names a technique (electroacupuncture, or cupping ticked on the screen) is that technique too.
     techniques = _known_techniques(library, tuple(dict.fromkeys(
         (*visit.techniques, *(f for f in visit.flags if f in library.techniques)))))
-    flags = tuple(dict.fromkeys((*visit.flags, *techniques)))  # each technique is also a flag for the safety rules
+    # each technique is also a flag for the safety rules; a pregnancy sheet implies `pregnant` (the condition's `flags:`)
+    flags = tuple(dict.fromkeys((*visit.flags, *condition.flags, *techniques)))
     safety = apply_rules(library, flags, visit.allow_caution, points, points_from)
     w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 

@@ -253,6 +253,11 @@ def read_content(content: str | os.PathLike | None = None, clinic: str | os.Path
     if rules is not None:
         rules_doc = next((d for d in loader.documents if d.label == loader.files["rules.yaml"].label), None)
         _check_rules(rules, rules_doc, points, aliases, problems, tuple(techniques))
+        for cid, condition in conditions.items():
+            for flag in condition.flags:
+                if flag not in rules.flags:
+                    problems.append(f"{where[f'conditions/{cid}']}: flags: unknown flag {flag!r}; use one that rules.yaml "
+                                    f"declares ({', '.join(rules.flags)}) or remove it")
     if clinic is not None:
         _check_offers(clinic, conditions, loader, where)
     brochure, brochure_conditions = _brochures(loader, conditions)

@@ -35,6 +35,7 @@ class Review(Frozen):
 
 
 Route = Literal[ROUTES]  # whom an urgent sign sends the patient to (handouts/model.py ROUTES)
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 
 
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")]  # a key of sources.yaml, e.g. vickers-2018
@@ -253,6 +254,8 @@ class Condition(Frozen):
     grade: Grade  # how strong the evidence is (said on the sheet in patient words)
     reviewed: Review
     evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
+    # flags every patient of this sheet has (a sheet for pregnancy: [pregnant]); the rules apply as if given with --flag
+    flags: tuple[FlagName, ...] = ()
 
     @field_validator("urgent")
     @classmethod
@@ -382,7 +385,6 @@ class Labels(Frozen):
                 "months": {lang: c[1] for lang, c in made.items()}, "weekdays": {lang: c[2] for lang, c in made.items()}}
 
 
-FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 
 
 class Refusal(Frozen):

@@ -428,6 +428,7 @@ def _outcomes(library: Library, condition: str) -> tuple[tuple[tuple[str, str], 
     out = []
     for flags in sets:
         try:
+            flags = (*cond.flags, *(f for f in flags if f not in cond.flags))  # the flags the sheet implies are always on
             safety = apply_rules(library, flags, (), points, f"the usual points of {condition}")
         except HandoutError as exc:
             out.append((" + ".join(flags), f"refused: {str(exc).removeprefix('not printed: ')}"))
