@@ -42,7 +42,8 @@ def test_the_mixed_day_is_seeded_and_spans_every_condition_language_and_flag():
     assert day != mixed.day_rows(200, seed=24)
     assert {r["condition"] for r in day} == set(load_library().conditions)
     assert {r["lang"] for r in day} == {"en", "es", "zh"}
-    assert {(r["condition"], r["lang"]) for r in day[:39]} == {(c, lang) for c in load_library().conditions for lang in ("en", "es", "zh")}
+    every = {(c, lang) for c in load_library().conditions for lang in ("en", "es", "zh")}
+    assert {(r["condition"], r["lang"]) for r in day[:len(every)]} == every  # the first rows: each condition in each language
     for column, value in (("flags", "pregnant"), ("large_print", "yes"), ("page_size", "a4"), ("tracker", "yes")):
         share = sum(r[column] == value for r in day) / len(day)
         assert 0.03 < share < 0.35, (column, share)

@@ -124,7 +124,7 @@ def test_approve_everything_the_sheet_uses_then_an_edit_turns_it_draft(server):
     assert "Draft: this text has not yet been approved" in before
     token = client.token("/content")
     reply = client.post("/content/approve", {"csrf": token, "kind": "sheet", "condition": "hip-pain", "by": "Ana Ruiz, LAc"})
-    assert reply.status == 200 and "Approved 12 files as Ana Ruiz, LAc" in reply.text
+    assert reply.status == 200 and "Approved 14 files as Ana Ruiz, LAc" in reply.text
     assert "conditions/hip-pain.yaml" in reply.text and "rules.yaml" in reply.text
     approved = client.post("/leaflet/preview", {**visit, "csrf": client.token()}).json()["preview"]
     assert "Draft" not in approved and "Reviewed" in approved

@@ -19,7 +19,8 @@ BUNDLED = Path(load_library().files["clinic.yaml"].root)
 DRAFT = "Draft: this text has not yet been approved by"
 HIP_FILES = ["conditions/hip-pain.yaml", "labels.yaml", "points/BL.yaml", "points/GB.yaml", "points/LR.yaml",
              "points/ST.yaml", "rules.yaml", "sections/disclaimer.yaml", "sections/risks.yaml",
-             "sections/what-is-acupuncture.yaml", "sections/what-to-expect.yaml", "sections/when-to-call.yaml"]
+             "sections/what-is-acupuncture.yaml", "sections/what-to-expect.yaml", "sections/when-to-call.yaml",
+             "sources.yaml", "techniques.yaml"]  # the registry (the source line) and techniques (a flag may name one)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_approve_sheet_lists_every_file_of_the_sheet_and_then_the_sheet_is_no_lo
 
     result = run("approve", "--sheet", "hip-pain", "--by", "Ana Ruiz, LAc", "--content", clinic, "--yes")
     assert result.exit_code == 0, result.output
-    assert "the hip-pain sheet uses 12 content files:" in result.output
+    assert "the hip-pain sheet uses 14 content files:" in result.output
     listed = [line.split()[0] for line in result.output.splitlines() if line.startswith("  ")]
     assert listed == HIP_FILES  # the condition, the channel files of all its points, sections, rules, labels
     assert sorted(approved(clinic)) == HIP_FILES
@@ -64,14 +65,14 @@ def test_approve_sheet_asks_first_and_no_approves_nothing(run, clinic):
 
     said_no = CliRunner().invoke(main, ["approve", "--sheet", "hip-pain", "--by", "Ana Ruiz, LAc", "--content", str(clinic)],
                                  input="n\n")
-    assert said_no.exit_code == 1 and "Approve all 12 as they are now, as Ana Ruiz, LAc?" in said_no.output
+    assert said_no.exit_code == 1 and "Approve all 14 as they are now, as Ana Ruiz, LAc?" in said_no.output
     assert "nothing approved" in said_no.output and not (clinic / "approvals.json").exists()
     no_answer = CliRunner().invoke(main, ["approve", "--sheet", "hip-pain", "--by", "Ana Ruiz, LAc", "--content", str(clinic)])
     assert no_answer.exit_code == 1 and "nothing approved" in no_answer.output and "Traceback" not in no_answer.output
     said_yes = CliRunner().invoke(main, ["approve", "--sheet", "hip-pain", "--by", "Ana Ruiz, LAc", "--content", str(clinic)],
                                   input="y\n")
     assert said_yes.exit_code == 0 and "approved conditions/hip-pain.yaml" in said_yes.output
-    assert len(approved(clinic)) == 12
+    assert len(approved(clinic)) == 14
 
 
 def test_approve_brochure_covers_the_brochure_files_and_clears_its_draft_line(run, clinic, tmp_path):

@@ -220,7 +220,7 @@ def make_visit(data: Mapping[str, Any], where: str = "", clinic: Clinic | None =
         return plan
 
     order = date_order(clinic)
-    default_lang = clinic.languages[0] if clinic is not None else "en"  # a clinic that prints in es only gets es
+    default_lang = (getattr(clinic, "languages", None) or ("en",))[0]  # a clinic that prints in es only gets es
     raw_date, start = data.get("date"), data.get("start")
     values = dict(
         condition=field_(condition_, ""),

@@ -324,7 +324,6 @@ async def content_file(request: Request, screen) -> Response:
 
 async def approve(request: Request, screen) -> Response:
     from ..deliver.signoff import approve as record
-    from ..library.approvals import sheet_files
 
     form = await screen.form(request)
     by = form.get("by") if isinstance(form.get("by"), str) else ""
@@ -337,12 +336,14 @@ async def approve(request: Request, screen) -> Response:
 
         signoff = signoff_for("brochure", str(form.get("brochure") or ""), screen.config.content, screen.config.clinic)
         files, what = list(signoff.files), f", everything {signoff.title} uses"
-    elif kind == "sheet":
+    elif kind == "sheet":  # as `handouts approve --sheet CONDITION`: the same files
+        from ..deliver.signoff import signoff_for
+
         library = _library(screen.config)
         cid = str(form.get("condition") or "")
         if cid not in library.conditions:
             raise VisitError(f"{cid!r} is not a condition; pick one from the list")
-        files = sheet_files(library, cid, [cp.code for cp in library.conditions[cid].points])
+        files = list(signoff_for("sheet", cid, screen.config.content, screen.config.clinic).files)
     else:
         raise VisitError("choose a file, a sheet or a brochure to approve")
     from starlette.concurrency import run_in_threadpool
