@@ -485,16 +485,10 @@ def photo_problem(data: bytes, name: str) -> str | None:
     """Why a photo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
     if len(data) > MAX_PHOTO_BYTES:
         return f"{name} is {len(data):,} bytes; use a photo under 20 MB (a JPEG of 3000 pixels across is plenty)"
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-            if width * height > 50_000_000:
-                raise ValueError("too many pixels")
-            image.verify()
-    except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
-        return f"{name} is not a usable PNG or JPEG image ({exc}); save the photo as JPEG"
+    opened = _opened(data, 50_000_000)
+    if isinstance(opened, str):
+        return f"{name} is not a usable PNG or JPEG image ({opened}); save the photo as JPEG"
+    kind, width, height = opened
     if kind not in ("PNG", "JPEG"):
         return f"{name} is a {kind} image; save the photo as JPEG or PNG"
     if min(width, height) < MIN_PHOTO_SIDE:
@@ -505,20 +499,29 @@ def photo_problem(data: bytes, name: str) -> str | None:
     return None
 
 
-def logo_problem(data: bytes, name: str) -> str | None:
-    """Why a logo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
-    if len(data) > MAX_LOGO_BYTES:
-        return f"{name} is {len(data):,} bytes; use a logo under 5 MB"
+def _opened(data: bytes, max_pixels: int) -> tuple[str, int, int] | str:
+    """(format, width, height) of an image file Pillow can read and verify, else why not (for the caller's message)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
-            if width * height > 25_000_000:
+            if width * height > max_pixels:
                 raise ValueError("too many pixels")
             image.verify()
     except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as exc:
-        return f"{name} is not a usable PNG or JPEG image ({exc}); export the logo as PNG"
+        return str(exc)
+    return kind, width, height
+
+
+def logo_problem(data: bytes, name: str) -> str | None:
+    """Why a logo file cannot be used (size, kind, shape), with the fix; None when it is a usable PNG or JPEG."""
+    if len(data) > MAX_LOGO_BYTES:
+        return f"{name} is {len(data):,} bytes; use a logo under 5 MB"
+    opened = _opened(data, 25_000_000)
+    if isinstance(opened, str):
+        return f"{name} is not a usable PNG or JPEG image ({opened}); export the logo as PNG"
+    kind, width, height = opened
     if kind not in ("PNG", "JPEG"):
         return f"{name} is a {kind} image; use PNG or JPEG"
     if min(width, height) < 16:

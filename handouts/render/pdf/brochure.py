@@ -15,7 +15,7 @@ from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading, Picture
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
-from .pictures import PictureFlowable, picture_flowable, separate
+from .pictures import PictureFlowable, picture_flowable, rgb_on_white, separate
 from .plan import QrFlowable
 
 
@@ -226,23 +226,9 @@ def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width:
 def logo_image(data: bytes, cmyk: bool):
     """The clinic logo as a Pillow image on white; for CMYK, brought to sRGB with ImageCms (from its own ICC
     profile, if it has one), then separated as the vector colours are (rgb_to_cmyk: no CMYK profile ships)."""
-    from PIL import Image, ImageCms
-
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    icc = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA", "P", "PA"):
-        rgba = image.convert("RGBA")
-        image = Image.new("RGB", rgba.size, "white")
-        image.paste(rgba, mask=rgba.getchannel("A"))
-    else:
-        image = image.convert("RGB")
     if cmyk:
-        if icc:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
-        image = separate(image)
-    return image
+        return separate(rgb_on_white(data, to_srgb=True))
+    return rgb_on_white(data, to_srgb=False)
 
 
 class _LogoCard(Flowable):

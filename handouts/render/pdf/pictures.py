@@ -40,6 +40,18 @@ def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float, fl
 def photo_image(data: bytes, box: tuple[int, int, int, int], printed: tuple[float, float], ppi: float, cmyk: bool):
     """The photo cut to `box`, scaled down (never up) to about `ppi` at its printed size (points), on white; in CMYK
     separated as the vector colours are (separate: full grey-component replacement)."""
+    from PIL import Image
+
+    image = rgb_on_white(data, to_srgb=True).crop(box)
+    want = (round(printed[0] / INCH * ppi * 1.05), round(printed[1] / INCH * ppi * 1.05))
+    if want[0] < image.width:
+        image = image.resize(want, Image.LANCZOS)
+    return separate(image) if cmyk else image
+
+
+def rgb_on_white(data: bytes, to_srgb: bool):
+    """A PNG or JPEG as an RGB Pillow image, any transparency flattened on white; with `to_srgb`, brought into sRGB
+    from the file's own ICC profile when it has a usable one (a camera's, a design tool's)."""
     from PIL import Image, ImageCms
 
     image = Image.open(io.BytesIO(data))
@@ -51,17 +63,13 @@ def photo_image(data: bytes, box: tuple[int, int, int, int], printed: tuple[floa
         image.paste(rgba, mask=rgba.getchannel("A"))
     else:
         image = image.convert("RGB")
-    if icc:  # into sRGB from the camera's own profile
+    if to_srgb and icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
         except (OSError, ImageCms.PyCMSError):
-            pass
-    image = image.crop(box)
-    want = (round(printed[0] / INCH * ppi * 1.05), round(printed[1] / INCH * ppi * 1.05))
-    if want[0] < image.width:
-        image = image.resize(want, Image.LANCZOS)
-    return separate(image) if cmyk else image
+            pass  # a broken profile: the pixels as they are
+    return image
 
 
 def separate(image):
