@@ -177,7 +177,8 @@ def test_a_draft_sheet_says_why_on_stderr(run, tmp_path):
     assert result.exit_code == 0
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("printed as a draft")]
     assert "content files not approved as they are now (conditions/hip-pain.yaml" in line
-    assert "handouts approve" in line and "Jane" not in line
+    assert "handouts approve --sheet hip-pain" in line and "Jane" not in line
+    assert "with the other files such a sheet may use" in line, "approve --sheet names more files than the 12: say why"
     assert "printed as a draft" not in result.stdout
     assert '--by "Name, credential" --content DIR' in line, "approvals go to the clinic's folder: the hint says so"
     folder = tmp_path / "our-clinic"

@@ -423,13 +423,14 @@ class BatchResult:
 
 def draft_note(files: tuple[str, ...], approve: str, sheets: str = "") -> str:
     """Why a sheet printed as a draft, for the command's own output (stderr): "printed as a draft: 10 content files
-    not approved as they are now (a, b, c, ...); have your clinician approve them: APPROVE". `sheets` says which
-    sheets, e.g. "3 hip-pain sheets"."""
+    not approved as they are now (a, b, c, ...); have your clinician approve them, with the other files such a sheet
+    may use: APPROVE". `sheets` says which sheets, e.g. "3 hip-pain sheets". (`approve --sheet` also lists the files
+    of the condition's optional points and of techniques, so it names more files than this sheet's.)"""
     n = len(files)
     shown = ", ".join(files[:3]) + (", ..." if n > 3 else "")
     what = f"{sheets}: " if sheets else ""
     return (f"printed as a draft: {what}{n} content file{'s' if n != 1 else ''} not approved as "
-            f"{'they are' if n != 1 else 'it is'} now ({shown}); have your clinician approve them: {approve}")
+            f"{'they are' if n != 1 else 'it is'} now ({shown}); have your clinician approve them, with the other files such a sheet may use: {approve}")
 
 
 class _Progress:
