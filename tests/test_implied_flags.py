@@ -28,6 +28,9 @@ def test_a_pregnancy_sheet_refuses_a_cautioned_point_without_the_flag(run, tmp_p
     assert result.exit_code == 1 and not out.exists()
     assert "SP6 (Sānyīnjiāo) is traditionally not used in pregnancy" in result.output
     assert "--allow-caution SP6" in result.output
+    assert "(flag: pregnant, implied by the pregnancy-back-pelvic-pain sheet;" in result.output, "nobody typed --flag pregnant"
+    typed = run("leaflet", "pregnancy-back-pelvic-pain", "--flag", "pregnant", "--points", "GB30,SP6", "-o", out)
+    assert typed.exit_code == 1 and "(flag: pregnant; rule pregnancy-points" in typed.output
 
 
 def test_a_pregnancy_sheet_prints_the_pregnancy_note_and_the_midwife_sign_without_the_flag(run, tmp_path):
@@ -82,3 +85,18 @@ def test_key_points_keep_an_acronym_in_the_title_in_capitals(run, tmp_path, lang
     out = tmp_path / "x.pdf"
     assert run("leaflet", "fertility-ivf", "--lang", lang, "-o", out).exit_code == 0
     assert words in " ".join(pdf_text(out)[0].split())
+
+
+@pytest.mark.parametrize("lang,words", [("en", "to help with what brought you in."),
+                                        ("es", "para ayudar con: lo que le trae a la consulta."),
+                                        ("zh", "我们针对您这次来就诊的问题")])
+def test_the_first_visit_sheet_says_what_the_needles_are_for_in_its_own_words(run, tmp_path, lang, words):
+    """`in_sentence:` replaces the title after "to help with": not "to help with your first visit"."""
+    out = tmp_path / f"first-{lang}.pdf"
+    assert run("leaflet", "first-visit", "--lang", lang, "-o", out).exit_code == 0
+    text = "".join(pdf_text(out)) if lang == "zh" else " ".join(" ".join(pdf_text(out)).split())
+    assert words in text
+    assert "your first visit." not in text and "su primera visita." not in text
+    hip = tmp_path / "hip.pdf"
+    assert run("leaflet", "hip-pain", "-o", hip).exit_code == 0
+    assert "to help with hip pain." in " ".join(" ".join(pdf_text(hip)).split())

@@ -21,9 +21,10 @@ def in_sentence(title: str) -> str:
     return _WORD.sub(lambda m: m.group() if len(m.group()) > 1 and m.group().isupper() else m.group().lower(), title)
 
 
-def key_points(w: Any, condition_title: str, count: int) -> KeyPoints:
+def key_points(w: Any, condition_title: str, count: int, phrase: str = "") -> KeyPoints:
+    """`phrase`: the condition's own words for "to help with ..." (its `in_sentence:`), else its title in a sentence."""
     clinic = w.library.clinic
-    name = in_sentence(condition_title) if w.lang != "zh" else condition_title
+    name = phrase or (in_sentence(condition_title) if w.lang != "zh" else condition_title)
     today = w.label("key_today_text_one" if count == 1 else "key_today_text", n=count, condition=name)
     lines = (
         (w.label("key_today"), today),
@@ -115,10 +116,10 @@ def source_name(w: Any, work: Any, where: str) -> str:
     return work.cite()
 
 
-def key_section(w: Any, condition_title: str, count: int):
+def key_section(w: Any, condition_title: str, count: int, phrase: str = ""):
     from ..model import HandoutSection
 
-    return HandoutSection(id="key-points", title="", blocks=(key_points(w, condition_title, count),))
+    return HandoutSection(id="key-points", title="", blocks=(key_points(w, condition_title, count, phrase),))
 
 
 _CODE = r"(?:EX-[A-Z]{2}\d{1,2}|(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2})"

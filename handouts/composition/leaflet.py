@@ -128,13 +128,15 @@ def compose(library: Library, visit: Visit) -> Handout:
         (*visit.techniques, *(f for f in visit.flags if f in library.techniques)))))
     # each technique is also a flag for the safety rules; a pregnancy sheet implies `pregnant` (the condition's `flags:`)
     flags = tuple(dict.fromkeys((*visit.flags, *condition.flags, *techniques)))
-    safety = apply_rules(library, flags, visit.allow_caution, points, points_from)
+    implied = {f: f"the {cid} sheet" for f in condition.flags if f not in visit.flags}  # said so in a refusal
+    safety = apply_rules(library, flags, visit.allow_caution, points, points_from, implied)
     w.numbers = {p.code: i for i, p in enumerate(points, start=1)}
 
     phases = _phases(condition, cfile, visit)
     sections = [
         _for_whom(w, visit),
-        care.key_section(w, title_text, len(points)),
+        care.key_section(w, title_text, len(points),
+                         w(condition.in_sentence, f"{cfile}: in_sentence") if condition.in_sentence else ""),
         _points_today(w, condition, cfile, points, safety),  # what we did today, right under the key points
         _techniques(w, library, techniques),  # and what else we did: cupping, moxibustion...
         _about(w, library, condition, cfile, title_text),

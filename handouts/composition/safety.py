@@ -24,9 +24,16 @@ def _hits(refusal: Refusal, points: tuple[Point, ...]) -> list[Point]:
             if (refusal.caution and p.has_caution(refusal.caution)) or bool(set(p.regions) & set(refusal.regions)) or p.code in wanted]
 
 
+def _said(flag: str, implied: dict[str, str] | None) -> str:
+    return f"{flag}, implied by {implied[flag]}" if implied and flag in implied else flag
+
+
 def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ...], points: tuple[Point, ...],
-                points_from: str) -> Safety:
-    """Check a visit against every rule; raise SafetyError (naming points, reason and the way out) or return the additions."""
+                points_from: str, implied: dict[str, str] | None = None) -> Safety:
+    """Check a visit against every rule; raise SafetyError (naming points, reason and the way out) or return the additions.
+
+    `implied` says where a flag the user did not give comes from (pregnant: "the pregnancy-back-pelvic-pain sheet"), so
+    that a refusal does not name a flag as if it had been typed."""
     rules = library.rules
     unknown = [f for f in flags if f not in rules.flags and f not in library.techniques]  # a technique is a flag too
     if unknown:
@@ -52,13 +59,13 @@ def apply_rules(library: Library, flags: tuple[str, ...], allowed: tuple[str, ..
     for rule in rules.rules:
         if not rule.applies(active):
             continue
-        flag_text = " + ".join(rule.when or rule.when_any)
+        flag_text = " + ".join(_said(f, implied) for f in (rule.when or rule.when_any))
         refusal = rule.refuse
         if refusal is not None:
             reason = refusal.reason.get("en") or next(iter(refusal.reason.values()))
             if not refusal.targets_points and refusal.allow == "override":
                 named = [f for f in rule.when if f in overrides]
-                both = " + ".join([*rule.when, *[f for f in rule.when_any if f in active]])
+                both = " + ".join(_said(f, implied) for f in [*rule.when, *[f for f in rule.when_any if f in active]])
                 if not named:
                     raise SafetyError(f"not printed: {reason} (flags: {both}; rule {rule.id} in rules.yaml). Do not use "
                                       f"{rule.when[0]} for this patient, or, if you chose it knowingly, add --allow-caution {rule.when[0]}")

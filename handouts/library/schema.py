@@ -254,6 +254,8 @@ class Condition(Frozen):
     grade: Grade  # how strong the evidence is (said on the sheet in patient words)
     reviewed: Review
     evidence_short: Texts | None = None  # the leaflet's one "What the research says" line (else `evidence`)
+    # the words after "to help with" in the key points, where the title does not read well there (a first visit)
+    in_sentence: Texts | None = None
     # flags every patient of this sheet has (a sheet for pregnancy: [pregnant]); the rules apply as if given with --flag
     flags: tuple[FlagName, ...] = ()
 
