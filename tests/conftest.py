@@ -57,6 +57,21 @@ def pdf_text(data: bytes | Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw)).pages]
 
 
+def line_of(text: str, needle: str) -> int:
+    """The 1-based number of the first line of text holding needle (where `check` should point)."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def errors(report) -> list[str]:
+    """A check report's errors, as the messages a user reads."""
+    return [str(f) for f in report.errors]
+
+
+def warnings(report) -> list[str]:
+    """A check report's warnings, as the messages a user reads."""
+    return [str(f) for f in report.warnings]
+
+
 def flat(text: str) -> str:
     """Text with runs of white space folded, for phrase searches across line breaks."""
     return " ".join(text.split())

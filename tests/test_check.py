@@ -8,18 +8,10 @@ from pathlib import Path
 import pytest
 
 from handouts import check_content, load_library
-from conftest import tree
+from conftest import errors, line_of, tree
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 HIP = (BUNDLED / "conditions" / "hip-pain.yaml").read_text("utf-8")
-
-
-def errors(report) -> list[str]:
-    return [str(f) for f in report.errors]
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def test_shipped_content_passes_its_own_check(run):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from handouts import check_content, load_library
-from conftest import flat, tree
+from conftest import errors, flat, line_of, tree, warnings
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 
@@ -23,18 +23,6 @@ HIP = read("conditions/hip-pain.yaml")
 RULES = read("rules.yaml")
 CLINIC = read("clinic.yaml")
 LINT = read("lint.yaml")
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
-
-
-def errors(report) -> list[str]:
-    return [str(f) for f in report.errors]
-
-
-def warnings(report) -> list[str]:
-    return [str(f) for f in report.warnings]
 
 
 def _cut(text: str, start: str, end: str) -> str:

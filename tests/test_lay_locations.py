@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from handouts import check_content, load_library
-from conftest import tree
+from conftest import line_of, tree
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 ST = (BUNDLED / "points" / "ST.yaml").read_text("utf-8")
 HIP = (BUNDLED / "conditions" / "hip-pain.yaml").read_text("utf-8")
 ST36_ZH = '      zh: "在小腿前面，膝盖骨下方四横指，离小腿正前方的骨头往外一横指。"'
 ST36_ES = '      es: "En la parte delantera de la pierna, cuatro dedos por debajo de la rótula. Está un dedo hacia fuera del hueso de la espinilla."'
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def test_cun_in_a_location_is_an_error_naming_file_line_and_field(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from handouts import check_content, load_library
 from handouts.errors import ContentError
-from conftest import flat, tree
+from conftest import errors, flat, line_of, tree, warnings
 
 BUNDLED = Path(load_library().files["clinic.yaml"].root)
 REGISTRY = (BUNDLED / "sources.yaml").read_text("utf-8")
@@ -21,18 +21,6 @@ LOW_BACK = (BUNDLED / "conditions" / "low-back-pain.yaml").read_text("utf-8")
 def entry(sid: str) -> str:
     """The bundled registry's entry for one work, as text (for a clinic's own sources.yaml that changes it)."""
     return f"{sid}:" + REGISTRY.split(f"\n{sid}:")[1].split("\n\n")[0] + "\n"
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
-
-
-def errors(report) -> list[str]:
-    return [str(f) for f in report.errors]
-
-
-def warnings(report) -> list[str]:
-    return [str(f) for f in report.warnings]
 
 
 def test_the_shipped_content_is_clean_and_every_citation_is_an_id_of_the_registry():
