@@ -389,13 +389,15 @@ def _below_tabs(sheet: geo.Sheet, rect, pad: float, brochure: Brochure):
 
 def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options,
               draw: bool = True) -> tuple:
-    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below
-    (only that, drawing nothing, unless `draw`)."""
+    """The flyer's first blocks (under the clinic's logo, if it has one) in white on a band of the brand colour that runs
+    to the bleed; returns the room left below (only that, drawing nothing, unless `draw`)."""
     x, y, width, height = rect
     layer = base.data["brochure"].get("headline")  # notice-board sizes: read from across a waiting room
     style = _panel_style(Style(merge(base.data, layer), base.accent, base.page_size) if layer else base, "cover", base.accent)
     builder = Builder(style, width)
     flows = _flowables(builder, content.blocks[:content.head], "cover")
+    if brochure.masthead.logo:  # the clinic's logo heads the band, on its white card, as on the other formats' covers
+        flows.insert(0, _LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"])))
     need = _height(canvas, flows, width)
     gap = base.data["brochure"]["cover_padding"]
     band = y + height - need - gap  # the band's lower edge
