@@ -15,7 +15,7 @@ from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading, Picture
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
-from .pictures import PictureFlowable, picture_flowable, rgb_on_white, separate
+from .pictures import PictureFlowable, beside_names, picture_flowable, rgb_on_white, separate
 from .plan import QrFlowable
 from .spread import join as _join, slice_ as _slice, spread
 
@@ -199,7 +199,7 @@ def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width:
         keep = [i for i in range(len(content.blocks)) if i not in gone]
         while keep and isinstance(content.blocks[keep[-1]], Heading):
             keep.pop()
-        flows = [f for i in keep for f in made[i]]
+        flows = beside_names([f for i in keep for f in made[i]])  # a portrait beside its practitioner's name
         return flows, _height(canvas, flows, width)
 
     while True:
