@@ -99,6 +99,34 @@ def test_the_photo_cover_and_each_practitioner_with_a_photo():
     assert cover["x1"] - cover["x0"] > 72  # more than an inch across on the cover
 
 
+@pytest.mark.parametrize("format, lang", [(f, lang) for f in ("trifold", "bifold") for lang in ("en", "es", "zh")])
+def test_each_portrait_sits_beside_its_practitioners_name(format, lang):
+    """A team member's photo is a small square (cropped around the face) to the left of their name and credential,
+    the name's line level with the picture; a portrait left out for room leaves the name in place."""
+    pdf = made(None, format, lang).pdf
+    portraits = [i for i in _images(pdf) if i["x1"] - i["x0"] < 72]  # the cover photo is inches across
+    assert portraits, "no portrait drawn"
+    names = {"Sam Example": "Sam Example, L.Ac.", "Lee Example": "Lee Example, L.Ac., MSOM"}
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for image in portraits:
+            assert image["x1"] - image["x0"] == pytest.approx(image["bottom"] - image["top"], abs=0.5)  # square
+            assert image["x1"] - image["x0"] <= 58.5  # small
+            assert image["ppi"] >= 300
+            page = doc.pages[image["page"]]
+            mid = lambda c: (c["top"] + c["bottom"]) / 2  # noqa: E731
+            right = sorted((c for c in page.chars if c["text"].strip() and image["x1"] < c["x0"] < image["x1"] + 200
+                            and image["top"] <= mid(c) <= image["bottom"]), key=lambda c: (round(c["top"]), c["x0"]))
+            said = "".join(c["text"] for c in right)
+            assert sum(said.count(n.replace(" ", "")) for n in names.values()) == 1, said  # one name, beside it
+            assert 4 <= min(c["x0"] for c in right) - image["x1"] <= 12
+            name_top = min(c["top"] for c in right)
+            over = [c for c in page.chars if image["x0"] - 1 <= c["x0"] <= image["x1"] and image["top"] - 24 <= c["top"] < image["top"]
+                    and c["fontname"].endswith("Bold") and c["top"] < name_top]
+            assert not "".join(c["text"] for c in over).startswith(("Sam", "Lee"))  # no longer under the name
+        text = " ".join(page.extract_text() for page in doc.pages)
+    assert all(n in text for n in names.values())  # every name printed, with or without its photo
+
+
 def test_cmyk_photos_are_cmyk():
     images = _images(made(None, "trifold", bleed=9.0, colour="cmyk").pdf)
     assert images and {i["space"] for i in images} == {"/DeviceCMYK"}

@@ -312,6 +312,33 @@ def test_the_clinic_settings_by_keyboard_alone_then_every_sheet_uses_them(page, 
         profile.write_text(before, "utf-8")
 
 
+def test_brochure_cover_theme_is_chosen_with_the_keyboard(page, server):
+    """The Brochures screen offers --theme's covers under a label, reached with Tab from the language; the usual
+    cover (as without --theme) is the first choice; the PDF made has the chosen cover (type: a 34 pt title)."""
+    import pdfplumber
+
+    page.goto(server.url + "/brochures")
+    theme = page.get_by_label("Cover")
+    assert theme.evaluate("e => e.id") == "theme"
+    values = theme.locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert values == ["", "photo", "illustration", "type"] and theme.input_value() == ""
+    page.focus("#lang")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "theme"
+    sizes = {}
+    for choice in ("type", "illustration"):
+        page.goto(server.url + "/brochures")
+        page.focus("#lang")
+        page.keyboard.press("Tab")
+        page.select_option("#theme", choice)
+        with page.expect_download() as done:
+            page.get_by_role("button", name="Download PDF").click()
+        with pdfplumber.open(done.value.path()) as doc:
+            sizes[choice] = max(round(c["size"]) for c in doc.pages[0].chars)
+        assert page.locator("#theme").input_value() == choice
+    assert sizes == {"type": 34, "illustration": 26}
+
+
 def test_approve_everything_the_clinic_brochure_uses_in_the_browser(page, server):
     page.goto(server.url + "/content")
     page.select_option("#brochure", "clinic")

@@ -104,6 +104,9 @@ def test_brochure_proof_shows_both_faces_and_the_preflight_result(server):
     assert "Hip" in " ".join(pdf_text(pdf.body))
     bad = client.post("/brochures", {**form, "bleed": "a lot", "action": "pdf"})
     assert bad.status == 400 and any("not a length" in e for e in bad.errors())
+    odd = client.post("/brochures", {**form, "theme": "neon", "action": "pdf"})  # not one of --theme's names
+    assert odd.status == 400 and any("'neon' is not one" in e for e in odd.errors())
+    assert 'id="theme" name="theme" aria-describedby="theme-hint err-theme" aria-invalid="true"' in odd.text
 
 
 def test_content_lists_files_and_shows_one_in_three_languages(server):

@@ -160,6 +160,7 @@ FORMATS = (("trifold", "Trifold (letter fold)"), ("bifold", "Bifold"), ("rack-ca
 
 
 async def brochures(request: Request, screen) -> Response:
+    from ..composition.brochure import THEMES
     from ..design.print_geometry import LengthError, parse_length
     from ..deliver.brochure import build_brochure
     from ..render.pdf.brochure import BrochureOptions
@@ -167,8 +168,8 @@ async def brochures(request: Request, screen) -> Response:
     library = _library(screen.config)
     conditions = sorted(((cid, c.title.get("en", cid)) for cid, c in library.conditions.items()), key=lambda x: x[1])
     values = {"format": "trifold", "condition": "", "lang": "en", "page_size": "letter", "bleed": "0", "marks": "none",
-              "colour": "rgb"}
-    shown: dict[str, Any] = {"conditions": conditions, "formats": FORMATS, "langs": [(k, LANG_NAMES[k]) for k in LANGS],
+              "colour": "rgb", "theme": ""}  # theme "": as `brochure` without --theme (photo if the clinic has one)
+    shown: dict[str, Any] = {"conditions": conditions, "formats": FORMATS, "themes": THEMES, "langs": [(k, LANG_NAMES[k]) for k in LANGS],
                              "errors": {}, "proof": None, "report": None}
     if request.method == "GET":
         return screen.page(request, "brochures.html.j2", values=values, **shown)
@@ -178,7 +179,8 @@ async def brochures(request: Request, screen) -> Response:
         if isinstance(raw, str):
             values[key] = raw.strip()
     choices = {"format": [f for f, _ in FORMATS], "lang": list(LANGS), "page_size": ["letter", "a4"],
-               "marks": ["none", "crop", "crop,fold"], "colour": ["rgb", "cmyk"], "condition": ["", *library.conditions]}
+               "marks": ["none", "crop", "crop,fold"], "colour": ["rgb", "cmyk"], "condition": ["", *library.conditions],
+               "theme": ["", *THEMES]}
     for key, allowed in choices.items():
         if values[key] not in allowed:
             shown["errors"][key] = f"Choose one from the list ({values[key]!r} is not one)"
@@ -189,7 +191,7 @@ async def brochures(request: Request, screen) -> Response:
     if shown["errors"]:
         return screen.page(request, "brochures.html.j2", status=400, values=values, **shown)
     options = BrochureOptions(format=values["format"], page_size=values["page_size"], bleed=bleed, marks=values["marks"],
-                              colour=values["colour"])
+                              colour=values["colour"], theme=values["theme"])
     action = form.get("action")
     try:
         made = build_brochure(values["condition"] or None, options, lang=values["lang"], content=screen.config.content,

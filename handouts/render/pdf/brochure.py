@@ -15,8 +15,9 @@ from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading, Picture
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
 from .flowables import Builder
-from .pictures import PictureFlowable, picture_flowable, rgb_on_white, separate
+from .pictures import PictureFlowable, beside_names, picture_flowable, rgb_on_white, separate
 from .plan import QrFlowable
+from .spread import join as _join, slice_ as _slice, spread
 
 
 class FitError(HandoutError):
@@ -198,7 +199,7 @@ def _fit_blocks(canvas: Canvas, builder: Builder, content: BrochurePanel, width:
         keep = [i for i in range(len(content.blocks)) if i not in gone]
         while keep and isinstance(content.blocks[keep[-1]], Heading):
             keep.pop()
-        flows = [f for i in keep for f in made[i]]
+        flows = beside_names([f for i in keep for f in made[i]])  # a portrait beside its practitioner's name
         return flows, _height(canvas, flows, width)
 
     while True:
@@ -282,20 +283,22 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
 
     known: dict = {}
 
-    def room(name: str, panel: BrochurePanel) -> float | None:
-        """The panel's empty share at its foot once its type and pictures have grown; None when it cannot hold
-        every block it has at its usual size (or leaves out more than before)."""
-        key = (name, panel.blocks, panel.optional, panel.together)
+    def room(name: str, panel: BrochurePanel, pictures: bool = False) -> float | None:
+        """The panel's empty share at its foot once its type and body map (and with `pictures`, its other pictures)
+        have grown; None when it cannot hold every block it has at its usual size (or leaves out more than before)."""
+        key = (name, panel.blocks, panel.optional, panel.together, pictures)
         if key not in known:
-            known[key] = _room(name, panel)
+            known[key] = _room(name, panel, pictures)
         return known[key]
 
-    def _room(name: str, panel: BrochurePanel) -> float | None:
+    def _room(name: str, panel: BrochurePanel, pictures: bool = False) -> float | None:
         _, _, width, height = _text_rect(sheet, sheet.panel(name), "text", base)
         flows, gone, need = _fit_blocks(canvas, Builder(fixed, width), panel, width, height)
         if need > height or len(gone) > dropped[name]:
             return None
-        _, need = _grow(canvas, plain, panel, width, height, flows, len(gone), need)
+        flows, need = _grow(canvas, plain, panel, width, height, flows, len(gone), need)
+        if pictures:  # its pictures grown into the room left, as the painter grows them
+            need = _pictures_grow(canvas, list(flows), width, height, need)
         return max(0.0, (height - need) / height)
 
     dropped = {}
@@ -332,23 +335,8 @@ def _moved_on(canvas: Canvas, sheet: geo.Sheet, brochure: Brochure, base: Style,
         if best is not None:
             panels[here] = replace(best[0], name=here)
             panels[there] = replace(best[1], name=there)
-    return panels
-
-
-def _join(a: BrochurePanel, b: BrochurePanel) -> BrochurePanel:
-    """b's blocks after a's, as one panel named as b (the caller renames it)."""
-    n = len(a.blocks)
-    return BrochurePanel(b.name, a.blocks + b.blocks, a.optional + tuple(i + n for i in b.optional), kind=b.kind,
-                         sources=tuple(dict.fromkeys(a.sources + b.sources)), head=0,
-                         together=a.together + tuple(tuple(i + n for i in g) for g in b.together))
-
-
-def _slice(panel: BrochurePanel, start: int, end: int) -> BrochurePanel:
-    """The panel's blocks[start:end], their optional marks and groups kept."""
-    keep = lambda i: start <= i < end  # noqa: E731
-    return BrochurePanel(panel.name, panel.blocks[start:end], tuple(i - start for i in panel.optional if keep(i)), kind=panel.kind,
-                         sources=panel.sources, head=0,
-                         together=tuple(g for g in (tuple(i - start for i in grp if keep(i)) for grp in panel.together) if g))
+    # what moving one section between two neighbours could not balance, spreading the run's sections again may
+    return spread(order, panels, lambda name, panel: room(name, panel, True), lambda panel: 1 if draft(panel) else 0, first, balance["moved"])
 
 
 def _paint(canvas: Canvas, sheet: geo.Sheet, panel: geo.Panel, content: BrochurePanel, base: Style, brochure: Brochure,
@@ -401,13 +389,15 @@ def _below_tabs(sheet: geo.Sheet, rect, pad: float, brochure: Brochure):
 
 def _headline(canvas: Canvas, sheet: geo.Sheet, rect, content: BrochurePanel, base: Style, brochure: Brochure, options,
               draw: bool = True) -> tuple:
-    """The flyer's first blocks in white on a band of the brand colour that runs to the bleed; returns the room left below
-    (only that, drawing nothing, unless `draw`)."""
+    """The flyer's first blocks (under the clinic's logo, if it has one) in white on a band of the brand colour that runs
+    to the bleed; returns the room left below (only that, drawing nothing, unless `draw`)."""
     x, y, width, height = rect
     layer = base.data["brochure"].get("headline")  # notice-board sizes: read from across a waiting room
     style = _panel_style(Style(merge(base.data, layer), base.accent, base.page_size) if layer else base, "cover", base.accent)
     builder = Builder(style, width)
     flows = _flowables(builder, content.blocks[:content.head], "cover")
+    if brochure.masthead.logo:  # the clinic's logo heads the band, on its white card, as on the other formats' covers
+        flows.insert(0, _LogoCard(logo_image(brochure.masthead.logo, options.colour == "cmyk"), tuple(base.data["layout"]["logo_box"])))
     need = _height(canvas, flows, width)
     gap = base.data["brochure"]["cover_padding"]
     band = y + height - need - gap  # the band's lower edge

@@ -219,7 +219,7 @@ def picture_flowable(picture: Picture, style: Style, width: float, panel_height:
     """The picture's frame from the style's `pictures:` for its role: a share of the column's width; its height between
     a lower and an upper bound (a cover's at most `max_share` of the panel; a spot from nothing to `grow` times)."""
     spec = style.data["brochure"]["pictures"][picture.role]
-    w = width * spec["width"]
+    w = min(width * spec["width"], spec.get("max_width", width))
     h = w * spec["aspect"]
     if "max_share" in spec:
         h = min(h, spec["max_share"] * panel_height)
@@ -232,3 +232,39 @@ def picture_flowable(picture: Picture, style: Style, width: float, panel_height:
     if picture.role in ("cover", "inset"):  # from under half its height, growing into the room the words leave
         return PictureFlowable(picture, style, w, h * spec.get("low", 0.45), h, on_colour)
     return PictureFlowable(picture, style, w, h, h, on_colour)
+
+
+class PortraitBeside(Flowable):
+    """A practitioner's portrait (a small square crop around the face) with their name and credential beside it, to
+    its right, the name's lines centred on the picture's height."""
+
+    def __init__(self, portrait: PictureFlowable, name: Flowable, gap: float = 8):
+        super().__init__()
+        self.portrait, self.name, self.gap = portrait, name, gap
+        self.spaceBefore, self.spaceAfter = portrait.spaceBefore, name.getSpaceAfter()
+        self._name_height = 0.0
+
+    def wrap(self, avail_width, avail_height):
+        width = self.portrait.frame_width
+        _, self._name_height = self.name.wrap(max(avail_width - width - self.gap, 1), avail_height)
+        self.width = avail_width
+        return avail_width, max(self.portrait.height, self._name_height)
+
+    def draw(self):
+        height = max(self.portrait.height, self._name_height)
+        self.portrait.drawOn(self.canv, 0, height - self.portrait.height)
+        self.name.drawOn(self.canv, self.portrait.frame_width + self.gap, height - (height + self._name_height) / 2)
+
+
+def beside_names(flows: list) -> list:
+    """Each portrait with the flowable after it (the name and credential) side by side, as one flowable."""
+    out, i = [], 0
+    while i < len(flows):
+        f = flows[i]
+        if isinstance(f, PictureFlowable) and f.picture.role == "portrait" and i + 1 < len(flows):
+            out.append(PortraitBeside(f, flows[i + 1]))
+            i += 2
+            continue
+        out.append(f)
+        i += 1
+    return out
