@@ -66,3 +66,13 @@ def test_the_hanzi_are_read_back_and_keep_their_full_em_advance(sheets):
     assert all(abs((c["x1"] - c["x0"]) - c["size"]) < 0.01 for c in hanzi)
     bold = {c["fontname"].split("+")[1] for c in hanzi}
     assert bold == {"NotoSansSCCommon256-Regular", "NotoSansSCCommon256-Bold"}  # bold still its own face
+
+
+def test_a_chinese_visit_is_checked_against_the_chinese_chains_and_still_refuses_what_none_draws():
+    """The typed text of a zh visit is checked against the zh layer's chains (the fonts it is drawn with): a Thai
+    letter in the name is refused, naming the field and the character, as on an English sheet."""
+    from handouts import HandoutError
+
+    for lang in ("zh", "en"):
+        with pytest.raises(HandoutError, match=r"^--patient: has characters no bundled font can draw: 'ก' \(U\+0E01\)"):
+            build_leaflet({"condition": "hip-pain", "lang": lang, "patient": "李ก", "date": "2026-12-01"})
