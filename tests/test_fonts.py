@@ -57,15 +57,44 @@ def _registered(lang: str, patient: str) -> tuple[set[str], str]:
 def test_a_rarer_character_brings_in_the_full_font_and_is_drawn():
     names, text = _registered("zh", RARE)
     assert RARE in text  # drawn, not refused and not replaced
-    assert {"NotoSansSC-Common", "NotoSansSC"} <= names  # the name's word is set in the full font
+    assert {"NotoSansSC-Common256", "NotoSansSC"} <= names  # the name's word is set in the full font
 
 
 def test_common_text_never_parses_the_full_chinese_font():
-    for lang, patient in (("en", "Jane Doe"), ("zh", "李明")):
+    for lang, patient, cut in (("en", "Jane Doe", "NotoSansSC-Common"), ("zh", "李明", "NotoSansSC-Common256")):
         names, text = _registered(lang, patient)
         assert patient in text
-        assert "NotoSansSC-Common" in names
+        assert cut in names
         assert not names & {"NotoSansSC", "NotoSansSC-Bold"}, (lang, names)
+    # a Chinese sheet parses its own cut only (the name is checked against its chains, not the base style's)
+    assert not names & {"NotoSansSC-Common", "NotoSansSC-Common-Bold"}, names
+
+
+def test_chinese_sheets_use_the_cut_on_a_256_unit_grid_the_others_the_1000_unit_cut():
+    base, zh = sheet()["fonts"], sheet("zh")["fonts"]
+    for weight, cut in (("regular", "NotoSansSC-Common"), ("bold", "NotoSansSC-Common-Bold")):
+        assert cut in base["chains"][weight] and f"{cut}".replace("Common", "Common256") not in base["chains"][weight]
+        assert zh["chains"][weight] == [n.replace("Common", "Common256") for n in base["chains"][weight]]
+    assert zh["chains"]["pinyin"] == [n.replace("Common", "Common256") for n in base["chains"]["pinyin"]]
+
+
+def test_the_256_unit_cut_is_the_cut_within_half_a_grid_unit():
+    """tools/subset_cjk.py --grid: the same characters, glyphs, advance widths (in ems) and contours as the cut,
+    every point rounded to the nearer 1/256 em; its own names."""
+    for weight in ("Regular", "Bold"):
+        cut, coarse = TTFont(FONTS / f"NotoSansSC-Common-{weight}.ttf"), TTFont(FONTS / f"NotoSansSC-Common256-{weight}.ttf")
+        assert (cut["head"].unitsPerEm, coarse["head"].unitsPerEm) == (1000, 256)
+        assert coarse.getBestCmap() == cut.getBestCmap()
+        assert coarse["name"].getDebugName(6) == f"NotoSansSCCommon256-{weight}"
+        cmap = cut.getBestCmap()
+        hanzi = [cmap[c] for c in cmap if 0x4E00 <= c <= 0x9FFF]
+        assert len(hanzi) > 3700
+        for name in hanzi[::41] + [cmap[ord(c)] for c in "，。：（）"]:
+            assert coarse["hmtx"][name][0] * 1000 == cut["hmtx"][name][0] * 256, name  # 1 em = 1 em: the same layout
+            fine, rough = cut["glyf"][name], coarse["glyf"][name]
+            assert fine.numberOfContours == rough.numberOfContours and list(fine.endPtsOfContours) == list(rough.endPtsOfContours)
+            assert max(abs(a * 256 / 1000 - b) for p, q in zip(fine.coordinates, rough.coordinates)
+                       for a, b in zip(p, q)) <= 0.5, name
 
 
 def test_a_remembered_font_subset_is_the_subset_the_font_makes():

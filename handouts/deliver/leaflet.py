@@ -48,7 +48,8 @@ def make_handout(library: Library, visit: Visit, where: str = "", output: Output
     from ..render import RenderOptions
     from ..composition.visit import check_drawable
 
-    check_drawable(visit, undrawable, where)
+    layers = ("zh",) if visit.lang == "zh" else ()  # the chains the sheet draws with (zh: its own cut of Noto Sans SC)
+    check_drawable(visit, lambda text: undrawable(text, layers), where)
     handout = compose(library, visit)
     title_name = visit.patient if output.title_name else ""
     data = render(handout, RenderOptions(page_size=visit.page_size, large_print=visit.large_print, format=output.format,

@@ -139,9 +139,10 @@ def load_style(accent: str, page_size: str = "letter", layers: tuple[str, ...] =
     return style
 
 
-def undrawable(text: str) -> set[str]:
-    """Characters of `text` that neither the regular nor the bold font chain of the base style can draw."""
-    fonts = sheet()["fonts"]
+def undrawable(text: str, layers: tuple[str, ...] = ()) -> set[str]:
+    """Characters of `text` that neither the regular nor the bold font chain of the style can draw (the base style, or
+    these layers on it: a Chinese sheet asks its own chains, so it parses only the fonts it draws with)."""
+    fonts = sheet(*layers)["fonts"]
     # Beyond U+FFFF (emoji, enclosed ideographs such as U+1F210): even where a fallback font has the glyph, ReportLab
     # writes its text layer entry as an odd-length hex string, so the character would print but could not be read,
     # copied or spoken from the PDF. Such a character is refused as one no font can draw.
