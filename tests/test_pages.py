@@ -249,7 +249,9 @@ def main_flow(found: list[dict], lang: str) -> list[dict]:
 
 # Four of the sheets added this week (issue 21) still leave a large-print page under the floor or split the box:
 # first-visit and tennis-elbow (a thin page before the tracker), the two nausea/pregnancy sheets (the box split).
-LARGE_PRINT_OPEN = {"first-visit", "tennis-elbow", "nausea-surgery-pregnancy", "pregnancy-back-pelvic-pain"}
+# tennis-elbow's one such case (English, letter, with the tracker) is no longer in the rotation below since three more
+# conditions moved it (its other eleven cases are even): it is kept open on its own, after the rotation's test.
+LARGE_PRINT_OPEN = {"first-visit", "nausea-surgery-pregnancy", "pregnancy-back-pelvic-pain"}
 
 
 @pytest.mark.parametrize("condition", [
@@ -282,6 +284,15 @@ def test_large_print_box_whole_no_near_empty_page_and_the_tracker_with_its_rows(
                 lines = at[0]["lines"]
                 rows = [line for line in lines[lines.index(TRACKER_TITLE[lang]):] if TRACKER_DATE[lang].match(line)]
                 assert len(rows) >= TRACKER_FIRST_ROWS, (lang, page_size, rows)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 23, open: tennis-elbow's English large print with the tracker, on letter")
+def test_tennis_elbow_large_print_with_the_tracker_on_letter_has_no_thin_page():
+    """The case the rotation above tested tennis-elbow on before the conditions it counts grew (a page about a third
+    full before the tracker); strict, so that it is noticed when it is fixed."""
+    pdf = render("tennis-elbow", "en", "letter", large_print=True, **TRACKED)
+    fills = [round(p["fill"], 2) for p in main_flow(pages(pdf, "letter", True), "en")]
+    assert all(f >= HALF for f in fills[:-1]), fills
 
 
 # ---- a sweep: every condition, each in a rotation of language, page size and variant -----------------------------------
