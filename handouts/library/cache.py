@@ -383,8 +383,12 @@ def clear() -> None:
     qr = sys.modules.get("handouts.design.qr")
     if qr is not None:
         qr.qr_widget.cache_clear()
+    svg = sys.modules.get("handouts.render.html.svg")
+    if svg is not None:
+        svg.qr_svg.cache_clear()
     for module, names in (("handouts.render.pdf.leaflet", ("_FITS",)), ("handouts.render.pdf.bodymap", ("_ART", "_CAPTIONS", "_DISCS")),
-                          ("handouts.render.pdf.blocks", ("_CHOSEN", "_ON_DISK", "_SPLITS"))):
+                          ("handouts.render.pdf.blocks", ("_CHOSEN", "_ON_DISK", "_SPLITS")),
+                          ("handouts.render.html.page", ("_SECTIONS",)), ("handouts.render.html.svg", ("_SVGS", "_DISCS"))):
         loaded = sys.modules.get(module)
         for name in names:
             memo = getattr(loaded, name, None)
