@@ -344,3 +344,21 @@ def test_the_other_commands_never_import_the_web_stack(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_helper_takes_new_sheets_while_free_and_each_sheet_stays_where_it_was_fitted():
+    """serve/helper.py's routing (no process started): usual sheets here; a new one to the helper when it is free,
+    here when it is busy; later previews of a sheet where it went first; no helper, everything here."""
+    from handouts.serve.helper import Helper
+
+    helper = Helper(None, None)
+    assert not helper.wants(("a",), usual=False)  # not started: this process makes everything
+    helper.pool = object()  # as if started
+    assert not helper.wants(("usual",), usual=True)
+    assert helper.wants(("a",), usual=False)  # new, the helper free: there
+    helper.busy = 1
+    assert helper.wants(("a",), usual=False)  # it stays there
+    assert not helper.wants(("b",), usual=False)  # new while the helper is busy: here
+    helper.busy = 0
+    assert not helper.wants(("b",), usual=False)  # and it stays here
+    assert helper.wants(("c",), usual=False)

@@ -2,10 +2,10 @@
 
 A preview of a sheet the screen has fitted before costs a few milliseconds; one it has not (a point unticked, a flag,
 a note) costs several layout passes. In one process those passes hold up every other preview behind them. So the
-screen (`handouts serve`, one process) starts one helper process and sends it the previews of sheets outside the
-usual ones (a condition's usual points, no flag and no note, in any language), and every preview of a sheet it sent
-there before, which the helper has then fitted: each process keeps its own fits, and each sheet stays with one of
-them. The helper makes exactly what this process would (the same `make` on the same form and content: the page is
+screen (`handouts serve`, one process) starts one helper process and sends it the previews of new sheets outside the
+usual ones (a condition's usual points, no flag and no note, in any language) while it is idle, and every preview of
+a sheet it sent there before, which the helper has then fitted: each process keeps its own fits, and each sheet stays
+with the process that fitted it. The helper makes exactly what this process would (the same `make` on the same form and content: the page is
 the same bytes); if it cannot be started or stops, this process makes the previews itself.
 
 What is sent is the form, through a pipe to the helper only; nothing is logged or written. The sheets it is
@@ -53,6 +53,8 @@ class Helper:
         self.content, self.clinic = content, clinic
         self.pool = None
         self.theirs = LRU(1024)  # sheets sent to the helper: they stay there
+        self.ours = LRU(1024)  # new sheets this process made while the helper was busy: they stay here
+        self.busy = 0  # previews sent to the helper and not yet answered
 
     def start(self) -> "Helper":
         import multiprocessing
@@ -73,12 +75,17 @@ class Helper:
             self.pool = None
 
     def wants(self, key: tuple | None, usual: bool) -> bool:
-        """Whether the helper makes this sheet's preview: one sent there before, or one outside the usual sheets."""
+        """Whether the helper makes this sheet's preview: one sent there before, or a new one outside the usual sheets
+        while the helper is idle (while it is busy, this process takes it, and keeps it: the two cores share the
+        new sheets when several come at once)."""
         if self.pool is None or key is None:
             return False
         if self.theirs.hit(key) is not None:
             return True
-        if usual:
+        if usual or self.ours.hit(key) is not None:
+            return False
+        if self.busy:
+            self.ours.keep(key, True)
             return False
         self.theirs.keep(key, True)
         return True
@@ -90,6 +97,7 @@ class Helper:
         pool = self.pool
         if pool is None:
             return None
+        self.busy += 1
         try:
             return await asyncio.wrap_future(pool.submit(_preview, self.content, self.clinic, values))
         except BrokenProcessPool as exc:
@@ -98,3 +106,5 @@ class Helper:
             if self.pool is pool:
                 self.stop()
             return None
+        finally:
+            self.busy -= 1
