@@ -836,7 +836,8 @@ def preflight(pdf: Path, format_: str | None, bleed: float | None, colour: str) 
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append what was handed to whom to this JSON Lines file (it holds patient data; keep it local).")
 @click.option("--workers", type=click.IntRange(1, 16), metavar="N",
-              help="Processes answering the screen (default 1). More may help several people at once on an "
+              help="Processes answering the screen (default 1, which hands the previews of sheets it has not "
+                   "fitted before to one helper process, on another core). More may help several people at once on an "
                    "otherwise idle computer with as many cores; each process remembers its own sheets' layouts and "
                    "counts the five wrong passphrase tries on its own.")
 def serve(port: int, host: str, no_browser: bool, set_passphrase: bool, clinic_file: Path | None, content: Path | None,

@@ -26,7 +26,15 @@ def server(tmp_path_factory):
     folder = clinic_folder(tmp)
     running = start(tmp, "--content", str(folder), "--record", str(tmp / "record.jsonl"))
     yield running
-    assert running.stop() == 0  # Ctrl-C stops it cleanly
+    helpers = _children(running.process.pid, pids=True) if sys.platform.startswith("linux") else []
+    assert running.stop() == 0  # Ctrl-C stops it cleanly, and its preview helper with it
+    import os
+    import time
+
+    deadline = time.monotonic() + 10
+    while [p for p in helpers if os.path.exists(f"/proc/{p}")] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in helpers if os.path.exists(f"/proc/{p}")], "a helper process outlived the screen"
     assert "Traceback" not in running.log_text()
     assert PATIENT.split()[0] not in running.log_text() and PATIENT.split()[1] not in running.log_text()
 
@@ -137,6 +145,35 @@ def test_the_live_preview_answers_with_the_sheet_and_the_messages(server):
     assert refused["preview"] is None and "pregnancy" in refused["errors"]["points"]
     assert 'value="SP6"' in refused["cautions"]
     assert client.post("/leaflet/preview", {**VISIT}).status == 403
+
+
+def _children(pid: int, pids: bool = False) -> list:
+    """The command lines (or ids) of a process's live child processes (Linux /proc)."""
+    from pathlib import Path
+
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            try:
+                out.append(child if pids else Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except OSError:
+                pass
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_a_new_sheets_preview_from_the_helper_process_is_the_page_this_process_makes(server):
+    """A sheet outside the usual ones (a point unticked, a flag) is previewed by the helper process (serve/helper.py);
+    the page is the same bytes the screen's own process makes for the file (Download page), for each sheet."""
+    assert any("multiprocessing" in line for line in _children(server.process.pid)), "no helper process"
+    client = server.client()
+    token = client.token()
+    for form in ({**VISIT, "points": ["GB30", "BL40", "ST36"]}, {**VISIT, "flags": ["anticoagulants"]},
+                 {**VISIT, "points": ["GB30", "GB29", "ST36"], "lang": "zh", "patient": "Al Woo"}):
+        for _ in range(2):  # new to the helper, then remembered there
+            preview = client.post("/leaflet/preview", {**form, "csrf": token}).json()["preview"]
+            page = client.post("/leaflet/file", {**form, "csrf": token, "action": "html"}).text
+            assert preview == page and form["patient"] in preview
 
 
 def test_the_page_opens_inline_and_downloads_as_html_and_the_record_is_written(server):
@@ -307,3 +344,21 @@ def test_the_other_commands_never_import_the_web_stack(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_helper_takes_new_sheets_while_free_and_each_sheet_stays_where_it_was_fitted():
+    """serve/helper.py's routing (no process started): usual sheets here; a new one to the helper when it is free,
+    here when it is busy; later previews of a sheet where it went first; no helper, everything here."""
+    from handouts.serve.helper import Helper
+
+    helper = Helper(None, None)
+    assert not helper.wants(("a",), usual=False)  # not started: this process makes everything
+    helper.pool = object()  # as if started
+    assert not helper.wants(("usual",), usual=True)
+    assert helper.wants(("a",), usual=False)  # new, the helper free: there
+    helper.busy = 1
+    assert helper.wants(("a",), usual=False)  # it stays there
+    assert not helper.wants(("b",), usual=False)  # new while the helper is busy: here
+    helper.busy = 0
+    assert not helper.wants(("b",), usual=False)  # and it stays here
+    assert helper.wants(("c",), usual=False)

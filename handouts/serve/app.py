@@ -290,5 +290,6 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
 
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, HTTPException: http_error})
     app.state.screen = Screen(config)
+    app.state.helper = None  # `handouts serve` with one process sets a preview helper (serve/helper.py)
     app.add_middleware(Guard, config=config)
     return app

@@ -251,16 +251,44 @@ async def preview(request: Request, screen) -> Response:
     """The live preview (JavaScript): the sheet's HTML page and the message beside each field, as JSON."""
     library = _library(screen.config)
     form = await screen.form(request)
-    result = make(understand(read_form(form, library), library), library, "html")
+    values = read_form(form, library)
+    sent = {k: list(v) if isinstance(v, list) else v for k, v in values.items()}  # understand changes its form
+    result = understand(values, library)
+    helper = getattr(request.app.state, "helper", None)
+    made = None
+    if helper is not None and result.condition is not None and not result.errors:
+        if helper.wants(sheet_key(result), usual_sheet(result, library)):
+            made = await helper.preview(sent)  # a new fit: on the helper's core (serve/helper.py)
+    if made is None:
+        result = make(result, library, "html")
+        made = (result.made.data.decode("utf-8") if result.made is not None else None, result.errors, result.cautions,
+                result.values.get("points_for", ""))
+    page, errors, cautions, points_for = made
     from .pages import environment
 
     macros = environment().get_template("leaflet_parts.html.j2").module
     return JSONResponse({
-        "preview": result.made.data.decode("utf-8") if result.made is not None else None,
-        "errors": {name: str(macros.error(name, result.errors.get(name))) for name in ERROR_FIELDS},
-        "cautions": str(macros.cautions(result.cautions)),
-        "points_for": result.values.get("points_for", ""),
+        "preview": page,
+        "errors": {name: str(macros.error(name, errors.get(name))) for name in ERROR_FIELDS},
+        "cautions": str(macros.cautions(cautions)),
+        "points_for": points_for,
     })
+
+
+def sheet_key(result: LeafletForm) -> tuple:
+    """What tells one sheet's fit from another's, as far as the form says: everything but the patient band (name,
+    date, practitioner) and the note's words (a sheet with a note is fitted every time; the key says only that it has one)."""
+    v = result.values
+    return (result.condition, tuple(v["points"]), tuple(sorted(v["flags"])), tuple(sorted(v["allow_caution"])), v["lang"],
+            v["large_print"], v["page_size"], v["plan"], v["start"], v["tracker"], bool(v["note"]))
+
+
+def usual_sheet(result: LeafletForm, library) -> bool:
+    """A condition's usual sheet: its usual points, no flag, plan, start date, tracker or note (any language, paper)."""
+    v = result.values
+    usual = [cp.code for cp in library.conditions[result.condition].points if cp.default]
+    return (v["points"] == usual and not v["flags"] and not v["note"] and not v["plan"] and not v["start"]
+            and not v["tracker"])
 
 
 ERROR_FIELDS = ("patient", "practitioner", "date", "condition", "points", "add_points", "flags", "plan", "start", "note",

@@ -72,7 +72,13 @@ def serve(config: ServeConfig, host: str, port: int, open_browser: bool, say=pri
     if open_browser:
         threading.Timer(0.5, lambda: webbrowser.open(address)).start()
     if server is not None:
-        server.run()  # uvicorn handles Ctrl-C (SIGINT) and SIGTERM: finishes open requests, then returns
+        from .helper import Helper
+
+        helper = server.config.app.state.helper = Helper(config.content, config.clinic).start()
+        try:
+            server.run()  # uvicorn handles Ctrl-C (SIGINT) and SIGTERM: finishes open requests, then returns
+        finally:
+            helper.stop()
         return
     import uvicorn
 

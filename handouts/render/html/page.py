@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
+
+from ...library.cache import LRU
 
 from ...model import (
     BodyMap,
@@ -82,12 +84,16 @@ class HtmlOptions:
 
 @lru_cache(maxsize=1)
 def environment():
-    """The page templates: autoescaped, strict, no access beyond the package's templates folder."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """The page templates: autoescaped, strict, no access beyond the package's templates folder.
 
-    return SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                                trim_blocks=True, lstrip_blocks=True)
+    A plain Environment, not a sandbox: these templates are the package's own, never the clinic's. What a clinic
+    writes (content YAML) is filled by composition/templates.py's sandbox before it gets here, and reaches these
+    templates only as values, which autoescape prints as literal text. The templates are read once per process
+    (auto_reload off: no stat of the folder per page)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 # ASCII letters only around a number: in Chinese a number follows a character directly ("致电(973) 922-9659")
@@ -140,6 +146,30 @@ class _Page:
         return level
 
     def section(self, section: HandoutSection) -> Markup:
+        """The section's HTML; a section drawn before, with the walk in the same state, is not drawn again.
+
+        What a section's HTML depends on is the section, the walk's state when it starts (ids given, the caption
+        carried in, the last step number) and the page's options (but the name in <title>) and language: all of it
+        is the key, and the walk's state after it is kept with it. The patient band (compose's "for-whom" section: name,
+        date, practitioner, a note) is never remembered, so no patient's details are kept."""
+        if section.id == BAND:
+            return self._section(section)
+        key = (section, self.handout.lang, replace(self.options, title_name=""), tuple(self.ids.items()), self.caption,
+               self.last_step)
+        try:
+            hit = _SECTIONS.hit(key)
+        except TypeError:  # a block that cannot be a key: drawn every time
+            return self._section(section)
+        if hit is not None:
+            markup, self.ids, self.caption, self.section_level, self.last_step, self.level, self.rows = hit
+            self.ids = dict(self.ids)
+            return markup
+        markup = self._section(section)
+        _SECTIONS.keep(key, (markup, tuple(self.ids.items()), self.caption, self.section_level, self.last_step,
+                             self.level, self.rows))
+        return markup
+
+    def _section(self, section: HandoutSection) -> Markup:
         self.rows = {r.number: r for b in section.blocks if isinstance(b, PointsTable) for r in b.rows}
         self.level = 1
         head_id = ""
@@ -236,6 +266,10 @@ class _Page:
         return qr_svg(block.url, name)
 
 
+_SECTIONS = LRU(512)  # a section's HTML and the walk's state after it, by the section and the state before it
+BAND = "for-whom"  # compose's section of the patient band (and the note): drawn for every page, never remembered
+
+
 # The figure's colours inside an <img> (the tagged PDF), where the page's CSS cannot reach.
 _SVG_STYLE = (".fig{fill:#F2F2F0;stroke:#4D4D4D;stroke-width:1.2}.fig-detail{fill:none;stroke:#8A8A8A;stroke-width:.8;"
               "stroke-linecap:round}.dot{fill:#B3261E;stroke:#fff;stroke-width:1}.leader{stroke:#B3261E;stroke-width:.8}"
@@ -274,6 +308,7 @@ def render_html(handout: Handout, options: HtmlOptions = HtmlOptions()) -> bytes
     return html.encode("utf-8")
 
 
+@lru_cache(maxsize=8)
 def _tints(accent: str) -> dict[str, dict[str, str]]:
     """The page's tints of the brand colour, as the PDF's (design/tints.py): light, and dark for dark mode."""
     from ...design.styles import Style, sheet

@@ -8,10 +8,12 @@ Colours are CSS classes (styled by the page, dark mode included); text is escape
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from ...design import map_geometry
+from ...library.cache import LRU, DiskMemo
 from ...model import BodyMap
 
 MAP_WIDTH, MAP_HEIGHT = 300.0, 260.0  # the box the map is laid out in (SVG user units; the page scales it)
@@ -48,9 +50,24 @@ def body_map_svg(block: BodyMap, name: str, described_by: str = "", large_print:
     width, height, sizes, text = MAP_WIDTH, MAP_HEIGHT, map_geometry.Sizes(disc=7.0, dot=2.4, label=14.0, gap=6.0), 12.0
     if large_print:
         width, height, sizes, text = _large_print()
-    marks = [(p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks]
-    geometry = map_geometry.layout(marks, dict(block.views), width, height, sizes,
-                                  measure=lambda label: _label_width(label, text))
+    marks = tuple((p.number, p.code, m.view, m.x, m.y) for p in block.points for m in p.marks)
+    key = (marks, block.views, name, described_by, large_print)
+    svg = _SVGS.hit(key)
+    if svg is not None:  # the same map on another sheet (a new patient, another practitioner, another fit)
+        return svg
+    views = dict(block.views)
+    measure = lambda label: _label_width(label, text)  # noqa: E731
+    widths = [measure(views.get(n, n)) for n in map_geometry.view_order(m[2] for m in marks)]
+    place_key = ("page map: own dot nearest, clear of labels", marks, sorted(views.items()), width, height, sizes, widths)
+    kept = _DISCS.get(place_key)
+    try:
+        hash(kept)  # a damaged file may hold anything; the layout's own memo needs a hashable value
+    except TypeError:
+        kept = None
+    geometry = map_geometry.layout(list(marks), views, width, height, sizes, measure=measure, discs=kept)
+    found = map_geometry.disc_places(geometry)
+    if found != kept:
+        _DISCS.put(place_key, found)
     described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
     size = ' large' if large_print else ''
     parts = [f'<svg class="bodymap{size}" role="img" aria-label="{escape(name)}"{described} '
@@ -71,9 +88,19 @@ def body_map_svg(block: BodyMap, name: str, described_by: str = "", large_print:
         x, y = v.label_at
         parts.append(f'<text class="view" x="{_num(x)}" y="{_num(y)}" aria-hidden="true">{escape(v.label)}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return _SVGS.keep(key, Markup("".join(parts)))
 
 
+# The page's maps are laid out in their own box (MAP_WIDTH x MAP_HEIGHT, or large print's), not the PDF's, so the
+# numbered discs' search (most of a new map's time) is remembered for the page too: in memory, the whole SVG of the
+# last 48 maps (content and the set of points only: no patient's name is in a map), and on disk the discs'
+# places (cache.DiskMemo: SHA-256 digests of the same inputs the PDF's memo uses), so a restarted screen draws a map
+# it has drawn before without the search. A remembered SVG is the one the search gives: same bytes.
+_SVGS = LRU(48)
+_DISCS = DiskMemo("page-discs", keep=1024)
+
+
+@lru_cache(maxsize=16)  # one booking address per clinic, drawn on every sheet
 def qr_svg(url: str, name: str) -> Markup:
     """The QR code as one SVG path of dark runs on a white square with its 4-module quiet zone."""
     from ...design.qr import QUIET_MODULES, qr_modules
