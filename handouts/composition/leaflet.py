@@ -223,9 +223,8 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
     optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
-    # The research line opens with how strong the evidence is (grade.level), in patient words.
     zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
-    blocks.append(Paragraph(w.label(f"grade_{condition.grade.level}") + ("" if zh else " ") + evidence))
+    blocks.append(Paragraph(graded(w, condition, evidence)))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
     sources = ("；" if zh else "; ").join(care.source_name(w, library.sources[c.id], f"sources.yaml: {c.id}.short")
                                          for c in condition.sources)
@@ -234,6 +233,11 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))
     optional += ((len(blocks) - 2, 7), (len(blocks) - 1, 7))  # the last cut, for the longest sheets (flags, a note, Spanish)
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
+
+
+def graded(w: Writer, condition: Condition, evidence: str) -> str:
+    """What the research says, opening with how strong the evidence is (grade.level) in patient words (leaflet and brochure)."""
+    return w.label(f"grade_{condition.grade.level}") + ("" if w.lang == "zh" else " ") + evidence
 
 
 def _points_today(w: Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
