@@ -315,7 +315,7 @@ def test_an_unknown_map_view_is_named_with_the_views_there_are(run, tmp_path):
     (tmp_path / "points" / "KI.yaml").write_text(text, "utf-8")
     result = run("check", "--content", tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "KI3.map.ankle" in result.output and "'foot_inner' or 'foot_outer': the body-map views are drawn in" in result.output
+    assert "KI3.map.ankle" in result.output and "'foot_outer' or 'ear': the body-map views are drawn in" in result.output
 
 
 @pytest.mark.parametrize("condition, points", [("hip-pain", SEED), ("low-back-pain", None), ("tension-headache", None)])

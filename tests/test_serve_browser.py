@@ -198,9 +198,10 @@ def test_pregnant_and_sp6_is_refused_beside_the_points_until_chosen_knowingly(pa
 def test_pacemaker_and_electroacupuncture_is_refused_without_an_override(page, server):
     leaflet_ready(page, server)
     page.check("#flag-pacemaker")
-    page.check("#flag-electroacupuncture")
-    page.wait_for_function("document.getElementById('err-flags').innerText.includes('pacemaker')", timeout=10_000)
-    assert "Nothing overrides" in page.inner_text("#err-flags") and page.locator("#cautions input").count() == 0
+    page.check("#technique-electroacupuncture")  # a technique has its own tick box; its refusal shows beside it
+    page.wait_for_function("document.getElementById('err-techniques').innerText.includes('pacemaker')", timeout=10_000)
+    assert "Nothing overrides" in page.inner_text("#err-techniques") and page.locator("#cautions input").count() == 0
+    assert page.locator("#technique-cautions input").count() == 0
 
 
 def test_the_preview_button_works_without_javascript(browser, server):

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import care
-from .leaflet import Writer, body_map, resolve_points
+from .leaflet import Writer, body_map, graded, resolve_points
 from .offers import check_language, offered_condition
 from ..errors import ContentError
 from ..model import (
@@ -295,7 +295,9 @@ class _Pieces:
         out += [(Paragraph(w(t, f"{cfile}: overview[{i}]")), True) for i, t in enumerate(cond.overview) if i]
         out.append((Paragraph(w.label("who_may_benefit"), style="lead"), True))
         out.append((BulletList(tuple(w(t, f"{cfile}: who_may_benefit[{i}]") for i, t in enumerate(cond.who_may_benefit))), True))
-        out.append((Paragraph(w.label("what_the_research_says") + " " + w(cond.evidence, f"{cfile}: evidence")), True))
+        # What research shows opens with how strong the evidence is (grade.level), in the leaflet's patient words.
+        out.append((Paragraph(w.label("what_the_research_says") + " " + graded(w, cond, w(cond.evidence, f"{cfile}: evidence"))),
+                    True))
         return out
 
     def points(self, cond: Condition, cfile: str) -> Piece:
@@ -384,7 +386,7 @@ class _Pieces:
                 if not self.library.clinic.offered(cid):
                     continue  # the clinic names only what it treats (offers: in clinic.yaml)
                 cfile = self.library.where.get(f"conditions/{cid}", f"conditions/{cid}.yaml")
-                evidence = w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short")
+                evidence = graded(w, cond, w(cond.evidence_short or cond.evidence, f"{cfile}: evidence_short"))
                 lines.append(f"{w(cond.title, f'{cfile}: title')}: {evidence}")
             out.append((BulletList(tuple(lines)), False))
         return out + self.spot("we_often_see")

@@ -225,9 +225,8 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     evidence = (w(condition.evidence_short, f"{cfile}: evidence_short") if condition.evidence_short
                 else w(condition.evidence, f"{cfile}: evidence"))
     optional += tuple((i, 4) for i in range(len(condition.overview)))  # the overview after less actionable text: this patient knows the condition
-    # The research line opens with how strong the evidence is (grade.level), in patient words.
     zh = w.lang == "zh"  # full-width punctuation after and between Chinese words
-    blocks.append(Paragraph(w.label(f"grade_{condition.grade.level}") + ("" if zh else " ") + evidence))
+    blocks.append(Paragraph(graded(w, condition, evidence)))
     # The sources back the research line, in small print, in the reader's language where translated, with the review date.
     sources = ("；" if zh else "; ").join(care.source_name(w, library.sources[c.id], f"sources.yaml: {c.id}.short")
                                          for c in condition.sources)
@@ -236,6 +235,11 @@ def _about(w: Writer, library: Library, condition: Condition, cfile: str, title:
     blocks.append(Paragraph(f"{w.label('sources')}{colon}{sources}{stop}{current}", style="small"))
     optional += ((len(blocks) - 2, 7), (len(blocks) - 1, 7))  # the last cut, for the longest sheets (flags, a note, Spanish)
     return HandoutSection(id="about", title=w.label("about_condition", condition=title), blocks=tuple(blocks), optional=optional)
+
+
+def graded(w: Writer, condition: Condition, evidence: str) -> str:
+    """What the research says, opening with how strong the evidence is (grade.level) in patient words (leaflet and brochure)."""
+    return w.label(f"grade_{condition.grade.level}") + ("" if w.lang == "zh" else " ") + evidence
 
 
 def _points_today(w: Writer, condition: Condition, cfile: str, points: tuple[Point, ...], safety: Safety) -> HandoutSection:
@@ -359,15 +363,35 @@ def _techniques(w: Writer, library: Library, names: tuple[str, ...]) -> HandoutS
         return None
     zh = w.lang == "zh"
     blocks: list[Any] = []
+    optional: tuple[tuple[int, int], ...] = ()
     for name in names:
         t = library.techniques[name]
         where = f"techniques.yaml: techniques.{name}"
         risks = ("；" if zh else "; ").join(w(r, f"{where}.risks[{i}]") for i, r in enumerate(t.risks))
-        blocks += [Heading(w(t.name, f"{where}.name"), level=3),
-                   Paragraph(w(t.done, f"{where}.done") + ("" if zh else " ") + w(t.feel, f"{where}.feel")),
+        blocks += [Heading(w(t.name, f"{where}.name"), level=3), Paragraph(w(t.done, f"{where}.done") + ("" if zh else " ") + w(t.feel, f"{where}.feel")),
                    Paragraph(w(t.aftercare, f"{where}.aftercare") + ("" if zh else " ") + w.label("technique_risks")
                              + ("" if zh else " ") + risks + ("。" if zh else "."))]
-    return HandoutSection(id="techniques", title=w.label("techniques_today"), blocks=tuple(blocks))
+        if t.points:  # points the body atlas has not (ear seeds: ear points): their own figure, numbered as listed
+            blocks += [ear_map(w, t.points, where), ear_legend(w, t.points, where)]
+            # on a sheet that runs long, the figure and its list go with the subtitle (rank 8), after the research line
+            optional += ((len(blocks) - 2, 8), (len(blocks) - 1, 8))
+    return HandoutSection(id="techniques", title=w.label("techniques_today"), blocks=tuple(blocks), optional=optional)
+
+
+def ear_map(w: Writer, points, where: str) -> BodyMap:
+    """A technique's ear points on the ear view of the body map, as numbered dots (numbered as ear_legend lists them)."""
+    view = w.label("map_ear")
+    marked = tuple(MapPoint(n, p.code, (MapMark("ear", p.map[0], p.map[1]),), bilateral=False,
+                            where=f"{w(p.name, f'{where}.points[{n - 1}].name')}, {view}")
+                   for n, p in enumerate(points, start=1))
+    return BodyMap(views=(("ear", view),), points=marked, name=w.label("ear_map_name"))
+
+
+def ear_legend(w: Writer, points, where: str) -> Paragraph:
+    """What the ear figure's numbers are: "Ear points: 1 Shen Men, 2 Sympathetic, ..."."""
+    sep, stop = ("；", "。") if w.lang == "zh" else (", ", ".")
+    names = (f"{n}\u00a0{w(p.name, f'{where}.points[{n - 1}].name')}" for n, p in enumerate(points, start=1))  # never split
+    return Paragraph(w.label("ear_points") + ("" if w.lang == "zh" else " ") + sep.join(names) + stop)
 
 
 def _risks(w: Writer, library: Library, condition: Condition, cfile: str, safety: Safety,

@@ -14,7 +14,7 @@ side, facing right; `knee` is the right knee from the front (outer side on the l
 `hand_back` are the right hand, fingers up; `foot_outer` the right foot from outside (toes right),
 `foot_inner` the right foot from inside (toes left); `head_back` (back of the head and neck) and `hip_back` (lower
 back, hips and buttocks) are parts of `back` drawn larger (`_zoom`): a point's place on them is its place on `back`
-moved the same way, so the two always agree.
+moved the same way, so the two always agree. `ear` is the right ear from the side (face to the right), for ear points.
 """
 
 from __future__ import annotations
@@ -271,6 +271,28 @@ HIP_BACK = ViewFigure("hip_back", HIP_ZOOM["width"] * HIP_ZOOM["zoom"], HIP_ZOOM
 ))
 
 
+# ---- right ear from the side (60 x 90): the face is to the right, the back of the head to the left ------------
+# Drawn by us, after the auricle's parts as standard charts name them (helix, antihelix and its two crura, the
+# triangular fossa between them, the cymba and cavum of the concha above and below the helix crus, tragus,
+# antitragus, lobe). Ear points (techniques.yaml `points:`) are fractions of this box, like the body's.
+
+_EAR_OUT: tuple[Pt, ...] = (
+    (33, 2), (22, 4), (12, 11), (6, 23), (6, 37), (9, 49), (14, 59), (17, 68), (18, 77), (23, 85), (31, 88.5),
+    (38, 85), (41, 77), (42, 70),  # lobe, up to the notch between the antitragus and the tragus
+    (46, 66), (51, 61), (53, 52), (50, 44),  # the tragus
+    (47, 38), (48, 27), (46, 15), (41, 6),  # the front of the helix, up to its top
+)
+EAR = ViewFigure("ear", 60, 90, False, False, (Shape((Side(_EAR_OUT, closed=True),)),), (
+    Side(((45, 37), (43.5, 24), (40, 13), (32, 8.5), (21, 10), (13.5, 18), (10.5, 31), (12, 45), (16.5, 57), (21.5, 65))),  # helix rim
+    Side(((28, 66), (23.5, 56), (20.5, 44), (20.5, 34), (23.5, 28.5))),  # antihelix
+    Side(((23.5, 28.5), (23, 20), (25.5, 13))),  # its upper crus
+    Side(((23.5, 28.5), (31, 26.5), (41.5, 26))),  # its lower crus (the triangular fossa is between the two)
+    Side(((46, 37.5), (40, 37), (33.5, 39))),  # the helix crus, between the cymba (above) and the cavum (below)
+    Side(((28, 66), (33, 62.5), (38.5, 64.5), (41, 69))),  # the antitragus
+    _loop(45.5, 49, 2.2, 3, 8),  # the opening of the ear canal, behind the tragus
+))
+
+
 # ---- landmarks --------------------------------------------------------------------------------------------------
 #
 # Where the body parts that point locations are measured from are drawn (figure units), and the body inch (B-cun,
@@ -303,5 +325,5 @@ LANDMARKS: dict[str, dict[str, Landmark]] = {
 }
 
 FIGURES: dict[str, ViewFigure] = {f.name: f for f in (FRONT, BACK, SIDE, HEAD_FRONT, HEAD_SIDE, HEAD_BACK, HAND_PALM,
-                                                      HAND_BACK, HIP_BACK, KNEE, FOOT_INNER, FOOT_OUTER)}
+                                                      HAND_BACK, HIP_BACK, KNEE, FOOT_INNER, FOOT_OUTER, EAR)}
 VIEWS: tuple[str, ...] = tuple(FIGURES)

@@ -30,7 +30,7 @@ Command = tuple
 
 
 INSET_ORDER = ("head_front", "head_side", "head_back", "hand_palm", "hand_back", "hip_back", "knee", "foot_inner",
-               "foot_outer")
+               "foot_outer", "ear")
 MAIN_ORDER = ("front", "back", "side")
 
 
@@ -663,6 +663,9 @@ def _callouts(dots: tuple[Dot, ...], own: list, area, sz: Sizes, centre: float, 
             best = _search(dot, own, box, sz, placed, outward, strict)
             if best is not None:
                 break
+        if best is None:  # every place off the figures is nearer another dot (a point ringed by others, as Kidney on
+            # the ear): off the figure still, its leader passing no other dot, which then says whose number it is
+            best = _search(dot, own, whole, sz, placed, outward, False, nearest=False)
         if best is None:  # nowhere free at all: beside the dot
             c = (dot.x + outward * (R + 6), dot.y)
             best = (0, c, _leader(dot, c, R, sz.dot))
@@ -673,7 +676,7 @@ def _callouts(dots: tuple[Dot, ...], own: list, area, sz: Sizes, centre: float, 
     return tuple(out)
 
 
-def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float, strict: bool):
+def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float, strict: bool, nearest: bool = True):
     R = sz.disc
     ax, ay, aw, ah = box
     best = None
@@ -696,11 +699,14 @@ def _search(dot: Dot, own: list, box, sz: Sizes, placed: _Placed, outward: float
                    for x0, y0, x1, y1 in placed.labels):
                 continue
             # beside its own dot: no other point's dot nearer the disc than this one (a reader follows the nearest)
-            if any(d.number != dot.number and math.hypot(cx - d.x, cy - d.y) <= radius for d in placed.dots):
+            if nearest and any(d.number != dot.number and math.hypot(cx - d.x, cy - d.y) <= radius for d in placed.dots):
                 continue
             if placed.near_edge(c, R + 0.8) or placed.covered(c):
                 continue
             start, end = _leader(dot, c, R, sz.dot)
+            if not nearest and any(_segment_distance((d.x, d.y), start, end) < sz.dot + 0.6 for d in placed.dots
+                                   if d.number != dot.number):
+                continue
             if strict:
                 if any(_crosses(start, end, a, b) for a, b in placed.leaders):
                     continue

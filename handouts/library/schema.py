@@ -479,6 +479,23 @@ class Lint(Frozen):
 TECHNIQUES = ("cupping", "moxibustion", "electroacupuncture", "gua-sha", "ear-seeds")
 
 
+class EarPoint(Frozen):
+    """An ear point a technique uses (ear seeds), which the body atlas does not have: its names and its place on the
+    `ear` view of the body map (handouts/design/map_figures.py), as fractions of that view's box."""
+
+    code: Str  # the standard auricular code, e.g. TF4 (China's GB/T 13734-2008, as the WFAS standard)
+    name: Texts  # e.g. {en: Shen Men, es: Shen Men, zh: 神门}
+    map: tuple[float, float]
+
+    @field_validator("map")
+    @classmethod
+    def _on_the_ear(cls, value: tuple[float, float]) -> tuple[float, float]:
+        x, y = value
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            raise ValueError(f"map: ({x}, {y}) is outside the ear view's box; give fractions of its width and height (0 to 1)")
+        return value
+
+
 class Technique(Frozen):
     """A technique beside needles (techniques.yaml): what was done, what the patient may see or feel, aftercare,
     its own risks, and urgent signs by whom to call (they join the urgent-care box)."""
@@ -489,6 +506,7 @@ class Technique(Frozen):
     aftercare: Texts
     risks: tuple[Texts, ...] = Field(min_length=1)
     urgent: dict[Route, tuple[Texts, ...]] = Field(default_factory=dict)
+    points: tuple[EarPoint, ...] = ()  # points used beside the body atlas's (ear seeds: ear points), drawn on the ear view
 
 
 class TechniquesFile(Frozen):

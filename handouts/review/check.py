@@ -343,7 +343,7 @@ def missing_map_points(library: Library) -> list[MissingMap]:
                                                    f"add `map: {{front: [x, y]}}` or `map: {{back: [x, y]}}` "
                                                    f"(fractions of the figure box, patient's left side; other views: "
                                                    f"side, head_front, head_side, head_back, hand_palm, hand_back, hip_back, "
-                                                   f"knee, foot_inner, foot_outer, see handouts/design/map_figures.py)"))
+                                                   f"knee, foot_inner, foot_outer, ear, see handouts/design/map_figures.py)"))
     return out
 
 
@@ -359,4 +359,11 @@ def misplaced_map_points(library: Library) -> list[MissingMap]:
                 out.append(MissingMap(code, "", f"{point.where}: {code} map.{view} [{x}, {y}] is outside the figure on "
                                                 f"that view; move it onto the body (fractions of the view's figure box, "
                                                 f"see handouts/design/map_figures.py)"))
+    for name, technique in sorted(library.techniques.items()):  # ear points (ear seeds) on the ear view
+        for i, ear in enumerate(technique.points):
+            x, y = ear.map
+            if not on_figure("ear", x, y):
+                out.append(MissingMap(ear.code, "", f"techniques.yaml: techniques.{name}.points[{i}] ({ear.code}) map "
+                                                    f"[{x}, {y}] is outside the ear drawn on the ear view; move it onto "
+                                                    f"the ear (fractions of the view's box, see handouts/design/map_figures.py)"))
     return out

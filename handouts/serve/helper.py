@@ -35,7 +35,7 @@ def _start_helper(content, clinic) -> None:
     library(content, clinic)
 
 
-def _preview(content, clinic, values: dict[str, Any]) -> tuple[str | None, dict[str, str], list, str]:
+def _preview(content, clinic, values: dict[str, Any]) -> tuple[str | None, dict[str, str], list, str, list]:
     """In the helper: the preview of one form, as this screen's leaflet handler makes it (leaflet.make)."""
     from ..library.cache import library as read_library
     from .leaflet import make, understand
@@ -43,7 +43,8 @@ def _preview(content, clinic, values: dict[str, Any]) -> tuple[str | None, dict[
     library = read_library(content, clinic)
     result = make(understand(values, library), library, "html")
     page = result.made.data.decode("utf-8") if result.made is not None else None
-    return page, dict(result.errors), list(result.cautions), result.values.get("points_for", "")
+    return (page, dict(result.errors), list(result.cautions), result.values.get("points_for", ""),
+            list(result.technique_cautions))
 
 
 class Helper:
@@ -91,7 +92,7 @@ class Helper:
         return True
 
     async def preview(self, values: dict[str, Any]):
-        """(page or None, errors, cautions, points_for) from the helper; None if it has stopped (then make it here)."""
+        """(page or None, errors, cautions, points_for, technique cautions) from the helper; None if it has stopped (then make it here)."""
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self.pool

@@ -16,7 +16,7 @@ from ..errors import HandoutError, SafetyError, VisitError
 from ..model import LANG_NAMES, LANGS
 
 TEXT_FIELDS = ("patient", "practitioner", "date", "condition", "plan", "start", "note", "add_points", "lang", "page_size")
-LISTS = ("points", "flags", "allow_caution")
+LISTS = ("points", "flags", "techniques", "allow_caution")
 TICKS = ("tracker", "large_print")
 _ALLOW = re.compile(r"--allow-caution (\S+)")
 _STRAY = re.compile(r"^--allow-caution (\S+): ")
@@ -84,6 +84,7 @@ class LeafletForm:
     points: list[tuple[str, str, bool]] = field(default_factory=list)  # (code, label, ticked)
     errors: dict[str, str] = field(default_factory=dict)  # field -> message shown beside it
     cautions: list[tuple[str, bool]] = field(default_factory=list)  # (code, chosen knowingly) tick boxes
+    technique_cautions: list[tuple[str, bool]] = field(default_factory=list)  # (technique, chosen knowingly) tick boxes
     made: Any = None  # the Leaflet, when it could be made
 
     @property
@@ -94,7 +95,7 @@ class LeafletForm:
 def blank(library) -> dict[str, Any]:
     first = "hip-pain" if "hip-pain" in library.conditions else sorted(library.conditions)[0]
     return {"patient": "", "practitioner": "", "date": date.today().isoformat(), "condition": first, "points_for": "",
-            "points": [], "add_points": "", "flags": [], "allow_caution": [], "plan": "", "start": "", "tracker": False,
+            "points": [], "add_points": "", "flags": [], "techniques": [], "allow_caution": [], "plan": "", "start": "", "tracker": False,
             "note": "", "lang": "en", "large_print": False, "page_size": "letter"}
 
 
@@ -155,8 +156,8 @@ def understand(values: dict[str, Any], library) -> LeafletForm:
 
 
 def fields_of(values: dict[str, Any], cid: str) -> dict[str, Any]:
-    fields = {"condition": cid, "points": values["points"], "flags": values["flags"],
-              "allow_caution": [c for c in values["allow_caution"] if c in values["points"]],
+    fields = {"condition": cid, "points": values["points"], "flags": values["flags"], "techniques": values["techniques"],
+              "allow_caution": [c for c in values["allow_caution"] if c in values["points"] or c in values["techniques"]],
               "tracker": values["tracker"], "large_print": values["large_print"]}
     if not fields["allow_caution"]:
         del fields["allow_caution"]
@@ -191,7 +192,8 @@ def make(result: LeafletForm, library, fmt: str) -> LeafletForm:
             _place(result, exc, fields)
             return result
     result.values["allow_caution"] = list(fields.get("allow_caution") or ())
-    result.cautions = [(code, True) for code in result.values["allow_caution"]]
+    result.cautions = [(c, True) for c in result.values["allow_caution"] if c not in result.values["techniques"]]
+    result.technique_cautions = [(c, True) for c in result.values["allow_caution"] if c in result.values["techniques"]]
     return result
 
 
@@ -200,19 +202,32 @@ def _place(result: LeafletForm, exc: HandoutError, fields: dict[str, Any]) -> No
 
     text = str(exc)
     blocked = _ALLOW.findall(text)
+    techniques = fields.get("techniques") or ()
+    allowed = fields.get("allow_caution") or ()
+    if isinstance(exc, SafetyError) and blocked and all(b in techniques for b in blocked):
+        # a technique a rule refuses for this patient (cupping with a blood thinner): beside the techniques, with the
+        # same "I chose it knowingly" tick as a cautioned point
+        reason = text.split(" (flag", 1)[0].removeprefix("not printed: ")
+        result.errors["techniques"] = (f"Not printed: {reason}. Untick {' and '.join(blocked)}, or, if you chose "
+                                       f"{'it' if len(blocked) == 1 else 'them'} knowingly, tick the box below.")
+        result.technique_cautions = [(t, False) for t in blocked] + [(t, True) for t in allowed if t in techniques]
+        result.cautions = [(c, True) for c in allowed if c not in techniques]
+        return
     if isinstance(exc, SafetyError) and blocked:
         reason = text.split(" (flag", 1)[0].removeprefix("not printed: ")
         result.errors["points"] = (f"Not printed: {reason}. Untick {'it' if len(blocked) == 1 else 'them'}, or, if you "
                                    f"chose {'it' if len(blocked) == 1 else 'them'} knowingly, tick the box below.")
-        result.cautions = [(code, False) for code in blocked] + [(c, True) for c in fields.get("allow_caution") or ()]
+        result.cautions = [(code, False) for code in blocked] + [(c, True) for c in allowed if c not in techniques]
+        result.technique_cautions = [(t, True) for t in allowed if t in techniques]
         return
     if isinstance(exc, SafetyError) and " (flags: " in text:  # a rule that refuses the whole sheet for these flags
-        result.errors["flags"] = text.split(" (flags", 1)[0].replace("not printed: ", "Not printed: ") + \
+        named = re.split(r"[ +]+", text.split(" (flags: ", 1)[1].split(";", 1)[0])
+        result.errors["techniques" if set(named) & set(techniques) else "flags"] = text.split(" (flags", 1)[0].replace("not printed: ", "Not printed: ") + \
             ". Nothing overrides this; change the flags (or the treatment)."
         return
     row = failure("", exc, fields.get("patient"))
     name = row.field if row.field in ("patient", "practitioner", "date", "points", "plan", "start", "note", "lang",
-                                      "page_size", "flags", "condition") else "form"
+                                      "page_size", "flags", "techniques", "condition") else "form"
     result.errors[name] = row.message
 
 
@@ -231,9 +246,16 @@ def choices(library, lang: str) -> dict[str, Any]:
     conditions = sorted(((cid, c.title.get(lang) or c.title.get("en", cid)) for cid, c in library.conditions.items()),
                         key=lambda item: item[1].lower())
     points = [(p.code, f"{p.body.pinyin}, {p.body.english}") for p in library.points.values()]
-    flags = [(name, texts.get(lang) or texts.get("en", name)) for name, texts in library.rules.flags.items()]
-    return {"team": team, "conditions": conditions, "all_points": points, "flags": flags,
+    flags = [(name, texts.get(lang) or texts.get("en", name)) for name, texts in library.rules.flags.items()
+             if name not in library.techniques]  # a technique has its own tick box, below
+    return {"team": team, "conditions": conditions, "all_points": points, "flags": flags, "techniques": techniques(library),
             "langs": [(k, LANG_NAMES[k]) for k in LANGS], "printing": printing() is not None}
+
+
+def techniques(library) -> dict[str, str]:
+    """The techniques of techniques.yaml, each named in the clinic's language (its first in `languages:`)."""
+    lang = (getattr(library.clinic, "languages", None) or ("en",))[0]
+    return {name: t.name.get(lang) or t.name.get("en", name) for name, t in library.techniques.items()}
 
 
 async def screen(request: Request, screen) -> Response:
@@ -262,8 +284,8 @@ async def preview(request: Request, screen) -> Response:
     if made is None:
         result = make(result, library, "html")
         made = (result.made.data.decode("utf-8") if result.made is not None else None, result.errors, result.cautions,
-                result.values.get("points_for", ""))
-    page, errors, cautions, points_for = made
+                result.values.get("points_for", ""), result.technique_cautions)
+    page, errors, cautions, points_for, technique_cautions = made
     from .pages import environment
 
     macros = environment().get_template("leaflet_parts.html.j2").module
@@ -271,6 +293,7 @@ async def preview(request: Request, screen) -> Response:
         "preview": page,
         "errors": {name: str(macros.error(name, errors.get(name))) for name in ERROR_FIELDS},
         "cautions": str(macros.cautions(cautions)),
+        "technique_cautions": str(macros.cautions(technique_cautions, techniques(library))),
         "points_for": points_for,
     })
 
@@ -279,19 +302,21 @@ def sheet_key(result: LeafletForm) -> tuple:
     """What tells one sheet's fit from another's, as far as the form says: everything but the patient band (name,
     date, practitioner) and the note's words (a sheet with a note is fitted every time; the key says only that it has one)."""
     v = result.values
-    return (result.condition, tuple(v["points"]), tuple(sorted(v["flags"])), tuple(sorted(v["allow_caution"])), v["lang"],
-            v["large_print"], v["page_size"], v["plan"], v["start"], v["tracker"], bool(v["note"]))
+    return (result.condition, tuple(v["points"]), tuple(sorted(v["flags"])), tuple(sorted(v["techniques"])),
+            tuple(sorted(v["allow_caution"])), v["lang"], v["large_print"], v["page_size"], v["plan"], v["start"],
+            v["tracker"], bool(v["note"]))
 
 
 def usual_sheet(result: LeafletForm, library) -> bool:
-    """A condition's usual sheet: its usual points, no flag, plan, start date, tracker or note (any language, paper)."""
+    """A condition's usual sheet: its usual points, no flag, technique, plan, start date, tracker or note (any language,
+    paper)."""
     v = result.values
     usual = [cp.code for cp in library.conditions[result.condition].points if cp.default]
-    return (v["points"] == usual and not v["flags"] and not v["note"] and not v["plan"] and not v["start"]
-            and not v["tracker"])
+    return (v["points"] == usual and not v["flags"] and not v["techniques"] and not v["note"] and not v["plan"]
+            and not v["start"] and not v["tracker"])
 
 
-ERROR_FIELDS = ("patient", "practitioner", "date", "condition", "points", "add_points", "flags", "plan", "start", "note",
+ERROR_FIELDS = ("patient", "practitioner", "date", "condition", "points", "add_points", "flags", "techniques", "plan", "start", "note",
                 "lang", "page_size", "form")
 
 

@@ -180,6 +180,11 @@ class Builder:
                 table = blocks.pop(0)
                 use = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) and blocks[0].style == "map_use" else None
                 out += (map_and_grid if self.one_column else map_and_table)(self, block, table, use, head)
+            elif isinstance(block, BodyMap) and block.views and all(v == "ear" for v, _ in block.views):
+                # a technique's ear points (ear seeds): a small ear with the technique's text beside it, up to the next heading
+                upto = next((i for i, b in enumerate(blocks) if not isinstance(b, Paragraph)), len(blocks))
+                out.append(self.ear_beside(block, blocks[:upto]))
+                blocks = blocks[upto:]
             elif (isinstance(block, BulletList) and len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], BulletList)
                   and not self.one_column and (pair := self.side_by_side(block, blocks[0], blocks[1])) is not None):
                 del blocks[:2]
@@ -399,6 +404,19 @@ class Builder:
         spec = self.s.data["layout"]["body_map"]
         width = min(self.width, spec["width"])
         return BodyMapFlowable(block, self.s, width, spec["height"] * width / spec["width"])
+
+    def ear_beside(self, block: BodyMap, text: list) -> Flowable:
+        """The ear figure (layout `ear_map:` size) on the left, the paragraphs beside it; one piece that moves whole."""
+        spec = self.s.data["layout"]["ear_map"]
+        drawing = BodyMapFlowable(block, self.s, spec["width"], spec["height"])
+        gap = self.s.data["layout"]["body_map"]["gap"] + 4
+        right = self.width - spec["width"] - gap
+        paras = [f for b in text for f in self.block(b, right)]
+        table = Table([[drawing, paras]], colWidths=[spec["width"] + gap, right])
+        table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                         ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return table
 
     def map_beside_table(self, block: BodyMap, points: PointsTable, head: list[Flowable]) -> list[Flowable]:
         """The body map on the left with the points table (its legend, same numbers) beside it while the

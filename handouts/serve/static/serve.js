@@ -28,6 +28,7 @@
       if (field) { if (html) field.setAttribute("aria-invalid", "true"); else field.removeAttribute("aria-invalid"); }
     }
     document.getElementById("cautions").innerHTML = answer.cautions;
+    document.getElementById("technique-cautions").innerHTML = answer.technique_cautions;
     if (answer.preview !== null) {
       frame.srcdoc = answer.preview;
       status.textContent = "The sheet as it will print.";
