@@ -441,7 +441,7 @@ def _pictures_grow(canvas: Canvas, flows: list, width: float, height: float, nee
     """Room left at the panel's foot goes to its pictures (a cover's first, then the spots), each to its largest; a
     spot left too small to read draws nothing. With `stretch` (the painter's last step, once no whole block could
     move; the panel's padding), a panel still more than `balance.moved` empty as the reader sees it (the room left,
-    the space after its last block and its padding, of its safe zone's height) lets its spots stretch on (pictures:
+    the blank under its last block's ink and its padding, of its safe zone's height) lets its spots stretch on (pictures:
     spot: stretch), their shape kept. Returns the height the panel then needs."""
     pictures = sorted((f for f in flows if isinstance(f, PictureFlowable)), key=lambda f: f.picture.role == "spot")
     if not pictures:
