@@ -102,6 +102,15 @@ def _leaves() -> Illustration:
 ILLUSTRATIONS: dict[str, Illustration] = {i.name: i for i in (_hands(), _needle(), _leaves())}
 
 
+def ink(name: str) -> tuple[float, float, float, float]:
+    """The box its lines' points take in its own units (x0, y0, x1, y1): for most drawings less than its own box."""
+    art = ILLUSTRATIONS[name]
+    sides = [side for shape in art.shapes for side in shape.sides] + [*art.details, *art.accents, *art.lines]
+    xs = [x for side in sides for x, _ in side.points]
+    ys = [y for side in sides for _, y in side.points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def paths(name: str, width: float, height: float) -> tuple[list[list[Command]], list[list[Command]], list[list[Command]], list[list[Command]], float, float]:
     """The illustration scaled into width x height (its shape kept, centred), y up from the bottom: fills, outline
     strokes, detail strokes and accent strokes as path commands, and the drawn width and height."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep, HexColor, toColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph as RLParagraph, Spacer
 
 from ...version import __version__
 from ...errors import HandoutError
@@ -432,25 +432,53 @@ def _layout(canvas: Canvas, rect, content: BrochurePanel, base: Style, top: list
         if need <= height:
             if layer is not _TIGHT and content.kind != "cover":
                 flows, need = _grow(canvas, merged, content, width, height, flows, dropped, need)
-            return flows, dropped, True, _pictures_grow(canvas, flows, width, height, need), height
+            pad = base.data["brochure"]["cover_padding" if content.kind == "cover" else "panel_padding"]
+            return flows, dropped, True, _pictures_grow(canvas, flows, width, height, need, stretch=pad), height
     return flows, dropped, False, need, height
 
 
-def _pictures_grow(canvas: Canvas, flows: list, width: float, height: float, need: float) -> float:
+def _pictures_grow(canvas: Canvas, flows: list, width: float, height: float, need: float, stretch: float | None = None) -> float:
     """Room left at the panel's foot goes to its pictures (a cover's first, then the spots), each to its largest; a
-    spot left too small to read draws nothing. Returns the height the panel then needs."""
+    spot left too small to read draws nothing. With `stretch` (the painter's last step, once no whole block could
+    move; the panel's padding), a panel still more than `balance.moved` empty as the reader sees it (the room left,
+    the blank under its last block's ink and its padding, of its safe zone's height) lets its spots stretch on (pictures:
+    spot: stretch), their shape kept. Returns the height the panel then needs."""
     pictures = sorted((f for f in flows if isinstance(f, PictureFlowable)), key=lambda f: f.picture.role == "spot")
     if not pictures:
         return need
     for f in pictures:
-        f.grow(height - need - 1)  # a point to spare: the frame places what was measured
-        need = _height(canvas, flows, width)
-        if need > height - 1:  # its space above and below came with it
-            f.grow(-(need - height + 1))
-            need = _height(canvas, flows, width)
+        need = _picture_grow(canvas, flows, f, width, height, need)
     for f in pictures:
         f.settle()
-    return _height(canvas, flows, width)
+    need = _height(canvas, flows, width)
+    seen = (height - need + _blank_below(flows[-1]) + stretch) / (height + 2 * stretch) if stretch is not None else 0.0
+    if seen > pictures[0].s.data["brochure"]["balance"]["moved"]:
+        for f in pictures:
+            if f.picture.role == "spot" and f.height and f.most > f.high:
+                need = _picture_grow(canvas, flows, f, width, height, need, stretch=True)
+    return need
+
+
+def _blank_below(last: Flowable) -> float:
+    """The blank a panel's last flowable leaves under its ink: its space after, and under a paragraph's last
+    baseline its leading's gap (a picture: its frame's blank under the drawing)."""
+    blank = last.getSpaceAfter()
+    if isinstance(last, RLParagraph):
+        blank += last.style.leading - last.style.fontSize
+    elif isinstance(last, PictureFlowable):
+        blank += (last.height - last.shown()[1]) / 2
+    return blank
+
+
+def _picture_grow(canvas: Canvas, flows: list, f: PictureFlowable, width: float, height: float, need: float,
+                  stretch: bool = False) -> float:
+    """One picture grown into the room at the panel's foot; returns the height the panel then needs."""
+    f.grow(height - need - 1, stretch)  # a point to spare: the frame places what was measured
+    need = _height(canvas, flows, width)
+    if need > height - 1:  # its space above and below came with it
+        f.grow(-(need - height + 1), stretch)
+        need = _height(canvas, flows, width)
+    return need
 
 
 def _fill(canvas: Canvas, rect, content: BrochurePanel, base: Style, brochure: Brochure, options: BrochureOptions, name: str,

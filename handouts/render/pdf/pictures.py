@@ -88,15 +88,26 @@ def separate(image):
     return Image.merge("CMYK", (plate(r), plate(g), plate(b), ImageChops.invert(top)))
 
 
+def _ink(name: str) -> tuple[float, float, float, float]:
+    """The box of the drawing's lines, a little wider than their points (a smooth curve swings a little past them)."""
+    x0, y0, x1, y1 = illustrations.ink(name)
+    return x0 - _INK_MARGIN, y0 - _INK_MARGIN, x1 + _INK_MARGIN, y1 + _INK_MARGIN
+
+
+_INK_MARGIN = 3.0  # the drawing's units
+
+
 class PictureFlowable(Flowable):
     """A picture in a frame `width` wide, `height` tall; `low`..`high`: the heights it may take (it starts at `low`,
-    the layout hands it room left at the panel's foot up to `high`). A spot whose room is under `least` draws nothing."""
+    the layout hands it room left at the panel's foot up to `high`). A spot whose room is under `least` draws nothing.
+    `most` (a spot's, when above `high`): how tall it may yet stretch when its panel would still be left too empty,
+    its drawing then scaled by the lines it draws, not its box, so that it stays no wider than its frame."""
 
     def __init__(self, picture: Picture, style: Style, width: float, low: float, high: float, on_colour: bool,
-                 least: float = 0.0):
+                 least: float = 0.0, most: float = 0.0):
         super().__init__()
         self.picture, self.s, self.frame_width = picture, style, width
-        self.low, self.high, self.least = low, high, least
+        self.low, self.high, self.least, self.most = low, high, least, max(most, high)
         self.height = low
         self.on_colour = on_colour
         self.hAlign = "LEFT" if picture.role == "portrait" else "CENTER"
@@ -124,9 +135,9 @@ class PictureFlowable(Flowable):
             return back
         return 0.0
 
-    def grow(self, extra: float) -> float:
-        """Take up to `extra` points more height (to `high`); returns what it took."""
-        take = max(-self.height, min(extra, self.high - self.height))  # (less than nothing: it gives room back)
+    def grow(self, extra: float, stretch: bool = False) -> float:
+        """Take up to `extra` points more height (to `high`, or with `stretch` to `most`); returns what it took."""
+        take = max(-self.height, min(extra, (self.most if stretch else self.high) - self.height))  # (less than nothing: it gives room back)
         self.height += take
         return take
 
@@ -145,6 +156,10 @@ class PictureFlowable(Flowable):
                 h = w * high
         if self.picture.kind != "photo":
             art = illustrations.ILLUSTRATIONS[self.picture.name]
+            if self.height > self.high:  # stretched: its lines (not its box) as large as the frame allows
+                x0, y0, x1, y1 = _ink(self.picture.name)
+                scale = min(w / (x1 - x0), h / (y1 - y0))
+                return art.width * scale, art.height * scale, None
             scale = min(w / art.width, h / art.height)
             return art.width * scale, art.height * scale, None
         try:
@@ -168,6 +183,12 @@ class PictureFlowable(Flowable):
             return
         x = 0.0 if self.picture.role == "portrait" else (self.frame_width - w) / 2
         y = (self.height - h) / 2
+        if self.picture.kind != "photo" and self.height > self.high:  # stretched: its lines' box centred in the frame
+            art = illustrations.ILLUSTRATIONS[self.picture.name]
+            x0, y0, x1, y1 = _ink(self.picture.name)
+            scale = w / art.width
+            x = self.frame_width / 2 - (x0 + x1) / 2 * scale
+            y = self.height / 2 - (art.height - (y0 + y1) / 2) * scale
         if self.picture.kind == "photo":
             from reportlab.lib.utils import ImageReader
 
@@ -228,7 +249,12 @@ def picture_flowable(picture: Picture, style: Style, width: float, panel_height:
         h = min(h if picture.role != "spot" else h * spec.get("grow", 1.0), w * art.height / art.width) / (
             spec.get("grow", 1.0) if picture.role == "spot" else 1.0)
     if picture.role == "spot":
-        return PictureFlowable(picture, style, w, 0.0, h * spec.get("grow", 1.0), on_colour, least=min(h * 0.6, spec["least"]))
+        most = 0.0
+        if picture.kind == "illustration" and "stretch" in spec:  # its lines no wider than the frame, its share of the panel
+            x0, y0, x1, y1 = _ink(picture.name)
+            most = min(spec["stretch"] * panel_height, w * (y1 - y0) / (x1 - x0))
+        return PictureFlowable(picture, style, w, 0.0, h * spec.get("grow", 1.0), on_colour, least=min(h * 0.6, spec["least"]),
+                               most=most)
     if picture.role in ("cover", "inset"):  # from under half its height, growing into the room the words leave
         return PictureFlowable(picture, style, w, h * spec.get("low", 0.45), h, on_colour)
     return PictureFlowable(picture, style, w, h, h, on_colour)
