@@ -250,19 +250,59 @@ def _saves(monkeypatch) -> list:
     return saves
 
 
+def _passes(monkeypatch) -> list:
+    """(trial, drawn, ran over) of each layout pass of a fit."""
+    import handouts.render.pdf.leaflet as leaflet
+
+    layouts = []
+    real = leaflet._layout
+
+    def counted(handout, options, layers, trial=False, write=True):
+        made = real(handout, options, layers, trial, write)
+        layouts.append((trial, write, made[1] > 0))
+        return made
+
+    monkeypatch.setattr(leaflet, "_layout", counted)
+    return layouts
+
+
 def test_trial_layouts_that_run_over_are_not_written(monkeypatch):
-    """The English hip-pain sheet takes three layouts to fit; only the last is written as a PDF."""
+    """The English hip-pain sheet takes three layouts to fit; only the last is written as a PDF, and the trials
+    that run over are only placed, not drawn."""
     import handouts.render.pdf.leaflet as leaflet
 
     monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))  # no sheet fitted before (the memo would skip the trials)
-    layouts = []
-    real = leaflet._layout
-    monkeypatch.setattr(leaflet, "_layout", lambda *a: layouts.append(a[-1] if len(a) > 3 else False) or real(*a))
+    monkeypatch.setattr(leaflet, "_RAN_OVER", leaflet.LRU(8))
+    layouts = _passes(monkeypatch)
     saves = _saves(monkeypatch)
     visit = make_visit({"condition": "hip-pain", "patient": "Trial Writer", "date": "2026-12-01", "practitioner": "John Roe, L.Ac."})
     printed, pdf = fit_leaflet(compose(LIBRARY, visit), RenderOptions())
-    assert len(layouts) >= 2 and layouts[:-1] == [True] * (len(layouts) - 1)
+    assert len(layouts) >= 3 and all(trial and not drawn and over for trial, drawn, over in layouts[:-2])
+    assert layouts[-1][1] and not layouts[-1][2]  # the last pass is drawn and fits
     assert len(saves) == 1 and pdf.startswith(b"%PDF") and "Trial Writer" in flat(_text(pdf))
+
+
+@pytest.mark.parametrize("condition,flags", [("hip-pain", ""), ("low-back-pain", "anticoagulants,diabetes"),
+                                             ("insomnia", ""), ("stress", "")])
+@pytest.mark.parametrize("guess", [True, False])
+def test_a_wrong_guess_about_a_trial_costs_a_pass_never_a_byte(monkeypatch, condition, flags, guess):
+    """Whether a sheet's first pass is guessed to run over (placed, not drawn) or to fit (drawn), and whatever the
+    later passes guess, the PDF is the one a fit that draws every pass makes."""
+    import handouts.render.pdf.leaflet as leaflet
+
+    visit = make_visit({"condition": condition, "patient": "Guess Who", "date": "2026-12-01", "flags": flags})
+    handout = compose(LIBRARY, visit)
+    for opts in (RenderOptions(), RenderOptions(page_size="a4")):
+        monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))
+        monkeypatch.setattr(leaflet, "_RAN_OVER", leaflet.LRU(8))
+        leaflet._RAN_OVER.keep((handout.condition_id, handout.lang, opts.page_size), not guess)
+        guessed = leaflet.fit_leaflet(handout, opts)
+        monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))
+        monkeypatch.setattr(leaflet, "_pass", lambda h, o, layers, trial, write, likely_over:
+                            leaflet._layout(h, o, layers, trial, write))  # every pass drawn, as before guessing
+        drawn = leaflet.fit_leaflet(handout, opts)
+        monkeypatch.undo()
+        assert guessed == drawn
 
 
 def test_a_sheet_that_runs_over_with_nothing_left_to_leave_out_is_still_written(monkeypatch):

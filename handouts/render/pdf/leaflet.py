@@ -108,7 +108,10 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     if options.large_print:  # large print has no page budget: it prints everything
         return handout, _balanced(handout, options, layers) if write else b"", None
     trial = bool(handout.subtitle) or any(s.optional for s in handout.sections)
-    pdf, over, gaps = _layout(handout, options, layers, trial, write)
+    seen = (handout.condition_id, handout.lang, options.page_size)  # no patient in it
+    ran_over = _RAN_OVER.hit(seen)
+    pdf, over, gaps = _pass(handout, options, layers, trial, write, likely_over=ran_over is not False)
+    _RAN_OVER.keep(seen, over > 0)
     if over <= 0:
         return handout, pdf, None
     heights = _optional_heights(handout, options, layers)
@@ -128,7 +131,8 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _layout(printed, options, layers, done < len(ranks) or whole, write)
+        pdf, over, gaps = _pass(printed, options, layers, done < len(ranks) or whole, write,
+                                likely_over=saved < over - gaps)
     if over > 0 and whole:
         # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
         # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
@@ -138,6 +142,19 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
 
 
 LAST_PAGE_LEAST = 0.25  # of the frame's height: a page of the main flow holds at least this much
+_RAN_OVER = LRU(256)  # (condition, language, paper) -> whether its sheet's first pass last ran past the pages
+
+
+def _pass(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool, write: bool,
+          likely_over: bool) -> tuple[bytes, float, float]:
+    """_layout for one pass of the fit. A trial pass that will likely run over (and so is thrown away) is first only
+    placed, not drawn (drawing is about half a pass); if it fits after all, it is laid out again and drawn, as its
+    PDF is the one printed. A guess that is wrong costs time, never a byte: the drawn pass is the same pass."""
+    if write and trial and likely_over:
+        _, over, gaps = _layout(handout, options, layers, trial, False)
+        if over > 0:
+            return b"", over, gaps
+    return _layout(handout, options, layers, trial, write)
 
 
 def _last_page_fill(over: float, handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> float:
