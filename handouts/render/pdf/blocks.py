@@ -429,7 +429,7 @@ def callout(b, block: Callout) -> list[Flowable]:
             return table
 
         table = boxed(6)
-        if table.wrap(b.width, 100_000)[1] + 6 > frame:
+        if frame < table.wrap(b.width, 100_000)[1] + 6 <= frame * BOX_CLOSER_MOST:
             table = _closer(b, rows, boxed, frame - 6) or table
         return [_WholeUnlessHole(Spacer(1, 6), table, frame)]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
@@ -443,6 +443,8 @@ def callout(b, block: Callout) -> list[Flowable]:
 
 
 BOX_LEADING_LEAST = 1.2  # times the text size: the tightest line spacing a large-print urgent box is set at
+BOX_CLOSER_MOST = 1.07  # of the frame: a box up to this tall is set closer to stay whole; a taller one (two flags' tiers)
+# continues overleaf between two signs, as before (set closer and moved whole, it left two pages half empty)
 
 
 def _closer(b, rows: list, boxed, most: float) -> Table | None:
