@@ -11,7 +11,7 @@ BUNDLED = Path(load_library().files["clinic.yaml"].root)
 ST = (BUNDLED / "points" / "ST.yaml").read_text("utf-8")
 HIP = (BUNDLED / "conditions" / "hip-pain.yaml").read_text("utf-8")
 ST36_ZH = '      zh: "在小腿前面，膝盖骨下方四横指，离小腿正前方的骨头往外一横指。"'
-ST36_ES = '      es: "En la parte delantera de la pierna, cuatro dedos por debajo de la rótula. Está un dedo hacia fuera del hueso de la espinilla."'
+ST36_ES = '      es: "En la parte delantera de la pierna, cuatro dedos bajo la rótula y un dedo hacia fuera de la espinilla."'
 
 
 def test_cun_in_a_location_is_an_error_naming_file_line_and_field(tmp_path):

@@ -49,6 +49,28 @@ class Disc(Flowable):
         draw_runs(c, self.s, self.r, self.r - size * 0.35, str(self.number), "marker", align="centre")
 
 
+DISC_GAP = 3  # points between a row's number disc and its point code
+
+
+class _DiscCode(Flowable):
+    """A points row's number disc and, after it on the same line, the point's code (centred on the disc)."""
+
+    def __init__(self, b, number: int, code: Flowable):
+        super().__init__()
+        self.disc, self.code = Disc(b, number), code
+
+    def wrap(self, avail_width, avail_height):
+        d = self.disc.width
+        _, self._ch = self.code.wrap(max(avail_width - d - DISC_GAP, 1), avail_height)
+        self.width, self.height = avail_width, max(d, self._ch)
+        return self.width, self.height
+
+    def draw(self):
+        d = self.disc.width
+        self.disc.drawOn(self.canv, 0, (self.height - d) / 2)
+        self.code.drawOn(self.canv, d + DISC_GAP, (self.height - self._ch) / 2)
+
+
 def key_points(b, block: KeyPoints) -> list[Flowable]:
     style = b.s.paragraph("body", spaceAfter=2)
     rows: list[Flowable] = [b.para(block.title, "key_title", spaceAfter=1)]
@@ -152,14 +174,15 @@ def icon_list(b, block: IconList) -> list[Flowable]:
 
 def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple | None = None, header: bool = True,
                 stripe: int = 0) -> Table:
-    """One grid on every row: the number disc over the point's code, pinyin and characters (small, grey) | where, why.
+    """One grid on every row: the number disc beside the point's code, over its pinyin and characters (small, grey) | where, why.
 
     `rows` (default: all) with or without the header row; `stripe` continues the row shading of an earlier part."""
     width = width or b.width
     r = b.s.data["layout"]["body_map"]["dot"]
     pad = b.s.data["layout"]["padding"]
-    longest = max((text_width(b.s, t, "point_meta") for row in block.rows for t in (row.code, row.pinyin, row.hanzi)), default=0)
-    point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name: a name never breaks
+    longest = max((text_width(b.s, t, "point_meta") + (2 * r + DISC_GAP if t == row.code else 0)
+                   for row in block.rows for t in (row.code, row.pinyin, row.hanzi)), default=0)
+    point = max(longest * 1.05 + 2 * pad, 2 * r + 2 * pad)  # as wide as the longest name (the code after its disc): never broken
     head = [b.para(block.headers[0], "table_head"), b.para(f"{block.headers[1]} · {block.headers[2]}", "table_head")]
     out: list[list] = [head] if header else []
     for row in block.rows if rows is None else rows:
@@ -179,10 +202,11 @@ def points_grid(b, block: PointsTable, width: float | None = None, rows: tuple |
 
 
 def _cells(b, block: PointsTable, row) -> list:
-    """A row's two cells: the number disc over the point's code, pinyin and characters; where and why (and its note)."""
+    """A row's two cells: the number disc beside the point's code, over its pinyin and characters; where and why (and
+    its note). The disc on the code's line, not above it: a row of two or three lines of text is no taller than its
+    text (a disc on a line of its own made every short row four lines tall, and pushed Spanish sheets' last rows over)."""
     where, why = block.run_in or (f"{block.headers[1]}:", f"{block.headers[2]}:")
-    meta = [Disc(b, row.number), Spacer(1, 2), b.para(row.code, "point_meta"), b.para(row.pinyin, "point_meta"),
-            b.para(row.hanzi, "point_meta")]
+    meta = [_DiscCode(b, row.number, b.para(row.code, "point_meta")), b.para(row.pinyin, "point_meta"), b.para(row.hanzi, "point_meta")]
     sep = "" if why[-1:] >= "\u2e80" else " "  # no space between Chinese sentences
     text = [RLParagraph(_run_in(b, where, row.location, "table") + sep + _run_in(b, why, row.why, "table"), b.s.paragraph("table"))]
     if row.note:
@@ -390,16 +414,23 @@ def callout(b, block: Callout) -> list[Flowable]:
             rows.append([[*first, head, *signs[:2]]])
             rows += [[[sign]] for sign in signs[2:]]
         rows += [[closing]] if closing else []
-        table = Table(rows, colWidths=[b.width])
-        table.setStyle(b.table_style([
-            ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
-            ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # signs spaced as in one list
-            *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else 6) for i in heads),  # a tier's heading sets it apart
-            ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
-        ]))
         frame = b.s.page[1] - b.s.margins["top"] - b.s.margins["bottom"]
+
+        def boxed(gap: float) -> Table:
+            table = Table(rows, colWidths=[b.width])
+            table.setStyle(b.table_style([
+                ("BOX", (0, 0), (-1, -1), 2, HexColor(b.s.colour("urgent"))),
+                ("BACKGROUND", (0, 0), (-1, -1), HexColor(b.s.colour("urgent_tint"))),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # signs spaced as in one list
+                *(("TOPPADDING", (0, i), (-1, i), 2 if i == 0 else gap) for i in heads),  # a tier's heading sets it apart
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+            ]))
+            return table
+
+        table = boxed(6)
+        if frame < table.wrap(b.width, 100_000)[1] + 6 <= frame * BOX_CLOSER_MOST:
+            table = _closer(b, rows, boxed, frame - 6) or table
         return [_WholeUnlessHole(Spacer(1, 6), table, frame)]
     table = Table([[[b.para(block.title, "callout_title", spaceAfter=4), inner, *closing]]], colWidths=[b.width])
     table.setStyle(b.table_style([
@@ -409,6 +440,32 @@ def callout(b, block: Callout) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
     return [KeepTogether([Spacer(1, 6), table])]
+
+
+BOX_LEADING_LEAST = 1.2  # times the text size: the tightest line spacing a large-print urgent box is set at
+BOX_CLOSER_MOST = 1.07  # of the frame: a box up to this tall is set closer to stay whole; a taller one (two flags' tiers)
+# continues overleaf between two signs, as before (set closer and moved whole, it left two pages half empty)
+
+
+def _closer(b, rows: list, boxed, most: float) -> Table | None:
+    """A large-print urgent box taller than a page (a pregnancy's or a surgery's extra tier, in English on Letter),
+    set with its lines closer, one point of leading at a time down to BOX_LEADING_LEAST times the text size (the size
+    never changes), until it fits on one page; None where even that is too tall (it then continues overleaf)."""
+    paragraphs = [f for row in rows for cell in row for f in cell if hasattr(f, "style") and hasattr(f, "frags")]
+    paragraphs += [g for row in rows for cell in row for f in cell if isinstance(f, Table)
+                   for line in f._cellvalues for c in line for g in (c if isinstance(c, list) else [c])
+                   if hasattr(g, "style") and hasattr(g, "frags")]
+    styles = {id(p): p.style for p in paragraphs}
+    for less in range(1, 5):
+        for p in paragraphs:
+            style = styles[id(p)]
+            p.style = style.clone(style.name, leading=max(style.leading - less, style.fontSize * BOX_LEADING_LEAST))
+        table = boxed(6 - less)
+        if table.wrap(b.width, 100_000)[1] <= most:
+            return table
+    for p in paragraphs:
+        p.style = styles[id(p)]
+    return None
 
 
 HOLE_MOST = 0.35  # of the frame: a box taller than a page starts where more than this is left, else overleaf
