@@ -97,3 +97,21 @@ def test_with_ear_seeds_the_page_leaves_out_exactly_what_the_pdf_leaves_out():
         has_ear = any(getattr(b, "views", None) and b.views[0][0] == "ear" for s in printed.sections for b in s.blocks)
         (kept if has_ear else cut).append(where)
     assert kept and cut, (kept, cut)  # a real choice: the ear printed on some sheets, left out on others
+
+
+def test_a_sheet_with_nothing_optional_but_its_subtitle_still_asks_the_pdfs_fit(monkeypatch):
+    """The PDF's fit may leave the subtitle out (rank 8) even when no section has optional blocks: the page asks it
+    too, so the two cannot differ. Before, the page returned such a handout whole without asking."""
+    from dataclasses import replace
+
+    from handouts import Visit, compose, load_library
+    from handouts.render.html import page
+
+    handout = compose(load_library(), Visit(condition="hip-pain"))
+    bare = replace(handout, sections=tuple(replace(s, optional=()) for s in handout.sections))
+    asked = []
+    monkeypatch.setattr(leaflet, "printed_leaflet", lambda h, options: asked.append(h) or h)
+    assert bare.subtitle and page.printed_handout(bare) is bare and asked == [bare]
+    asked.clear()
+    no_subtitle = replace(bare, subtitle="")
+    assert page.printed_handout(no_subtitle) is no_subtitle and asked == []

@@ -328,8 +328,8 @@ def printed_handout(handout: Handout, page_size: str = "letter", large_print: bo
     Which blocks fit is a question only the PDF layout can answer, so this asks it (render/pdf/leaflet.py,
     printed_leaflet: fit_leaflet's choice, remembered per sheet without its patient band, so a sheet fitted
     before is not laid out again) and keeps the answer, not the PDF. Large print prints everything; a handout
-    with nothing optional is as is."""
-    if large_print or not any(s.optional for s in handout.sections):
+    with nothing optional and no subtitle (which the PDF's fit may also leave out) is as is."""
+    if large_print or not (handout.subtitle or any(s.optional for s in handout.sections)):
         return handout
     from ..pdf.leaflet import RenderOptions, printed_leaflet
 
