@@ -6,21 +6,19 @@ as tests/test_html_browser.py does; skips without them.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from browsing import AXE, CHROMIUM, browser, page  # noqa: F401 (fixtures)
 from conftest import pdf_text
 from serving import REPO, clinic_folder, start
 
-CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
-AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytest.importorskip("uvicorn", reason="the serve dependencies are not installed: pip install -e .")
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install \".[test]\"")
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install \".[test]\"")
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM}: apt-get install chromium"),
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci` in tests/js"),
@@ -35,23 +33,6 @@ def server(tmp_path_factory):
     yield running
     assert running.stop() == 0
     assert "Zebulon" not in running.log_text() and "Traceback" not in running.log_text()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    # bypass_csp only so that axe's script can be added; the screen's own scripts need no exception
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def axe_violations(page) -> list[dict]:

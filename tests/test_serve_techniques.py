@@ -4,14 +4,14 @@ caution. Over plain HTTP against a real `handouts serve`; the browser half is in
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from browsing import AXE, CHROMIUM, browser, page  # noqa: F401 (fixtures)
 from conftest import pdf_text
-from serving import REPO, clinic_folder, start
+from serving import clinic_folder, start
 
 pytest.importorskip("uvicorn", reason="the serve dependencies are not installed: pip install -e .")
 
@@ -99,26 +99,7 @@ def test_an_unknown_technique_is_named_beside_the_field(server):
 
 # ---- in the real browser -----------------------------------------------------------------------------------------
 
-CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
-AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM}: apt-get install chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install \".[test]\"")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def _ready(page, server):
