@@ -253,6 +253,31 @@ def test_jobs_2_makes_the_same_bytes_as_jobs_1(run, tmp_path):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
+def test_each_kind_of_sheet_goes_to_one_worker_and_the_work_is_shared_evenly():
+    """--jobs N: every row of a kind (condition, language, paper, size) goes to the worker that made that kind
+    before, so its memos serve it; a new kind goes to the worker with the least work (a new kind counts as three
+    rows); each worker keeps the file's order."""
+    from handouts.composition.visit import make_visit
+    from handouts.deliver.batch import NEW_KIND, _share, sheet_kind
+
+    kinds = [("hip-pain", "en"), ("insomnia", "zh"), ("hip-pain", "es"), ("hip-pain", "en"), ("migraine", "en"),
+             ("hip-pain", "en"), ("insomnia", "zh"), ("neck-pain", "es"), ("hip-pain", "en", "a4")]
+    todo = [(i, f"row {i + 2}", make_visit({"condition": k[0], "lang": k[1], "page_size": k[2] if len(k) > 2 else "letter",
+                                             "patient": f"P {i}"})) for i, k in enumerate(kinds)]
+    shares = _share(todo, 2)
+    assert sorted(i for share in shares for i, _, _ in share) == list(range(len(kinds)))
+    owner = {}
+    for k, share in enumerate(shares):
+        assert [i for i, _, _ in share] == sorted(i for i, _, _ in share)
+        for _, _, visit in share:
+            assert owner.setdefault(sheet_kind(visit), k) == k, sheet_kind(visit)
+    assert sheet_kind(todo[0][2]) != sheet_kind(todo[8][2])  # A4 is another kind
+    work = [sum(NEW_KIND if n == [sheet_kind(v) for _, _, v in share].index(sheet_kind(v)) else 1
+                for n, (_, _, v) in enumerate(share)) for share in shares]
+    assert abs(work[0] - work[1]) <= NEW_KIND
+    assert [len(s) for s in _share(todo[:1], 2)] == [1, 0]
+
+
 def test_shipped_example_makes_every_row(run, tmp_path):
     batch(run, REPO / "examples" / "visits.csv", tmp_path / "out")
     assert len(pdfs(tmp_path / "out")) == len(REPO.joinpath("examples", "visits.csv").read_text("utf-8").strip().splitlines()) - 1

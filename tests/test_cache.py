@@ -179,8 +179,8 @@ def _count_layouts(monkeypatch) -> list:
     from handouts.render.pdf import leaflet
 
     calls: list = []
-    real = leaflet._layout
-    monkeypatch.setattr(leaflet, "_layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = leaflet._laid_out  # every pass, whole or taken up where the sheet first changes
+    monkeypatch.setattr(leaflet, "_laid_out", lambda *a, **k: calls.append(1) or real(*a, **k))
     return calls
 
 

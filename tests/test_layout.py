@@ -255,14 +255,14 @@ def _passes(monkeypatch) -> list:
     import handouts.render.pdf.leaflet as leaflet
 
     layouts = []
-    real = leaflet._layout
+    real = leaflet._laid_out
 
-    def counted(handout, options, layers, trial=False, write=True):
-        made = real(handout, options, layers, trial, write)
-        layouts.append((trial, write, made[1] > 0))
+    def counted(handout, options, layers, breaks=frozenset(), trial=False, write=True, resume=None):
+        made = real(handout, options, layers, breaks, trial, write, resume)
+        layouts.append((trial, write, made[1].over > 0))
         return made
 
-    monkeypatch.setattr(leaflet, "_layout", counted)
+    monkeypatch.setattr(leaflet, "_laid_out", counted)
     return layouts
 
 
@@ -298,11 +298,41 @@ def test_a_wrong_guess_about_a_trial_costs_a_pass_never_a_byte(monkeypatch, cond
         leaflet._RAN_OVER.keep((handout.condition_id, handout.lang, opts.page_size), not guess)
         guessed = leaflet.fit_leaflet(handout, opts)
         monkeypatch.setattr(leaflet, "_FITS", leaflet.LRU(8))
-        monkeypatch.setattr(leaflet, "_pass", lambda h, o, layers, trial, write, likely_over:
-                            leaflet._layout(h, o, layers, trial, write))  # every pass drawn, as before guessing
+        monkeypatch.setattr(leaflet, "_pass", _every_pass_whole)  # every pass drawn in full, as before guessing
         drawn = leaflet.fit_leaflet(handout, opts)
         monkeypatch.undo()
         assert guessed == drawn
+
+
+def _every_pass_whole(h, o, layers, trial, write, likely_over, resume=None):
+    import handouts.render.pdf.leaflet as leaflet
+
+    pdf, laid = leaflet._laid_out(h, o, layers, trial=trial, write=write)
+    return pdf, laid.over, laid.gaps, laid
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_trial_taken_up_where_the_sheet_first_changes_measures_what_a_whole_pass_does(lang, paper):
+    """A trial pass that places only what follows the first section it changes (the pages before are the earlier
+    pass's) finds the same overflow and room at the page feet as placing the whole sheet, for every rank."""
+    import handouts.render.pdf.leaflet as leaflet
+
+    opts = RenderOptions(page_size=paper)
+    layers = ("zh",) if lang == "zh" else ()
+    resumed = 0
+    for condition, flags in (("hip-pain", ""), ("low-back-pain", "anticoagulants"), ("insomnia", ""), ("migraine", "pregnant")):
+        handout = compose(LIBRARY, make_visit({"condition": condition, "patient": "Ann Lee", "lang": lang, "flags": flags}))
+        _, base = leaflet._laid_out(handout, opts, layers, trial=True, write=False)
+        ranks = sorted({r for s in handout.sections for _, r in s.optional})
+        for rank in ranks:
+            printed = leaflet.without_optional(handout, rank)
+            _, whole = leaflet._laid_out(printed, opts, layers, trial=True, write=False)
+            _, taken_up = leaflet._laid_out(printed, opts, layers, trial=True, write=False, resume=(handout, base))
+            resumed += leaflet._resume_at(printed, (handout, base)) is not None
+            assert (taken_up.over, taken_up.gaps, taken_up.end_page) == pytest.approx((whole.over, whole.gaps, whole.end_page)), (condition, rank)
+            assert taken_up.end_fill == pytest.approx(whole.end_fill)
+    assert resumed >= 8  # the test is about passes that were taken up, not ones that fell back to the whole sheet
 
 
 def test_a_sheet_that_runs_over_with_nothing_left_to_leave_out_is_still_written(monkeypatch):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import re
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -641,25 +640,47 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
             yield i, attempt(library, where, visit, output)
         return
     import multiprocessing
+    from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
+    # One single-process pool per worker, so that a sheet goes to the worker that made its kind before (_share):
+    # each worker's memos (the fit, the map, the urgent box's columns, paragraphs) then serve its own kinds only,
+    # as one process's do, instead of every worker laying out every kind of a mixed day afresh.
     # spawn: no forked copies of the parent's threads or locks, and the same on every OS.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(library,))
+    context = multiprocessing.get_context("spawn")
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker, initargs=(library,))
+             for _ in range(jobs)]
+    queues = [deque(rows) for rows in _share(todo, jobs)]
     # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
     # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
-    window = jobs * 4
-    queue = iter(todo)
-    running: dict[Any, tuple[int, str]] = {}
+    in_flight = [0] * jobs
+    running: dict[Any, tuple[int, str, int]] = {}
+    broken_pools: set[int] = set()
     broken = RowFailure("", None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
-    lost: list[tuple[int, str]] = []  # rows not handed to a worker because the pool broke
+    lost: list[tuple[int, str]] = []  # rows that no worker can take: every pool broke
 
     def submit_more() -> None:
-        for i, where, visit in itertools.islice(queue, max(0, window - len(running))):
-            try:
-                running[pool.submit(_work, where, visit, output)] = (i, where)
-            except BrokenProcessPool:
-                lost.append((i, where))
+        for k in range(jobs):
+            while k not in broken_pools and in_flight[k] < PER_WORKER:
+                # its own rows first; then, idle, it takes from the end of the longest other queue (rows of other
+                # kinds no worker has started: the day ends with both workers busy)
+                queue = queues[k] if queues[k] else max(queues, key=len)
+                if not queue:
+                    break
+                i, where, visit = queue.popleft() if queue is queues[k] else queue.pop()
+                try:
+                    future = pools[k].submit(_work, where, visit, output)
+                except BrokenProcessPool:
+                    broken_pools.add(k)
+                    queues[k].appendleft((i, where, visit))  # for a worker still running
+                    break
+                running[future] = (i, where, k)
+                in_flight[k] += 1
+        if len(broken_pools) == jobs:
+            for queue in queues:
+                while queue:
+                    i, where, _ = queue.popleft()
+                    lost.append((i, where))
 
     try:
         submit_more()
@@ -667,10 +688,12 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
             done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
             while done:
                 future = done.pop()
-                i, where = running.pop(future)
+                i, where, k = running.pop(future)
+                in_flight[k] -= 1
                 try:
                     made = future.result()
                 except BrokenProcessPool:
+                    broken_pools.add(k)
                     made = RowFailure(where, None, broken.message)
                 del future
                 yield i, made
@@ -680,7 +703,35 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                 yield i, RowFailure(where, None, broken.message)
             submit_more()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:  # each waits for its worker's job in hand (a few handouts' time at most)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+PER_WORKER = 4  # jobs in flight per worker process
+NEW_KIND = 3  # a sheet of a kind its worker has not made costs about three of one it has (the fit's trial passes)
+
+
+def sheet_kind(visit: Visit) -> tuple:
+    """What a worker's memos are mostly keyed by: the condition's text in one language, on one paper, in one size."""
+    return visit.condition, visit.lang, visit.page_size, visit.large_print
+
+
+def _share(todo: list[tuple[int, str, Visit]], jobs: int) -> list[list[tuple[int, str, Visit]]]:
+    """The rows of each worker, in file order: every row of a kind to one worker, each new kind to the worker with
+    the least work so far (a new kind counted as NEW_KIND rows)."""
+    shares: list[list[tuple[int, str, Visit]]] = [[] for _ in range(jobs)]
+    work = [0] * jobs
+    owner: dict[tuple, int] = {}
+    for row in todo:
+        kind = sheet_kind(row[2])
+        k = owner.get(kind)
+        if k is None:
+            k = owner[kind] = min(range(jobs), key=work.__getitem__)
+            work[k] += NEW_KIND
+        else:
+            work[k] += 1
+        shares[k].append(row)
+    return shares
 
 
 _LIBRARY: Library | None = None

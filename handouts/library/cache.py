@@ -386,7 +386,7 @@ def clear() -> None:
     svg = sys.modules.get("handouts.render.html.svg")
     if svg is not None:
         svg.qr_svg.cache_clear()
-    for module, names in (("handouts.render.pdf.leaflet", ("_FITS", "_RAN_OVER")), ("handouts.render.pdf.bodymap", ("_ART", "_CAPTIONS", "_DISCS")),
+    for module, names in (("handouts.render.pdf.leaflet", ("_FITS", "_RAN_OVER", "_LANG_RAN_OVER")), ("handouts.render.pdf.bodymap", ("_ART", "_CAPTIONS", "_DISCS")),
                           ("handouts.render.pdf.blocks", ("_CHOSEN", "_ON_DISK", "_SPLITS")),
                           ("handouts.render.html.page", ("_SECTIONS",)), ("handouts.render.html.svg", ("_SVGS", "_DISCS"))):
         loaded = sys.modules.get(module)

@@ -303,7 +303,7 @@ def map_and_table(b, figure: BodyMap, table: PointsTable, use: Paragraph | None,
 
 
 _CHOSEN = LRU(256)  # (style, width, map, table, line) -> (map width, rows beside it)
-_SPLITS = LRU(64)  # (style, accent, width, icon size, urgent box) -> the widths of its two columns
+_SPLITS = LRU(1024)  # (style, accent, width, icon size, urgent box) -> the widths of its two columns (two numbers: a day of every condition, language, paper and flag set keeps them all)
 _ON_DISK = DiskMemo("layout")
 _STYLES: dict[int, tuple[dict, str]] = {}  # id(style data) -> (the data, its digest): style sheets are shared, read-only
 

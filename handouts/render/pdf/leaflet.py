@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, PageBreak, PageTemplate
@@ -110,8 +110,14 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     trial = bool(handout.subtitle) or any(s.optional for s in handout.sections)
     seen = (handout.condition_id, handout.lang, options.page_size)  # no patient in it
     ran_over = _RAN_OVER.hit(seen)
-    pdf, over, gaps = _pass(handout, options, layers, trial, write, likely_over=ran_over is not False)
+    if ran_over is None:  # a condition not seen yet in this language and paper: as most sheets of them went so far
+        overs, fits = _LANG_RAN_OVER.get(seen[1:], (0, 0))
+        ran_over = overs >= fits  # none seen: likely over (most English and Spanish sheets run over; most Chinese fit)
+    pdf, over, gaps, base = _pass(handout, options, layers, trial, write, likely_over=ran_over)
     _RAN_OVER.keep(seen, over > 0)
+    if len(_LANG_RAN_OVER) < 64 or seen[1:] in _LANG_RAN_OVER:
+        overs, fits = _LANG_RAN_OVER.get(seen[1:], (0, 0))
+        _LANG_RAN_OVER[seen[1:]] = (overs + (over > 0), fits + (over <= 0))
     if over <= 0:
         return handout, pdf, None
     heights = _optional_heights(handout, options, layers)
@@ -131,8 +137,8 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
         done += 1
         chosen = ranks[done - 1]
         printed = without_optional(handout, chosen)
-        pdf, over, gaps = _pass(printed, options, layers, done < len(ranks) or whole, write,
-                                likely_over=saved < over - gaps)
+        pdf, over, gaps, _ = _pass(printed, options, layers, done < len(ranks) or whole, write,
+                                   likely_over=saved < over - gaps, resume=(handout, base))
     if over > 0 and whole:
         # Two pages cannot hold it even without every optional block (a pregnant patient's six points, two of them
         # cautioned, in Spanish): cut, it would still run onto a near-empty third page (the booking code alone).
@@ -143,18 +149,23 @@ def _fit(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
 
 LAST_PAGE_LEAST = 0.25  # of the frame's height: a page of the main flow holds at least this much
 _RAN_OVER = LRU(256)  # (condition, language, paper) -> whether its sheet's first pass last ran past the pages
+_LANG_RAN_OVER: dict[tuple[str, str], tuple[int, int]] = {}  # (language, paper) -> first passes that ran over, that fitted
 
 
 def _pass(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool, write: bool,
-          likely_over: bool) -> tuple[bytes, float, float]:
-    """_layout for one pass of the fit. A trial pass that will likely run over (and so is thrown away) is first only
-    placed, not drawn (drawing is about half a pass); if it fits after all, it is laid out again and drawn, as its
-    PDF is the one printed. A guess that is wrong costs time, never a byte: the drawn pass is the same pass."""
-    if write and trial and likely_over:
-        _, over, gaps = _layout(handout, options, layers, trial, False)
-        if over > 0:
-            return b"", over, gaps
-    return _layout(handout, options, layers, trial, write)
+          likely_over: bool, resume: tuple[Handout, "_Laid"] | None = None) -> tuple[bytes, float, float, "_Laid"]:
+    """_layout for one pass of the fit, and where its flow went. A trial pass that will likely run over (and so is
+    thrown away) is first only placed, not drawn (drawing is about half a pass); if it fits after all, it is laid out
+    again and drawn, as its PDF is the one printed. A guess that is wrong costs time, never a byte: the drawn pass is
+    the same pass. A pass that is only placed takes up the flow where it first differs from `resume` (an earlier pass
+    of the same sheet with more blocks: the pages before are the same), so it places only the rest."""
+    if not write or (trial and (likely_over or _resume_at(handout, resume) is not None)):
+        # (taken up from an earlier pass, placing is a few milliseconds: cheaper than a drawn pass thrown away)
+        _, laid = _laid_out(handout, options, layers, trial=trial, write=False, resume=resume)
+        if laid.over > 0 or not write:
+            return b"", laid.over, laid.gaps, laid
+    pdf, laid = _laid_out(handout, options, layers, trial=trial, write=write)
+    return pdf, laid.over, laid.gaps, laid
 
 
 def _last_page_fill(over: float, handout: Handout, options: RenderOptions, layers: tuple[str, ...]) -> float:
@@ -364,17 +375,21 @@ def _leads(piece: Flowable) -> bool:
 
 
 class _Mark(Flowable):
-    """Takes no room and changes nothing in the frame (a frame action): remembers where the flow was (page, fill)."""
+    """Takes no room and changes nothing in the frame (a frame action): remembers where the flow was (page, fill, and
+    the frame's state there, from which a later pass can take up the flow: _laid_out's `resume`)."""
 
     def __init__(self, index: int, frame_top: float, frame_height: float):
         super().__init__()
         self.index, self.top, self.frame_height = index, frame_top, frame_height
         self.page, self.fill = 0, 0.0
+        self.state: tuple | None = None  # the frame's (y, at its top, the space after the flowable before)
         self.breakable = True  # False right after a heading (_laid_out)
 
     def frameAction(self, frame):
         self.page = self.canv.getPageNumber()
         self.fill = (self.top - frame._y) / self.frame_height
+        if not (frame._leftExtraIndent or frame._rightExtraIndent or getattr(frame, "_frameBGs", None)):
+            self.state = (frame._y, frame._atTop, frame._prevASpace)
 
 
 @dataclass
@@ -383,6 +398,10 @@ class _Laid:
     fills: list  # per page of the main flow, how full (from the room left at its foot)
     end_page: int
     end_fill: float
+    firsts: dict = field(default_factory=dict)  # section index -> the index of its first piece's mark
+    gaps_each: list = field(default_factory=list)  # per page, the room left at its foot
+    over: float = 0.0
+    gaps: float = 0.0
 
 
 def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], trial: bool = False,
@@ -394,14 +413,62 @@ def _layout(handout: Handout, options: RenderOptions, layers: tuple[str, ...], t
     return pdf, laid.over, laid.gaps
 
 
+def _resume_at(handout: Handout, resume: tuple[Handout, _Laid] | None) -> tuple[int, _Mark] | None:
+    """Where a pass of `handout` that is only placed can take up the flow of an earlier pass (`resume`: that pass's
+    handout and _Laid): (the first section that differs, the earlier pass's mark at its first piece), or None (lay
+    out the whole sheet). The sections before are the same objects, so their pieces and places are the same."""
+    if resume is None:
+        return None
+    before, laid = resume
+    if (handout.subtitle, handout.title, handout.draft_notice) != (before.subtitle, before.title, before.draft_notice):
+        return None
+    d = 0
+    while d < min(len(handout.sections), len(before.sections)) and handout.sections[d] is before.sections[d]:
+        d += 1
+    index = laid.firsts.get(d)
+    if index is None or d == 0:
+        return None
+    main = [s for s in handout.sections if not s.new_page and s.blocks]
+    main_before = [s for s in before.sections if not s.new_page and s.blocks]
+    if main and (main[-1] is not (main_before[-1] if main_before else None)) and handout.sections.index(main[-1]) < d:
+        return None  # a section before the change becomes the last of the flow: its pieces change
+    mark = laid.marks[index]
+    if not mark.breakable or mark.state is None or mark.page < 1:
+        return None
+    return d, mark
+
+
+class _Resumed(_Placing):
+    """A placing frame whose first page starts where an earlier pass's flow was (y, at top, space after)."""
+
+    def __init__(self, *args, state: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["_resume"] = state
+
+    def _reset(self):
+        super()._reset()
+        state = self.__dict__.get("_resume")
+        if state is not None:
+            self._y, self._atTop, self._prevASpace = state
+            self.__dict__["_resume"] = None
+
+
 def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...], breaks: frozenset = frozenset(),
-              trial: bool = False, write: bool = True):
-    """The PDF and where its flow went (_Laid, plus over and gaps as _layout gives them); `breaks`: the marks
-    (pieces of the main flow, counted from the first after the title) that start a new page."""
+              trial: bool = False, write: bool = True, resume: tuple[Handout, _Laid] | None = None):
+    """The PDF and where its flow went (_Laid, with over and gaps as _layout gives them); `breaks`: the marks
+    (pieces of the main flow, counted from the first after the title) that start a new page. A pass that is not
+    written (write=False) stops at the end of the main flow (the sessions page after it changes neither), and with
+    `resume` places only what comes after the first section that differs from that earlier pass (_resume_at)."""
     style = load_style(handout.masthead.colour, options.page_size, layers)
     width, height = style.page
     m = style.margins
-    frame = _frame(style, Frame if write else _Placing)
+    at = _resume_at(handout, resume) if not write and not breaks else None
+    if at is not None:
+        frame = _frame(style, _Placing)
+        frame = _Resumed(frame._x1, frame._y1, frame._width, frame._height, leftPadding=0, rightPadding=0,
+                         topPadding=0, bottomPadding=0, id="body", state=at[1].state)
+    else:
+        frame = _frame(style, Frame if write else _Placing)
     buffer = io.BytesIO()
     doc = _Doc(
         buffer,
@@ -414,24 +481,35 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.gaps = []
     builder = Builder(style, frame._width)
-    story = [builder.masthead(handout), *builder.title(handout)]
-    if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
-        story.append(builder.para(handout.draft_notice, "lead"))
+    if at is None:
+        story = [builder.masthead(handout), *builder.title(handout)]
+        if handout.draft_notice:  # unapproved text says so at the top, where it cannot be missed
+            story.append(builder.para(handout.draft_notice, "lead"))
+        first, page0 = 0, 0
+    else:
+        story = []
+        first, page0 = at[0], at[1].page - 1  # the pages before the mark's are the earlier pass's
     end = _End()
     main = [s for s in handout.sections if not s.new_page and s.blocks]
     marks: list[_Mark] = []
+    firsts: dict[int, int] = {}
     previous = None
     top = height - m["top"]
-    for section in handout.sections:
+    index = at[1].index if at is not None else 0
+    for n, section in enumerate(handout.sections[first:], start=first):
         if section.new_page and end not in story:  # the sessions page comes on top of the budget
             story.append(end)
+            if not write:
+                break
         pieces = builder.section(section, last=bool(main) and section is main[-1])
         if end in story:
             story += pieces
             continue
+        firsts[n] = index
         for piece in pieces:
-            mark = _Mark(len(marks), top, frame._height)
+            mark = _Mark(index, top, frame._height)
             mark.breakable = not (marks and _leads(previous))  # never a break between a heading and what it heads
+            index += 1
             marks.append(mark)
             previous = piece
             story += [PageBreak(), mark, piece] if mark.index in breaks else [mark, piece]
@@ -443,7 +521,9 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError as exc:
         raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
-    over = (end.page - MAX_PAGES - 1) * frame._height + (top - end.y) if end.page > MAX_PAGES else 0.0
-    laid = _Laid(marks, [1 - g / frame._height for g in doc.gaps], end.page, (top - end.y) / frame._height)
-    laid.over, laid.gaps = over, sum(doc.gaps[:MAX_PAGES])
+    end_page = end.page + page0
+    gaps_each = (resume[1].gaps_each[:page0] if at is not None else []) + list(doc.gaps)
+    over = (end_page - MAX_PAGES - 1) * frame._height + (top - end.y) if end_page > MAX_PAGES else 0.0
+    laid = _Laid(marks, [1 - g / frame._height for g in gaps_each], end_page, (top - end.y) / frame._height,
+                 firsts, gaps_each, over, sum(gaps_each[:MAX_PAGES]))
     return buffer.getvalue(), laid
