@@ -1,4 +1,5 @@
-"""The cut of Noto Sans SC (tools/subset_cjk.py): fast to parse, never the reason a character cannot be drawn."""
+"""The cuts of Noto Sans SC and Droid Sans Fallback (tools/subset_cjk.py): fast to parse, never the reason a character
+cannot be drawn."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from handouts.design.styles import sheet
 
 REPO = Path(__file__).resolve().parent.parent
 FONTS = REPO / "fonts"
-RARE = "王犇鑫"  # 犇 and 鑫 are not in GB 2312 level 1: not in the cut
+RARE = "王犇鑫"  # 犇 and 鑫 are not in GB 2312 level 1: not in the cuts
+LATER = "\u9fcd"  # in Noto Sans SC, not in Droid Sans Fallback (added to Unicode after it was made)
 
 
 def cmap(name: str) -> dict[int, str]:
@@ -55,46 +57,66 @@ def _registered(lang: str, patient: str) -> tuple[set[str], str]:
 
 
 def test_a_rarer_character_brings_in_the_full_font_and_is_drawn():
-    names, text = _registered("zh", RARE)
+    names, text = _registered("en", RARE)
     assert RARE in text  # drawn, not refused and not replaced
-    assert {"NotoSansSC-Common256", "NotoSansSC"} <= names  # the name's word is set in the full font
+    assert {"NotoSansSC-Common", "NotoSansSC"} <= names  # the name's word is set in the full font
+
+
+def test_on_a_chinese_sheet_a_rarer_character_comes_from_the_full_droid_font_then_from_noto_sans_sc():
+    """The zh chains: the Droid cut, the full Droid Sans Fallback (犇, 鑫: not in the cut), then Noto Sans SC for what
+    Droid lacks (U+9FCD, a later addition to Unicode): every character of the name is drawn and read back."""
+    names, text = _registered("zh", RARE)
+    assert RARE in text
+    assert {"DroidSansFallback-Common", "DroidSansFallback"} <= names and "NotoSansSC" not in names
+    assert ord(LATER) not in cmap("DroidSansFallbackFull.ttf") and ord(LATER) in cmap("NotoSansSC-Regular.ttf")
+    names, text = _registered("zh", f"王{LATER}")
+    assert f"王{LATER}" in text
+    assert {"DroidSansFallback-Common", "DroidSansFallback", "NotoSansSC"} <= names
 
 
 def test_common_text_never_parses_the_full_chinese_font():
-    for lang, patient, cut in (("en", "Jane Doe", "NotoSansSC-Common"), ("zh", "李明", "NotoSansSC-Common256")):
+    for lang, patient, cut in (("en", "Jane Doe", "NotoSansSC-Common"), ("zh", "李明", "DroidSansFallback-Common")):
         names, text = _registered(lang, patient)
         assert patient in text
         assert cut in names
-        assert not names & {"NotoSansSC", "NotoSansSC-Bold"}, (lang, names)
+        assert not names & {"NotoSansSC", "NotoSansSC-Bold", "DroidSansFallback"}, (lang, names)
     # a Chinese sheet parses its own cut only (the name is checked against its chains, not the base style's)
     assert not names & {"NotoSansSC-Common", "NotoSansSC-Common-Bold"}, names
 
 
-def test_chinese_sheets_use_the_cut_on_a_256_unit_grid_the_others_the_1000_unit_cut():
+def test_chinese_sheets_set_hanzi_in_droid_with_a_synthetic_bold_the_others_in_noto_sans_sc():
     base, zh = sheet()["fonts"], sheet("zh")["fonts"]
     for weight, cut in (("regular", "NotoSansSC-Common"), ("bold", "NotoSansSC-Common-Bold")):
-        assert cut in base["chains"][weight] and f"{cut}".replace("Common", "Common256") not in base["chains"][weight]
-        assert zh["chains"][weight] == [n.replace("Common", "Common256") for n in base["chains"][weight]]
-    assert zh["chains"]["pinyin"] == [n.replace("Common", "Common256") for n in base["chains"]["pinyin"]]
+        assert cut in base["chains"][weight] and not any("Droid" in n for n in base["chains"][weight][:-1])
+    assert zh["chains"]["regular"] == ["Atkinson", "NotoSans", "DroidSansFallback-Common", "DroidSansFallback", "NotoSansSC"]
+    assert zh["chains"]["bold"][2:] == ["DroidSansFallback-Common-Bold", "DroidSansFallback-Bold", "NotoSansSC-Bold"]
+    assert zh["files"]["DroidSansFallback-Common-Bold"] == "synthetic-bold " + zh["files"]["DroidSansFallback-Common"]
+    assert zh["files"]["DroidSansFallback-Bold"] == "synthetic-bold " + zh["files"]["DroidSansFallback"]
 
 
-def test_the_256_unit_cut_is_the_cut_within_half_a_grid_unit():
-    """tools/subset_cjk.py --grid: the same characters, glyphs, advance widths (in ems) and contours as the cut,
-    every point rounded to the nearer 1/256 em; its own names."""
-    for weight in ("Regular", "Bold"):
-        cut, coarse = TTFont(FONTS / f"NotoSansSC-Common-{weight}.ttf"), TTFont(FONTS / f"NotoSansSC-Common256-{weight}.ttf")
-        assert (cut["head"].unitsPerEm, coarse["head"].unitsPerEm) == (1000, 256)
-        assert coarse.getBestCmap() == cut.getBestCmap()
-        assert coarse["name"].getDebugName(6) == f"NotoSansSCCommon256-{weight}"
-        cmap = cut.getBestCmap()
-        hanzi = [cmap[c] for c in cmap if 0x4E00 <= c <= 0x9FFF]
-        assert len(hanzi) > 3700
-        for name in hanzi[::41] + [cmap[ord(c)] for c in "，。：（）"]:
-            assert coarse["hmtx"][name][0] * 1000 == cut["hmtx"][name][0] * 256, name  # 1 em = 1 em: the same layout
-            fine, rough = cut["glyf"][name], coarse["glyf"][name]
-            assert fine.numberOfContours == rough.numberOfContours and list(fine.endPtsOfContours) == list(rough.endPtsOfContours)
-            assert max(abs(a * 256 / 1000 - b) for p, q in zip(fine.coordinates, rough.coordinates)
-                       for a, b in zip(p, q)) <= 0.5, name
+def test_the_droid_cut_draws_the_full_fonts_glyphs_and_every_hanzi_of_the_bundled_content():
+    """tools/subset_cjk.py --droid: the same advance widths and outlines as Droid Sans Fallback (composites
+    decomposed: the same contours, point for point), its own names, and every CJK character of the bundled content
+    that Droid has (or a Chinese sheet would parse the 4 MB full font)."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    cut, full = TTFont(FONTS / "DroidSansFallback-Common.ttf"), TTFont(FONTS / "DroidSansFallbackFull.ttf")
+    cut_map, full_map = cut.getBestCmap(), full.getBestCmap()
+    assert (cut["head"].unitsPerEm, full["head"].unitsPerEm) == (256, 256)
+    assert 4000 < len(cut_map) < len(full_map) / 4
+    assert cut["name"].getDebugName(6) == "DroidSansFallbackCommon" != full["name"].getDebugName(6)
+    cut_glyphs, full_glyphs = cut.getGlyphSet(), full.getGlyphSet()
+    for code in list(cut_map)[::37] + [ord(c) for c in "髋，。：（）"]:
+        a, b = cut_map[code], full_map[code]
+        assert cut["hmtx"][a][0] == full["hmtx"][b][0], hex(code)
+        assert not cut["glyf"][a].isComposite()
+        pens = DecomposingRecordingPen(cut_glyphs), DecomposingRecordingPen(full_glyphs)
+        cut_glyphs[a].draw(pens[0])
+        full_glyphs[b].draw(pens[1])
+        assert pens[0].value == pens[1].value, hex(code)
+    missing = {c for p in (REPO / "content").rglob("*.yaml") for c in p.read_text("utf-8")
+               if ord(c) > 0x2E7F and ord(c) in full_map and ord(c) not in cut_map}
+    assert not missing, f"run tools/subset_cjk.py --droid: the bundled content uses {sorted(missing)}"
 
 
 def test_a_remembered_font_subset_is_the_subset_the_font_makes():

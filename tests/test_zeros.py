@@ -43,7 +43,10 @@ def test_the_digits_of_a_word_drawn_in_atkinson_come_from_the_next_face():
         assert all(not any(c.isdigit() for c in text) for font, text in runs if font == chain.faces[0][0])
 
 
-def test_a_chinese_word_keeps_its_digits_in_its_own_face():
-    chain = load_style("#1F5F6B").chain()
-    runs = chain.runs("休息15分钟")
-    assert len(runs) == 1 and runs[0][1] == "休息15分钟" and runs[0][0] == chain.font_for("休息")
+def test_the_digits_of_a_chinese_word_come_from_the_latin_face_with_a_plain_zero():
+    """A chain splits a word by script: the hanzi from the CJK face, the digits as in running Latin text (Noto Sans,
+    not Atkinson's slashed zero), in English and on a Chinese sheet alike."""
+    for layers in ((), ("zh",)):
+        chain = load_style("#1F5F6B", layers=layers).chain()
+        cjk = chain.font_for("休息")
+        assert chain.runs("休息10分钟") == [(cjk, "休息"), ("NotoSans", "10"), (cjk, "分钟")]

@@ -14,22 +14,67 @@ class GlyphError(HandoutError):
     """Text has characters that no bundled font can draw."""
 
 
+SYNTHETIC_BOLD = "synthetic-bold "  # a font file entry "synthetic-bold X.ttf": the regular face of X.ttf, drawn emboldened
+
+
 @lru_cache(maxsize=None)
 def register(name: str, filename: str):
-    """Register a TrueType font under a logical name (once); return it."""
+    """Register a TrueType font under a logical name (once); return it. A file entry "synthetic-bold X.ttf" registers
+    the synthetic bold of X.ttf: the same glyphs in the same per-document subsets (one font object in the PDF for
+    both), which the PDF text object draws filled and stroked (render mode 2: render/pdf/bolding.py)."""
     from reportlab.pdfbase import pdfmetrics
+
+    bold = filename.startswith(SYNTHETIC_BOLD)
+    face, state = _parsed(filename.removeprefix(SYNTHETIC_BOLD))
+    font = _font_class()(name, face, state)
+    if bold:
+        _SYNTHETIC_BOLDS.add(name)
+    pdfmetrics.registerFont(font)  # ReportLab gives every name of one face the font object registered first: all one
+    return font
+
+
+_SYNTHETIC_BOLDS: set[str] = set()  # names registered as a synthetic bold (in this process)
+
+
+def synthetic_bold(name: str) -> bool:
+    """Whether the registered font `name` is a synthetic bold (drawn filled and stroked)."""
+    return name in _SYNTHETIC_BOLDS
+
+
+@lru_cache(maxsize=None)
+def _parsed(filename: str):
+    """A font file's face and its per-document subset state, parsed once and shared by every name it is registered
+    under (a regular face and its synthetic bold embed each glyph once)."""
     from reportlab.pdfbase.ttfonts import TTFont
 
     path = fonts_dir() / filename
     try:
         # asciiReadable=False: a subset holds only the glyphs a page uses, not all of ASCII as well (which
         # put ~100 unused glyphs of every fallback font in each PDF); text still extracts through ToUnicode.
-        font = TTFont(name, str(path), asciiReadable=False)
+        font = TTFont(filename, str(path), asciiReadable=False)
     except Exception as exc:  # a missing or damaged font file is an install problem worth naming
-        raise HandoutError(f"font {name}: cannot read {path} ({exc}); reinstall handouts or restore fonts/") from None
+        raise HandoutError(f"font {filename}: cannot read {path} ({exc}); reinstall handouts or restore fonts/") from None
     font.face.makeSubset = _remembered(font.face.makeSubset)
-    pdfmetrics.registerFont(font)
-    return font
+    return font.face, font.state
+
+
+@lru_cache(maxsize=None)
+def _font_class():
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+
+    class SharedFont(TTFont):
+        """A TrueType font on a face parsed once (`_parsed`). All names of one file share its subsets in a document:
+        whichever name a page uses first puts the font objects in the PDF, once, and the others use the same ones."""
+
+        def __init__(self, name, face, state):
+            self.fontName = name
+            self.face = face
+            self.state = state
+            self.encoding = TTEncoding()
+            self._asciiReadable = False
+            self.shapable = False
+
+    return SharedFont
 
 
 SUBSETS_MEMO = 4  # font subsets a face remembers (least recently used out first; a CJK subset is tens of KB)
@@ -63,7 +108,8 @@ RUNS_MEMO = 2048  # texts whose runs a chain remembers (a leaflet has a few hund
 
 
 class FontChain:
-    """An ordered list of fonts: the first that can draw a whole word draws it."""
+    """An ordered list of fonts: the first that can draw a whole word draws it, a word's hanzi and CJK punctuation
+    apart from its digits and Latin letters ("在4个穴位": 在, 4, 个穴位), so a CJK face draws only the CJK part."""
 
     def __init__(self, faces: Sequence[tuple[str, str]]):
         self.faces = tuple(faces)  # (logical name, file name)
@@ -112,12 +158,14 @@ class FontChain:
         for token in _tokens(text):
             if token.isspace():
                 font = out[-1][0] if out else self.primary
-                if token.strip(" ") and not self._covers(self._index(font), token):
-                    font = self.font_for(token)  # a no-break space the last face lacks
+                if not self._covers(self._index(font), token):
+                    font = self.font_for(token)  # a space the last face lacks (Droid Sans Fallback has none)
                 pieces = [(font, token)]
             else:
-                font = self.font_for(token)
-                pieces = [(font, token)] if font else [(self.font_for(c), c) for c in token]
+                pieces = []
+                for part in _runs_of(token, is_cjk):  # hanzi apart from digits and Latin: "在4个穴位"
+                    font = self.font_for(part)
+                    pieces += [(font, part)] if font else [(self.font_for(c), c) for c in part]
                 if self.digits:  # what the primary would draw of the digits, the next face draws
                     primary = self.faces[0][0]
                     pieces = [(self._digit_font(part) if font == primary and part[0] in DIGITS else font, part)
@@ -143,6 +191,14 @@ class FontChain:
     def missing(self, text: str) -> set[str]:
         """Characters of `text` that no font in the chain has."""
         return {c for c in set(text) if not c.isspace() and not any(self._covers(i, c) for i in range(len(self.faces)))}
+
+
+def is_cjk(ch: str) -> bool:
+    """A hanzi, kana or CJK punctuation mark (fullwidth forms too): the characters a chain sets apart from the digits,
+    Latin and pinyin of the same word, so each script goes to its own face."""
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
 
 
 def _runs_of(text: str, kind) -> list[str]:

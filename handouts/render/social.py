@@ -19,6 +19,7 @@ from ..design.styles import Style, load_style, merge
 from ..design.tints import MIN_CONTRAST, contrast, darker
 from ..errors import HandoutError
 from ..version import __version__
+from .pdf.bolding import BoldingCanvas
 from .pdf.kinsoku import Paragraph
 
 SIZES = ("square", "portrait", "story")
@@ -56,7 +57,7 @@ def render_social(post: SocialPost, size: str) -> SocialImage:
     width, height = spec["sizes"][size]
     side, edge = spec["margin"][size]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1, initialFontName=base.chain().primary,
+    canvas = BoldingCanvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1, initialFontName=base.chain().primary,
                     lang=post.lang)
     canvas.setTitle(post.title)
     canvas.setAuthor(post.clinic)

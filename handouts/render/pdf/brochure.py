@@ -14,6 +14,7 @@ from ...errors import HandoutError
 from ...model import BodyMap, Brochure, BrochurePanel, Callout, Heading, Picture
 from ...design.styles import Style, merge, load_style
 from ...design import print_geometry as geo
+from .bolding import BoldingCanvas
 from .flowables import Builder
 from .pictures import PictureFlowable, beside_names, picture_flowable, rgb_on_white, separate
 from .plan import QrFlowable
@@ -107,7 +108,7 @@ def render_brochure(brochure: Brochure, options: BrochureOptions) -> Rendered:
     out = Rendered(b"", sheet)
     enforce = _cmyk_enforcer(brochure.masthead.colour, brochure.colour_cmyk, out.conversions) if options.colour == "cmyk" else None
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=sheet.page, invariant=1, pageCompression=1, initialFontName=style.chain().primary,
+    canvas = BoldingCanvas(buffer, pagesize=sheet.page, invariant=1, pageCompression=1, initialFontName=style.chain().primary,
                     enforceColorSpace=enforce, lang=brochure.lang, trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)
     canvas.setTitle(brochure.title)
     canvas.setAuthor(brochure.author)

@@ -6,13 +6,15 @@ from typing import Callable
 
 from reportlab.pdfgen.canvas import Canvas
 
+from .bolding import BoldingCanvas
+
 
 def counted_canvas(footer: Callable[[Canvas, int, int], None], discard: Callable[[], bool] | None = None) -> type[Canvas]:
     """A Canvas class that draws `footer(canvas, number, total)` on each page once the page count is known. With
     `discard()` true at the end the PDF is not wanted (a trial layout that ran past its pages): nothing is written
     (no footers, font subsets or compression)."""
 
-    class CountedCanvas(Canvas):
+    class CountedCanvas(BoldingCanvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
