@@ -201,6 +201,16 @@ def test_a_second_patient_of_the_same_sheet_is_laid_out_once_with_the_bytes_of_a
     assert second == _fresh_in_process({**VISIT, "patient": "Bo Chen"})
 
 
+def test_the_same_sheet_with_its_tracker_page_uses_the_remembered_fit_with_the_bytes_of_a_fresh_fit(monkeypatch):
+    """The session tracker comes after the two pages' budget: it changes nothing the fit measures."""
+    cache.clear()
+    build_leaflet({**VISIT, "patient": "Ann Lee"})
+    calls = _count_layouts(monkeypatch)
+    tracked = build_leaflet({**VISIT, "patient": "Bo Chen", "tracker": True}).pdf
+    assert len(calls) == 1
+    assert tracked == _fresh_in_process({**VISIT, "patient": "Bo Chen", "tracker": True})
+
+
 @pytest.mark.parametrize("name", ["Maria Guadalupe Fernández de la Concepción Rodríguez-Villanueva y Montes de Oca Santa Cruz",
                                   "李" * 40])
 def test_a_patient_band_of_another_height_is_fitted_afresh(monkeypatch, name):

@@ -183,7 +183,13 @@ def _fit_key(handout: Handout, options: RenderOptions):
     sheet with a practitioner's note, which is about this patient, or one that cannot be a key). The band's
     heights are checked beside the key (_band_heights), so a band that wraps differently is fitted afresh."""
     sections = []
+    after = False  # past the main flow: the sessions page and what follows it change neither the overflow nor the
+    # room at the page feet, so the same sheet with or without its tracker page is fitted the same (only blocks
+    # that may be left out there stay in the key)
     for s in handout.sections:
+        after = after or s.new_page
+        if after and not s.optional:
+            continue
         if s.id == BAND:
             if any(not isinstance(b, FactsRow) for b in s.blocks):
                 return None  # a note: nothing about a patient is kept beyond their own sheet
