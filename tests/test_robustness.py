@@ -615,6 +615,34 @@ def test_the_parent_keeps_no_handout_once_it_is_delivered():
     assert alive == 0, f"{alive} of {len(refs) - 1} delivered handouts are still held by the parent"
 
 
+def test_a_worker_that_dies_fails_only_the_rows_in_its_hands_and_the_other_worker_makes_the_rest():
+    """--jobs 2: a worker killed outright (out of memory, say) takes the rows it held with it, each reported with
+    the reason; its queue goes to the worker still running, so every other row is made."""
+    import multiprocessing
+    import signal
+
+    from handouts.composition.visit import make_visit
+    from handouts.deliver.batch import PER_WORKER, RowFailure, _results
+    from handouts.deliver.leaflet import Leaflet
+    from handouts.library.load import load_library
+
+    library = load_library()
+    kinds = ["hip-pain", "insomnia", "neck-pain", "migraine"]
+    todo = [(i, f"row {i + 2}", make_visit({"condition": kinds[i % 4], "patient": f"P {i}"})) for i in range(16)]
+    made, failed = [], []
+    results = _results(library, todo, 2)
+    for n, (i, got) in enumerate(results):
+        (made if isinstance(got, Leaflet) else failed).append((i, got))
+        if n == 0:
+            workers = multiprocessing.active_children()
+            assert len(workers) >= 2
+            os.kill(workers[0].pid, signal.SIGKILL)
+    assert sorted(i for i, _ in made + failed) == list(range(16))
+    assert 1 <= len(failed) <= PER_WORKER + 1
+    assert all(isinstance(f, RowFailure) and "a worker process stopped unexpectedly" in f.message for _, f in failed)
+    assert len(made) >= 16 - PER_WORKER - 1
+
+
 def test_a_booking_url_too_dense_to_scan_is_a_check_warning(run, tmp_path):
     (tmp_path / "own").mkdir()
     url = "https://clinic.example/book?" + "a" * 400
