@@ -1,24 +1,19 @@
-"""Make fonts/NotoSansSC-Common-{Regular,Bold}.ttf: Noto Sans SC cut to the characters most Chinese text uses.
+"""Make fonts/DroidSansFallback-Common.ttf: Droid Sans Fallback cut to the characters most Chinese text uses.
 
-    python tools/subset_cjk.py [--droid]        (needs fontTools: pip install fonttools; not needed to run handouts)
+    python tools/subset_cjk.py        (needs fontTools: pip install fonttools; not needed to run handouts)
 
-The full Noto Sans SC (30,898 glyphs, 10 MB) takes about five times as long to parse as this cut (4,500 glyphs:
-GB 2312 level 1, the 3,755 most used hanzi, every character of the bundled content and code, Latin, punctuation
-and the CJK and full-width forms), and every leaflet parses it: the point names print their characters. The font
-chains (handouts/design/styles/base.yaml) put the cut before the full font, so a word with a rarer character (a patient's
-name, a clinic's own content) is set in the full font: nothing becomes undrawable. Glyphs and advance widths are the full font's (the
-names say Common, so one PDF never holds two fonts of one name); hinting and the layout tables (which ReportLab does not use) are left out. Run it again after
-adding much Chinese content (tests/test_fonts.py says when the bundled content needs the full font).
-
-The licence is the full font's (fonts/OFL-NotoSansSC.txt): the OFL allows modified versions under the same
-licence, and the name (Noto Sans SC) is not a Reserved Font Name.
-
-It also writes fonts/DroidSansFallback-Common.ttf, the Chinese sheets' face for hanzi (`droid` below; Apache-2.0).
+Every sheet sets its hanzi in Droid Sans Fallback (a point's characters on every sheet; every Chinese word): the full
+font (28,601 characters, 4 MB) takes much longer to parse than this cut (GB 2312 level 1, the 3,755 most used hanzi,
+every character of the bundled content and code, Latin, punctuation and the CJK and full-width forms). The font
+chains (handouts/design/styles/base.yaml) put the cut before the full font, so a word with a rarer character (a
+patient's name, a clinic's own content) is set in the full font, then in Noto Sans SC for what Droid lacks: nothing
+becomes undrawable. Run it again after adding much Chinese content (tests/test_fonts.py says when the bundled content
+needs the full font). Apache-2.0 (fonts/Apache-2.0-DroidSansFallback.txt) allows modified versions; the font's own
+names and description say it was changed, and how.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from fontTools import subset
@@ -44,42 +39,9 @@ def characters() -> set[str]:
     return chars
 
 
-def _rename(font: TTFont, weight: str) -> None:
-    """Its own names: a PDF holding both the cut and the full font must not see two fonts of one name (a reader may
-    take one for the other and draw or extract the wrong characters)."""
-    family, postscript = "Noto Sans SC Common", f"NotoSansSCCommon-{weight}"
-    for record in font["name"].names:
-        if record.nameID in (1, 16):
-            record.string = family
-        elif record.nameID == 4:
-            record.string = f"{family} {weight}"
-        elif record.nameID in (3, 6):
-            record.string = postscript
-
-
-def main() -> None:
-    chars = characters()
-    for weight in ("Regular", "Bold"):
-        font = TTFont(ROOT / "fonts" / f"NotoSansSC-{weight}.ttf")
-        cmap = font.getBestCmap()
-        options = subset.Options()
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        options.hinting = False
-        options.drop_tables += ["BASE", "STAT", "vhea", "vmtx", "GSUB", "GPOS", "GDEF"]
-        cut = subset.Subsetter(options)
-        cut.populate(unicodes=sorted(ord(c) for c in chars if ord(c) in cmap))
-        cut.subset(font)
-        _rename(font, weight)
-        out = ROOT / "fonts" / f"NotoSansSC-Common-{weight}.ttf"
-        font.save(out)
-        print(f"{out.relative_to(ROOT)}: {len(font.getBestCmap()):,} characters, {out.stat().st_size:,} bytes")
-
-
 def droid() -> None:
     """fonts/DroidSansFallback-Common.ttf: Droid Sans Fallback (256 units to the em) cut to the same characters, with
-    every composite glyph decomposed (`python tools/subset_cjk.py --droid` makes only this). Chinese sheets set their
-    hanzi in it. Droid builds most hanzi from shared components; ReportLab embeds a component again in each 256-glyph
+    every composite glyph decomposed. Every sheet sets its hanzi in it. Droid builds most hanzi from shared components; ReportLab embeds a component again in each 256-glyph
     subset that uses it, plus a composite record per character, so outlines of their own take fewer bytes in a PDF (the
     zh hip-pain sheet 82.7 KB -> 77.0 KB). Apache-2.0 (fonts/Apache-2.0-DroidSansFallback.txt) allows modified
     versions; the font's own names and description say it was changed, and how."""
@@ -124,8 +86,4 @@ def _droid_options() -> subset.Options:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--droid"]:
-        droid()
-    else:
-        main()
-        droid()
+    droid()
