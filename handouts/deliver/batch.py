@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import os
+import pickle
 import re
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import nullcontext
@@ -643,9 +644,12 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    # spawn: no forked copies of the parent's threads or locks, and the same on every OS.
+    from .lean import start_worker
+
+    # spawn: no forked copies of the parent's threads or locks, and the same on every OS. The worker starts in a
+    # light module and unpickles the library itself, after making its imports lighter (deliver/lean.py).
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(library,))
+                               initializer=start_worker, initargs=(pickle.dumps(library, pickle.HIGHEST_PROTOCOL),))
     # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
     # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
     window = jobs * 4
@@ -683,31 +687,8 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_LIBRARY: Library | None = None
-
-
-def _start_worker(library: Library) -> None:
-    """Worker start: keep the parent's library (read once, so every row uses the same content)."""
-    import gc
-    import signal
-    import threading
-
-    global _LIBRARY
-    _LIBRARY = library
-    gc.set_threshold(10_000, 10, 10)  # as the command's own process (handouts/__main__.py)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; no worker tracebacks
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A parent killed outright (SIGKILL, SIGTERM) cannot stop its pool; the workers notice and go."""
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
 def _work(where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
-    assert _LIBRARY is not None
-    return attempt(_LIBRARY, where, visit, output)
+    from . import lean
+
+    assert lean.LIBRARY is not None
+    return attempt(lean.LIBRARY, where, visit, output)
