@@ -100,3 +100,39 @@ def test_a_batch_worker_starts_lightened_before_it_unpickles_the_library(tmp_pat
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["pdf"] == "%PDF-" and seen["pillow"] == "_LazyModule"
     assert seen["openssl"] is not builtin_hashes()
+
+
+MEMOS = r"""
+import json, sys
+from handouts import make_leaflet
+from handouts.render.pdf import paragraphs as P
+from reportlab.lib.abag import ABag
+P._PARSED.size = P._LINES.size = 300  # small, so that a few sheets go round them
+for lang in ("zh", "es", "en"):  # English last: its plain paragraphs are in the memos at the end
+    for condition in ("hip-pain", "low-back-pain", "insomnia"):
+        for large in ("", "yes"):
+            make_leaflet({"condition": condition, "lang": lang, "large_print": large, "patient": "Jane Doe"})
+kept_frags = [v for entry in P._PARSED.values() for v in entry[2]]
+words = [w for blpara, _, _ in P._LINES.values() if getattr(blpara, "kind", None) == 0 for _, ws in blpara.lines for w in ws]
+print(json.dumps({
+    "parsed": len(P._PARSED), "lines": len(P._LINES), "names": len(P._NAMES),
+    "objects": sum(isinstance(v, ABag) for frag in kept_frags for v in frag),
+    "packed": sum(frag[0] is not None for frag in kept_frags), "frags": len(kept_frags),
+    "words": len(words), "shared": sum(sys.intern(w) is w for w in words),
+    "jane": any("Jane" in str(k[0]) for k in P._PARSED),
+}))
+"""
+
+
+def test_the_paragraph_memos_stay_bounded_and_keep_light_values():
+    """18 sheets (3 conditions, 3 languages, large print or not) through memos of 300: they stay at 300, the kept
+    fragments are tuples of values (not ReportLab objects with a dict each), and a plain paragraph's words are
+    shared strings; never the patient's name."""
+    done = subprocess.run([sys.executable, "-c", MEMOS], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["parsed"] == 300 and seen["lines"] == 300  # full, and no more
+    assert seen["frags"] > 300 and seen["packed"] == seen["frags"] and seen["objects"] == 0
+    assert seen["words"] > 1000 and seen["shared"] == seen["words"]
+    assert 0 < seen["names"] <= 16  # one tuple of attribute names for every fragment shape
+    assert not seen["jane"]
