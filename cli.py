@@ -626,6 +626,9 @@ def batch(visits: Path, out_dir: Path, pattern: str | None, jobs: int | None, fo
       handouts batch visits.csv --out-dir portal/ --format html
       handouts batch visits.csv --out-dir today/ --print front-desk   # each sheet written, then printed in row order
     """
+    from handouts.deliver.lean import lighten
+
+    lighten()  # before the batch's imports: with --jobs 1 this process makes every sheet (deliver/lean.py)
     from handouts import BatchOptions, Output, run_batch
 
     _check_printer(printer, format_ or "pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import pickle
 import re
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import nullcontext
@@ -643,12 +644,16 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
+    from .lean import start_worker
+
     # One single-process pool per worker, so that a sheet goes to the worker that made its kind before (_share):
     # each worker's memos (the fit, the map, the urgent box's columns, paragraphs) then serve its own kinds only,
     # as one process's do, instead of every worker laying out every kind of a mixed day afresh.
-    # spawn: no forked copies of the parent's threads or locks, and the same on every OS.
+    # spawn: no forked copies of the parent's threads or locks, and the same on every OS. The worker starts in a
+    # light module and unpickles the library itself, after making its imports lighter (deliver/lean.py).
     context = multiprocessing.get_context("spawn")
-    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker, initargs=(library,))
+    library_bytes = pickle.dumps(library, pickle.HIGHEST_PROTOCOL)
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=start_worker, initargs=(library_bytes,))
              for _ in range(jobs)]
     queues = [deque(rows) for rows in _share(todo, jobs)]
     # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
@@ -734,31 +739,8 @@ def _share(todo: list[tuple[int, str, Visit]], jobs: int) -> list[list[tuple[int
     return shares
 
 
-_LIBRARY: Library | None = None
-
-
-def _start_worker(library: Library) -> None:
-    """Worker start: keep the parent's library (read once, so every row uses the same content)."""
-    import gc
-    import signal
-    import threading
-
-    global _LIBRARY
-    _LIBRARY = library
-    gc.set_threshold(10_000, 10, 10)  # as the command's own process (handouts/__main__.py)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; no worker tracebacks
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A parent killed outright (SIGKILL, SIGTERM) cannot stop its pool; the workers notice and go."""
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
 def _work(where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
-    assert _LIBRARY is not None
-    return attempt(_LIBRARY, where, visit, output)
+    from . import lean
+
+    assert lean.LIBRARY is not None
+    return attempt(lean.LIBRARY, where, visit, output)

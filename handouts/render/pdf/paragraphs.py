@@ -10,10 +10,18 @@ Keys are values, not objects: the markup, every attribute of the style (repr), t
 The memos are bounded, least recently used out first (handouts.library.cache.LRU): text every leaflet shares
 stays, a date ages out. The patient band (a name) is never kept (kinsoku.VisitParagraph): a batch of a thousand
 names would fill the memo with one-off entries, some 6 KB each, before they aged out.
+
+What is kept is kept light (issue 23: a mixed day's worker is measured in MiB): the parsed fragments as tuples of
+their values, not as objects with a dict each (about a quarter of the memory; unpacking them costs what the copy
+that every hit makes always cost); the cleaned text as the very string of the key when equal; and the words of a
+plain paragraph's lines as one shared string per word (sys.intern, when the lines are first made).
 """
 
 from __future__ import annotations
 
+import sys
+
+from reportlab.lib.abag import ABag
 from reportlab.platypus import Paragraph as _Paragraph
 
 from ...library.cache import LRU
@@ -55,12 +63,12 @@ class Paragraph(_Paragraph):
         hit = _PARSED.hit(key)
         if hit is None:
             super()._setup(text, style, bulletText, None, cleaner)
-            _PARSED.keep(key, (self.text, self.style, [f.clone() for f in self.frags],
-                                     _copy_bullet(self.bulletText), self.style is style))
+            _PARSED.keep(key, (text if self.text == text else self.text, self.style, _pack(self.frags),
+                               _copy_bullet(self.bulletText), self.style is style))
         else:
             parsed_text, parsed_style, parsed_frags, bullet, same = hit
             self.text = parsed_text
-            self.frags = [f.clone() for f in parsed_frags]
+            self.frags = _unpack(parsed_frags)
             self.style = style if same else parsed_style
             self.bulletText = _copy_bullet(bullet)
             self.debug = 0
@@ -74,6 +82,7 @@ class Paragraph(_Paragraph):
         hit = _LINES.hit(memo_key)
         if hit is None:
             result = super().wrap(availWidth, availHeight)
+            _share_words(self.blPara)
             _LINES.keep(memo_key, (self.blPara, self.height, self._wrapWidths))
             return result
         self.blPara, self.height, widths = hit
@@ -90,6 +99,50 @@ def key_style(paragraph: Paragraph, key: tuple):
             return None  # the style was replaced after the paragraph was made (e.g. a list's last item)
         paragraph._key_style_id = id(style)  # (an attribute of the paragraph, not of the shared style)
     return style
+
+
+_NAMES: dict[tuple, tuple] = {}  # a fragment's attribute names, one tuple for all fragments with the same names
+
+
+def _pack(frags) -> tuple:
+    """Copies of the fragments to keep: (class, names, values) where a fragment is a plain ABag (its clone() is a new
+    object of the class with the same dict), else (None, None, the fragment's clone) as before."""
+    packed = []
+    for f in frags:
+        cls = f.__class__
+        if cls.__init__ is ABag.__init__ and cls.clone is ABag.clone:
+            names = tuple(f.__dict__)
+            packed.append((cls, _NAMES.setdefault(names, names), tuple(f.__dict__.values())))
+        else:
+            packed.append((None, None, f.clone()))
+    return tuple(packed)
+
+
+def _unpack(packed: tuple) -> list:
+    """New fragments from kept ones: what `[f.clone() for f in frags]` gave (same class, same dict, same values)."""
+    frags = []
+    for cls, names, values in packed:
+        if cls is None:
+            frags.append(values.clone())
+        else:
+            f = cls.__new__(cls)
+            f.__dict__.update(zip(names, values))
+            frags.append(f)
+    return frags
+
+
+def _share_words(blpara) -> None:
+    """A plain paragraph's lines are (space left, [words]): each word kept once for every line and paragraph it is in.
+    Only equal strings are swapped (ReportLab reads the words, it never compares them by identity)."""
+    if getattr(blpara, "kind", None) != 0:
+        return
+    intern = sys.intern
+    for line in blpara.lines:
+        if isinstance(line, tuple) and len(line) == 2 and isinstance(line[1], list):
+            words = line[1]
+            for i, word in enumerate(words):
+                if type(word) is str:
+                    words[i] = intern(word)
 
 
 def _copy_bullet(bullet):
