@@ -278,6 +278,24 @@ def test_each_kind_of_sheet_goes_to_one_worker_and_the_work_is_shared_evenly():
     assert [len(s) for s in _share(todo[:1], 2)] == [1, 0]
 
 
+def test_workers_started_before_the_rows_are_checked_are_stopped_when_fewer_or_none_are_needed(tmp_path):
+    """--jobs 2 starts both workers while the rows are read and checked; when every row fails its check (nothing to
+    make) or one row is left, the batch ends with no worker process left behind."""
+    import multiprocessing
+
+    from handouts.deliver.batch import BatchOptions, run_batch
+
+    bad = write_csv(tmp_path / "bad.csv", *[f"2026-12-01,P {i},,hip-pain,XX9,,en" for i in range(14)])
+    result = run_batch(bad, BatchOptions(out_dir=tmp_path / "bad", jobs=2))
+    assert not result.written and len(result.failures) == 14
+    assert multiprocessing.active_children() == []
+    one = write_csv(tmp_path / "one.csv", "2026-12-01,Jane Doe,,hip-pain,,,en",
+                    *[f"2026-12-01,P {i},,hip-pain,XX9,,en" for i in range(13)])
+    result = run_batch(one, BatchOptions(out_dir=tmp_path / "one", jobs=2))
+    assert len(result.written) == 1 and result.jobs == 1
+    assert multiprocessing.active_children() == []
+
+
 def test_shipped_example_makes_every_row(run, tmp_path):
     batch(run, REPO / "examples" / "visits.csv", tmp_path / "out")
     assert len(pdfs(tmp_path / "out")) == len(REPO.joinpath("examples", "visits.csv").read_text("utf-8").strip().splitlines()) - 1

@@ -471,6 +471,8 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     log = RecordLog(options.record).check() if options.record else None  # fail now, before anything is made
     out_dir = _prepare_dir(options.out_dir)
     tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
+    # the workers start (imports, fonts) while the rows are read and checked; fewer may be used if rows fail
+    pools = start_pools(library, _jobs(options, len(rows))) if _jobs(options, len(rows)) > 1 else None
 
     failures: dict[int, list[RowFailure]] = {}
     visits: dict[int, Visit] = {}
@@ -498,16 +500,14 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
         todo.append((i, rows[i].where, visit))
     recorded_hashes = log.hashes() if log is not None and existing else set()
 
-    jobs = max(1, min(options.jobs or default_jobs(), len(todo)))
-    if options.jobs is None and len(todo) < MIN_PARALLEL:
-        jobs = 1  # starting a worker (imports, fonts) costs more than a few handouts take
+    jobs = _jobs(options, len(todo))
     written: dict[int, Path] = {}
     already: dict[int, Path] = {}
     titles: dict[int, str] = {}
     recovered: dict[int, Path] = {}
     drafts: dict[str, tuple[int, set[str]]] = {}
     with (progress or (lambda n: nullcontext(_Progress())))(len(todo)) as bar:
-        for i, made in _results(library, todo, jobs, options.output):
+        for i, made in _results(library, todo, jobs, options.output, pools):
             if isinstance(made, RowFailure):
                 failures[i] = [made]
             elif i in existing:
@@ -535,6 +535,13 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
                        already=tuple(already[i] for i in sorted(already)),
                        drafts=tuple((c, n, tuple(sorted(files))) for c, (n, files) in sorted(drafts.items())),
                        sheets=tuple((rows[i].where, titles[i], written[i]) for i in sorted(written)))
+
+
+def _jobs(options: BatchOptions, rows: int) -> int:
+    """How many worker processes for this many rows to make (1: in this process)."""
+    if options.jobs is None and rows < MIN_PARALLEL:
+        return 1  # starting a worker (imports, fonts) costs more than a few handouts take
+    return max(1, min(options.jobs or default_jobs(), rows))
 
 
 def queue_title(condition: str, where: str) -> str:
@@ -634,27 +641,58 @@ def _compare(made: Leaflet, target: Path, where: str, out_dir: Path, log: Record
     return "recorded"
 
 
-def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, output: Output = Output()):
-    """(row index, Leaflet or RowFailure) for each job, as each finishes; jobs > 1 uses worker processes."""
-    if jobs <= 1:
-        for i, where, visit in todo:
-            yield i, attempt(library, where, visit, output)
-        return
+def start_pools(library: Library, jobs: int) -> list[ProcessPoolExecutor]:
+    """One single-process pool per worker, each worker already starting (its imports and fonts: _warm) while the
+    caller reads the rest of the visits file; hand them to _results, which shuts them down.
+
+    One pool per worker, so that a sheet goes to the worker that made its kind before (_share): each worker's memos
+    (the fit, the map, the urgent box's columns, paragraphs) then serve its own kinds only, as one process's do,
+    instead of every worker laying out every kind of a mixed day afresh. spawn: no forked copies of the parent's
+    threads or locks, and the same on every OS. The worker starts in a light module and unpickles the library itself,
+    after making its imports lighter (deliver/lean.py)."""
     import multiprocessing
-    from collections import deque
-    from concurrent.futures.process import BrokenProcessPool
 
     from .lean import start_worker
 
-    # One single-process pool per worker, so that a sheet goes to the worker that made its kind before (_share):
-    # each worker's memos (the fit, the map, the urgent box's columns, paragraphs) then serve its own kinds only,
-    # as one process's do, instead of every worker laying out every kind of a mixed day afresh.
-    # spawn: no forked copies of the parent's threads or locks, and the same on every OS. The worker starts in a
-    # light module and unpickles the library itself, after making its imports lighter (deliver/lean.py).
     context = multiprocessing.get_context("spawn")
     library_bytes = pickle.dumps(library, pickle.HIGHEST_PROTOCOL)
     pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=start_worker, initargs=(library_bytes,))
              for _ in range(jobs)]
+    for pool in pools:
+        pool.submit(_warm)  # a pool starts its process on its first job
+    return pools
+
+
+def _warm() -> None:
+    """A worker's first job: what its first sheet would load anyway (the renderer's modules, the base fonts)."""
+    from ..design.fonts import register
+    from ..design.styles import sheet
+    from ..render.formats import render  # noqa: F401
+    from ..composition.leaflet import compose  # noqa: F401
+
+    fonts = sheet()["fonts"]
+    for chain in ("regular", "bold"):
+        for name in fonts["chains"][chain][:3]:  # Atkinson, Noto Sans, the hanzi cut: what every sheet draws with
+            register(name, fonts["files"][name])
+
+
+def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, output: Output = Output(),
+             pools: list[ProcessPoolExecutor] | None = None):
+    """(row index, Leaflet or RowFailure) for each job, as each finishes; jobs > 1 uses worker processes (`pools`:
+    start_pools's, started early; else started here). Every pool given is shut down at the end, used or not."""
+    if jobs <= 1:
+        try:
+            for i, where, visit in todo:
+                yield i, attempt(library, where, visit, output)
+        finally:
+            for pool in pools or ():  # started, not needed: each ends once its first job (_warm) is done
+                pool.shutdown(wait=True, cancel_futures=True)
+        return
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    pools = pools or start_pools(library, jobs)
+    spares, pools = pools[jobs:], pools[:jobs]  # started for rows that failed their checks: shut down at the end
     queues = [deque(rows) for rows in _share(todo, jobs)]
     # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
     # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
@@ -708,7 +746,7 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                 yield i, RowFailure(where, None, broken.message)
             submit_more()
     finally:
-        for pool in pools:  # each waits for its worker's job in hand (a few handouts' time at most)
+        for pool in pools + spares:  # each waits for its worker's job in hand (a few handouts' time at most)
             pool.shutdown(wait=True, cancel_futures=True)
 
 

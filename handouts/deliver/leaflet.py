@@ -48,7 +48,7 @@ def make_handout(library: Library, visit: Visit, where: str = "", output: Output
     from ..render import RenderOptions
     from ..composition.visit import check_drawable
 
-    layers = ("zh",) if visit.lang == "zh" else ()  # the chains the sheet draws with (zh: its own cut of Noto Sans SC)
+    layers = ("zh",) if visit.lang == "zh" else ()  # the style the sheet draws with (zh: its own line breaking)
     check_drawable(visit, lambda text: undrawable(text, layers), where)
     handout = compose(library, visit)
     title_name = visit.patient if output.title_name else ""
