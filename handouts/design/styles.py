@@ -44,6 +44,7 @@ def sheet(*layers: str) -> dict:
 
 _PARAGRAPH_STYLES: dict[tuple, tuple[dict, Any]] = {}  # see Style.paragraph
 _TEXT_ON: dict[tuple, tuple[dict, tuple[str, ...]]] = {}  # see Style.text_on
+_CHAINS: dict[tuple, tuple[dict, Any]] = {}  # see Style.chain
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,14 @@ class Style:
         return self.data["page"]["margins"]
 
     def chain(self, weight: str = "regular") -> FontChain:
-        return chain_for(tuple(self.data["fonts"]["chains"][weight]), tuple(sorted(self.data["fonts"]["files"].items())))
+        key = (id(self.data), weight)  # asked for every text drawn: the sheet's chains are looked up once
+        hit = _CHAINS.get(key)
+        if hit is None or hit[0] is not self.data:
+            if len(_CHAINS) >= 1024:
+                _CHAINS.clear()
+            fonts = self.data["fonts"]
+            hit = _CHAINS[key] = (self.data, chain_for(tuple(fonts["chains"][weight]), tuple(sorted(fonts["files"].items()))))
+        return hit[1]
 
     def colour(self, name: str) -> str:
         if name == "accent":

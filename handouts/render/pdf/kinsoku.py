@@ -19,6 +19,7 @@ NUMERALS = set("零一二两三四五六七八九十百千万几半")
 DATE_UNITS = set("年月")
 NBSP = "\u00a0"
 UNITS = ("分钟", "小时", "毫升", "厘米", "公分", "公里", "公斤", "个月", "星期", "周岁")
+UNIT_CHARS = frozenset("".join(UNITS))
 
 
 def _cjk(ch: str) -> bool:
@@ -45,10 +46,11 @@ def break_allowed(text: str, k: int) -> bool:
         return False  # a number stays with its unit: 15分钟, 1/3处, 3次, 几分钟, 两天
     if a in DATE_UNITS and b.isdigit() and k >= 2 and text[k - 2].isdigit():
         return False  # a date stays whole: 2026年12月1日
-    for unit in UNITS:
-        i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
-        if i != -1 and i < k < i + len(unit):
-            return False
+    if a in UNIT_CHARS and b in UNIT_CHARS:  # a break inside a unit has a unit's character on each side
+        for unit in UNITS:
+            i = text.rfind(unit, max(0, k - len(unit) + 1), k + len(unit) - 1)
+            if i != -1 and i < k < i + len(unit):
+                return False
     return True
 
 
