@@ -685,8 +685,7 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
             for i, where, visit in todo:
                 yield i, attempt(library, where, visit, output)
         finally:
-            for pool in pools or ():  # started, not needed: each ends once its first job (_warm) is done
-                pool.shutdown(wait=True, cancel_futures=True)
+            _shut_down(pools or [])  # started, not needed: each ends once its first job (_warm) is done
         return
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
@@ -746,8 +745,18 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                 yield i, RowFailure(where, None, broken.message)
             submit_more()
     finally:
-        for pool in pools + spares:  # each waits for its worker's job in hand (a few handouts' time at most)
-            pool.shutdown(wait=True, cancel_futures=True)
+        _shut_down(pools + spares)
+
+
+def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
+    """Stop every pool, all at once, each after its worker's job in hand (a few handouts' time at most)."""
+    import threading
+
+    stoppers = [threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}) for pool in pools]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join()
 
 
 PER_WORKER = 4  # jobs in flight per worker process
