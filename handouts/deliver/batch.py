@@ -457,12 +457,14 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     before anything is made. `progress(total)` gives a context manager whose `update(1)` is called per row.
     """
     from ..library import cache  # the library is read once, here (from the disk cache while no file changed), and handed to every worker
-    from ..render.formats import require
 
     path = Path(visits_file)
     if options.pattern is not None:
         file_names.check_pattern(options.pattern)
-    require(options.output.format)
+    if options.output.format != "pdf":  # only another format may need an extra; importing the check loads the
+        from ..render.formats import require  # renderer, which a batch with workers never uses in this process
+
+        require(options.output.format)
     rows = read_visits(path)
     if not rows:
         raise VisitError(f"{path}: has no visits; add one row per visit under the header")
