@@ -332,6 +332,8 @@ def test_a_trial_taken_up_where_the_sheet_first_changes_measures_what_a_whole_pa
             resumed += leaflet._resume_at(printed, (handout, base)) is not None
             assert (taken_up.over, taken_up.gaps, taken_up.end_page) == pytest.approx((whole.over, whole.gaps, whole.end_page)), (condition, rank)
             assert taken_up.end_fill == pytest.approx(whole.end_fill)
+            placed = {mark.index: (mark.page, round(mark.fill, 6)) for mark in whole.marks}
+            assert all(placed[mark.index] == (mark.page, round(mark.fill, 6)) for mark in taken_up.marks)
     assert resumed >= 8  # the test is about passes that were taken up, not ones that fell back to the whole sheet
 
 

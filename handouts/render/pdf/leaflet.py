@@ -528,6 +528,8 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     except LayoutError as exc:
         raise HandoutError(f"the handout could not be laid out: {exc}; shorten the longest text (e.g. --plan or a note)") from None
     end_page = end.page + page0
+    for mark in marks if page0 else ():  # a taken-up pass counted its pages from the first it placed
+        mark.page += page0
     gaps_each = (resume[1].gaps_each[:page0] if at is not None else []) + list(doc.gaps)
     over = (end_page - MAX_PAGES - 1) * frame._height + (top - end.y) if end_page > MAX_PAGES else 0.0
     laid = _Laid(marks, [1 - g / frame._height for g in gaps_each], end_page, (top - end.y) / frame._height,
