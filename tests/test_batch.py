@@ -296,6 +296,22 @@ def test_workers_started_before_the_rows_are_checked_are_stopped_when_fewer_or_n
     assert multiprocessing.active_children() == []
 
 
+def test_a_batch_stopped_while_its_rows_are_checked_stops_the_workers_it_started(tmp_path, monkeypatch):
+    import multiprocessing
+
+    import handouts.deliver.batch as batch_module
+    from handouts.errors import HandoutError
+
+    def stop(*args, **kwargs):
+        raise HandoutError("stopped for the test")
+
+    monkeypatch.setattr(batch_module, "_plan_names", stop)
+    visits = write_csv(tmp_path / "v.csv", *[f"2026-12-01,P {i},,hip-pain,,,en" for i in range(14)])
+    with pytest.raises(HandoutError, match="stopped for the test"):
+        batch_module.run_batch(visits, batch_module.BatchOptions(out_dir=tmp_path / "out", jobs=2))
+    assert multiprocessing.active_children() == []
+
+
 def test_shipped_example_makes_every_row(run, tmp_path):
     batch(run, REPO / "examples" / "visits.csv", tmp_path / "out")
     assert len(pdfs(tmp_path / "out")) == len(REPO.joinpath("examples", "visits.csv").read_text("utf-8").strip().splitlines()) - 1

@@ -476,31 +476,35 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     # the workers start (imports, fonts) while the rows are read and checked; fewer may be used if rows fail
     pools = start_pools(library, _jobs(options, len(rows))) if _jobs(options, len(rows)) > 1 else None
 
-    failures: dict[int, list[RowFailure]] = {}
-    visits: dict[int, Visit] = {}
-    for i, row in enumerate(rows):  # every problem of a row at once: its cells, its fields, its condition and points
-        patient = row.fields.get("patient")
-        problems = [RowFailure(row.where, *row.problem)] if row.problem else []
-        try:
-            visit = make_visit(row.fields, row.where, library.clinic)
-        except HandoutError as exc:
-            problems += failures_of(row.where, exc, patient)
-        else:
-            if not problems:
-                visits[i] = visit
-        problems += content_problems(library, row.fields, row.where, {f.field for f in problems})
-        if problems:
-            visits.pop(i, None)
-            failures[i] = problems
+    try:  # the rows are checked while the workers start; a problem that stops the batch stops them too
+        failures: dict[int, list[RowFailure]] = {}
+        visits: dict[int, Visit] = {}
+        for i, row in enumerate(rows):  # every problem of a row at once: its cells, its fields, its condition and points
+            patient = row.fields.get("patient")
+            problems = [RowFailure(row.where, *row.problem)] if row.problem else []
+            try:
+                visit = make_visit(row.fields, row.where, library.clinic)
+            except HandoutError as exc:
+                problems += failures_of(row.where, exc, patient)
+            else:
+                if not problems:
+                    visits[i] = visit
+            problems += content_problems(library, row.fields, row.where, {f.field for f in problems})
+            if problems:
+                visits.pop(i, None)
+                failures[i] = problems
 
-    targets = _plan_names(rows, visits, library, pattern, out_dir, _suffix(options.output.format))
-    todo: list[tuple[int, str, Visit]] = []
-    existing: set[int] = set()  # made again and compared: the same bytes are "already made", others need --force
-    for i, visit in visits.items():
-        if not options.force and os.path.lexists(targets[i]):
-            existing.add(i)
-        todo.append((i, rows[i].where, visit))
-    recorded_hashes = log.hashes() if log is not None and existing else set()
+        targets = _plan_names(rows, visits, library, pattern, out_dir, _suffix(options.output.format))
+        todo: list[tuple[int, str, Visit]] = []
+        existing: set[int] = set()  # made again and compared: the same bytes are "already made", others need --force
+        for i, visit in visits.items():
+            if not options.force and os.path.lexists(targets[i]):
+                existing.add(i)
+            todo.append((i, rows[i].where, visit))
+        recorded_hashes = log.hashes() if log is not None and existing else set()
+    except BaseException:
+        _shut_down(pools or [])
+        raise
 
     jobs = _jobs(options, len(todo))
     written: dict[int, Path] = {}
