@@ -1,5 +1,5 @@
 """The screen's browser tests' shared pieces: Debian's chromium (or HANDOUTS_CHROMIUM) driven by Playwright, never
-`playwright install`, and axe-core from tests/js. Test modules import the fixtures by name."""
+`playwright install`, axe-core from tests/js, and the screen itself. Test modules import the fixtures by name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from serving import REPO
+from serving import REPO, clinic_folder, start
 
 CHROMIUM = Path(os.environ.get("HANDOUTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,3 +30,14 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The screen on 127.0.0.1 with a clinic folder of its own, for one test module; at the end it stops cleanly and
+    its log holds no traceback and no patient's name (the tests' patient is Zebulon Quimby)."""
+    tmp = tmp_path_factory.mktemp("serve")
+    running = start(tmp, "--content", str(clinic_folder(tmp)))
+    yield running
+    assert running.stop() == 0
+    assert "Zebulon" not in running.log_text() and "Traceback" not in running.log_text()

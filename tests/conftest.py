@@ -116,3 +116,20 @@ def tree(tmp_path: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
     return tmp_path
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Each body map drawn while the test runs: (geometry, x, y of its box's bottom-left on the page, its height, page)."""
+    from handouts.render.pdf import bodymap
+
+    seen = []
+    original = bodymap.BodyMapFlowable.draw
+
+    def draw(self):
+        a, b, c, d, e, f = self.canv._currentMatrix
+        seen.append((self.geometry(), e, f, self.used_height(), self.canv.getPageNumber()))
+        original(self)
+
+    monkeypatch.setattr(bodymap.BodyMapFlowable, "draw", draw)
+    return seen

@@ -237,27 +237,12 @@ def test_svg_has_a_circle_at_every_dot():
 # ---- read back from the PDF -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """Each body map drawn while the test runs: (geometry, x, y of its box's bottom-left on the page)."""
-    seen = []
-    original = bodymap.BodyMapFlowable.draw
-
-    def draw(self):
-        a, b, c, d, e, f = self.canv._currentMatrix
-        seen.append((self.geometry(), e, f, self.used_height()))
-        original(self)
-
-    monkeypatch.setattr(bodymap.BodyMapFlowable, "draw", draw)
-    return seen
-
-
 @pytest.mark.parametrize("args", [("hip-pain", "--points", SEED), ("knee-osteoarthritis",), ("plantar-heel-pain", "--lang", "zh"),
                                   ("insomnia", "--points", "HT7,Anmian,EX-HN3,GV20,KI6"), ("hip-pain", "--large-print")])
 def test_dots_read_back_from_the_pdf_are_where_the_geometry_puts_them(leaflet, drawn, args):
     path, _ = leaflet(*args)
     assert drawn  # the leaflet may lay a page out more than once while fitting it; the last drawing is the one saved
-    geometry, ox, oy, h = drawn[-1]
+    geometry, ox, oy, h, _ = drawn[-1]
     with pdfplumber.open(path) as pdf:
         page = next(p for p in pdf.pages if p.curves)
         # markers are the filled circles (figure outlines and details are stroked only)
@@ -408,7 +393,7 @@ def test_the_navel_is_drawn_below_the_upper_belly_and_above_the_lower_belly():
                                   ("sciatica", "--lang", "es"), ("stress",)])
 def test_large_print_map_is_tall_and_every_disc_is_beside_its_own_dot(leaflet, drawn, args):
     path, _ = leaflet(*args, "--large-print")
-    geometry, ox, oy, h = drawn[-1]
+    geometry, ox, oy, h, _ = drawn[-1]
     spots = [(ox + d.x, oy + h - d.y, d.number) for v in geometry.views for d in v.dots]
 
     def owner_of(dot) -> int:  # the point whose dot (by the geometry, checked against the content above) this is

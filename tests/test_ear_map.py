@@ -12,7 +12,6 @@ import pytest
 
 from handouts import load_library
 from handouts.design.map_geometry import inside, on_figure
-from handouts.render.pdf import bodymap
 
 LIBRARY = load_library()
 EAR = LIBRARY.techniques["ear-seeds"].points
@@ -25,21 +24,6 @@ def test_the_ear_points_are_the_nada_five_each_on_the_drawn_ear():
     for lang, names in NAMES.items():
         assert [p.name[lang] for p in EAR] == names
     assert all(on_figure("ear", *p.map) for p in EAR)
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """Each body map drawn while the test runs: (geometry, x, y of its box's bottom-left on the page, its height, page)."""
-    seen = []
-    original = bodymap.BodyMapFlowable.draw
-
-    def draw(self):
-        a, b, c, d, e, f = self.canv._currentMatrix
-        seen.append((self.geometry(), e, f, self.used_height(), self.canv.getPageNumber()))
-        original(self)
-
-    monkeypatch.setattr(bodymap.BodyMapFlowable, "draw", draw)
-    return seen
 
 
 def _filled_circles(page) -> list[tuple[float, float, float]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import AXE, CHROMIUM, browser, page  # noqa: F401 (fixtures)
+from browsing import AXE, CHROMIUM, browser, page, server  # noqa: F401 (fixtures)
 from conftest import pdf_text
 from serving import REPO, clinic_folder, start
 
@@ -24,15 +24,6 @@ pytestmark = [
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci` in tests/js"),
 ]
 PATIENT = "Zebulon Quimby"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("serve-browser")
-    running = start(tmp, "--content", str(clinic_folder(tmp)))
-    yield running
-    assert running.stop() == 0
-    assert "Zebulon" not in running.log_text() and "Traceback" not in running.log_text()
 
 
 def axe_violations(page) -> list[dict]:

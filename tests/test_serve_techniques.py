@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import AXE, CHROMIUM, browser, page  # noqa: F401 (fixtures)
+from browsing import AXE, CHROMIUM, browser, page, server  # noqa: F401 (fixtures)
 from conftest import pdf_text
 from serving import clinic_folder, start
 
@@ -19,15 +19,6 @@ PATIENT = "Zebulon Quimby"
 VISIT = {"condition": "neck-pain", "points_for": "neck-pain", "points": ["GB20", "LI4"], "patient": PATIENT,
          "date": "2026-12-01", "lang": "en", "page_size": "letter"}
 TECHNIQUES = ["cupping", "moxibustion", "electroacupuncture", "gua-sha", "ear-seeds"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("serve-techniques")
-    running = start(tmp, "--content", str(clinic_folder(tmp)))
-    yield running
-    assert running.stop() == 0
-    assert "Traceback" not in running.log_text() and "Zebulon" not in running.log_text()
 
 
 def test_the_form_has_a_tick_box_per_technique_and_none_among_the_patients_flags(server):
