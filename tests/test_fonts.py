@@ -74,8 +74,10 @@ def test_every_sheet_sets_hanzi_in_droid_with_a_synthetic_bold():
     """One CJK face for every language (a batch worker making English and Chinese sheets parses one cut)."""
     base, zh = sheet()["fonts"], sheet("zh")["fonts"]
     assert base["chains"] == zh["chains"]
-    assert zh["chains"]["regular"] == ["Atkinson", "NotoSans", "DroidSansFallback-Common", "DroidSansFallback", "NotoSansSC"]
-    assert zh["chains"]["bold"][2:] == ["DroidSansFallback-Common-Bold", "DroidSansFallback-Bold", "NotoSansSC-Bold"]
+    assert zh["chains"]["regular"] == ["Atkinson", "NotoSans", "DroidSansFallback-Common", "NotoSans-Full", "DroidSansFallback",
+                                       "NotoSansSC"]
+    assert zh["chains"]["bold"][2:] == ["DroidSansFallback-Common-Bold", "NotoSans-Full-Bold", "DroidSansFallback-Bold",
+                                        "NotoSansSC-Bold"]
     assert zh["files"]["DroidSansFallback-Common-Bold"] == "synthetic-bold " + zh["files"]["DroidSansFallback-Common"]
     assert zh["files"]["DroidSansFallback-Bold"] == "synthetic-bold " + zh["files"]["DroidSansFallback"]
     assert not any("Common" in name for name in base["files"] if name.startswith("NotoSansSC"))
@@ -104,6 +106,48 @@ def test_the_droid_cut_draws_the_full_fonts_glyphs_and_every_hanzi_of_the_bundle
     missing = {c for p in (REPO / "content").rglob("*.yaml") for c in p.read_text("utf-8")
                if ord(c) > 0x2E7F and ord(c) in full_map and ord(c) not in cut_map}
     assert not missing, f"run tools/subset_cjk.py --droid: the bundled content uses {sorted(missing)}"
+
+
+def test_the_noto_cut_draws_the_full_faces_glyphs_and_sets_every_word_where_the_full_face_did():
+    """tools/subset_latin.py: Noto Sans cut to Latin script and symbols, the same outlines and advances; every character
+    of Noto Sans that the Droid cut also has (its Latin, punctuation, the content's characters) is in the Noto cut, so a
+    word the chain gave the whole Noto Sans before is given the cut (the Droid cut, which now comes before the whole
+    Noto Sans, never takes one), and pinyin's tone marks and a Vietnamese name's letters are in it."""
+    from fontTools.pens.recordingPen import RecordingPen
+
+    droid = set(cmap("DroidSansFallback-Common.ttf"))
+    for weight in ("Regular", "Bold"):
+        cut, full = TTFont(FONTS / f"NotoSans-{weight}-Common.ttf"), TTFont(FONTS / f"NotoSans-{weight}.ttf")
+        cut_map, full_map = cut.getBestCmap(), full.getBestCmap()
+        assert set(cut_map) <= set(full_map) and len(cut_map) < len(full_map) * 0.6
+        assert not (droid & set(full_map)) - set(cut_map)
+        assert {ord(c) for c in "0123456789ǎǐǒǔǖǘǚǜāōễđ–—’•"} <= set(cut_map)
+        assert not {ord(c) for c in "Иванμπ"} & set(cut_map) and {ord(c) for c in "Иванμπ"} <= set(full_map)
+        assert cut["name"].getDebugName(6) == f"NotoSansCommon-{weight}" != full["name"].getDebugName(6)
+        cut_glyphs, full_glyphs = cut.getGlyphSet(), full.getGlyphSet()
+        for code in list(cut_map)[::7]:
+            a, b = cut_map[code], full_map[code]
+            assert cut["hmtx"][a][0] == full["hmtx"][b][0], hex(code)
+            pens = RecordingPen(), RecordingPen()
+            cut_glyphs[a].draw(pens[0])
+            full_glyphs[b].draw(pens[1])
+            # the same contours; a composite's components may be renamed in the cut, so compare them drawn out
+            assert _drawn(pens[0], cut_glyphs) == _drawn(pens[1], full_glyphs), hex(code)
+
+
+def _drawn(pen, glyphs) -> list:
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    out = DecomposingRecordingPen(glyphs)
+    pen.replay(out)
+    return out.value
+
+
+def test_a_cyrillic_name_is_set_in_the_whole_noto_sans_which_only_then_is_parsed():
+    names, text = _registered("en", "Jane Doe")
+    assert "NotoSans" in names and not names & {"NotoSans-Full", "NotoSans-Full-Bold"}
+    names, text = _registered("en", "Иван Петров")
+    assert "Иван Петров" in text and "NotoSans-Full" in names
 
 
 def test_a_remembered_font_subset_is_the_subset_the_font_makes():
