@@ -296,6 +296,38 @@ def test_workers_started_before_the_rows_are_checked_are_stopped_when_fewer_or_n
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.parametrize("kept, pools", [(3, 4), (5, 2)])
+def test_a_worker_process_that_made_its_share_of_sheets_hands_over_to_a_fresh_one(tmp_path, monkeypatch, kept, pools):
+    """Memory stays flat on a long day (issue 23): after SHEETS_PER_PROCESS sheets a worker's process hands its queue
+    to a fresh process (the old one ends after its jobs), unless only LAST_ROWS_KEPT rows or fewer are left. Every
+    row is made, with the bytes of one process, and no process is left behind."""
+    import multiprocessing
+
+    import handouts.deliver.batch as batch_module
+    from handouts.deliver.batch import BatchOptions, run_batch
+
+    started = []
+    start = batch_module._start_pool
+
+    def recorded(library_bytes):
+        pool = start(library_bytes)
+        started.append(pool)
+        return pool
+
+    monkeypatch.setattr(batch_module, "_start_pool", recorded)
+    monkeypatch.setattr(batch_module, "SHEETS_PER_PROCESS", 4)
+    monkeypatch.setattr(batch_module, "LAST_ROWS_KEPT", kept)
+    rows = [f"2026-12-01,Patient {i},,{'hip-pain' if i % 2 else 'insomnia'},,,en" for i in range(16)]
+    visits = write_csv(tmp_path / "visits.csv", *rows)
+    result = run_batch(visits, BatchOptions(out_dir=tmp_path / "two", jobs=2))
+    assert len(result.written) == 16 and not result.failures
+    assert len(started) == pools  # two at the start; with kept=3 each worker hands over once (4 made, 4 left)
+    assert multiprocessing.active_children() == []
+    one = run_batch(write_csv(tmp_path / "some.csv", *rows[:3], *rows[-3:]), BatchOptions(out_dir=tmp_path / "one", jobs=1))
+    for path in one.written:
+        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes(), path.name
+
+
 def test_a_batch_stopped_while_its_rows_are_checked_stops_the_workers_it_started(tmp_path, monkeypatch):
     import multiprocessing
 

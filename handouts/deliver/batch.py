@@ -656,17 +656,21 @@ def start_pools(library: Library, jobs: int) -> list[ProcessPoolExecutor]:
     instead of every worker laying out every kind of a mixed day afresh. spawn: no forked copies of the parent's
     threads or locks, and the same on every OS. The worker starts in a light module and unpickles the library itself,
     after making its imports lighter (deliver/lean.py)."""
+    library_bytes = pickle.dumps(library, pickle.HIGHEST_PROTOCOL)
+    return [_start_pool(library_bytes) for _ in range(jobs)]
+
+
+def _start_pool(library_bytes: bytes) -> ProcessPoolExecutor:
+    """A single-process pool whose worker is starting: its first job (_warm) starts the process."""
     import multiprocessing
 
     from .lean import start_worker
 
-    context = multiprocessing.get_context("spawn")
-    library_bytes = pickle.dumps(library, pickle.HIGHEST_PROTOCOL)
-    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=start_worker, initargs=(library_bytes,))
-             for _ in range(jobs)]
-    for pool in pools:
-        pool.submit(_warm)  # a pool starts its process on its first job
-    return pools
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+                               initargs=(library_bytes,))
+    pool.submit(_warm)
+    pool.library_bytes = library_bytes  # type: ignore[attr-defined]  # for the process that takes over (_results)
+    return pool
 
 
 def _warm() -> None:
@@ -702,7 +706,9 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
     # A few jobs in flight per worker, and each future dropped once its result is taken: a future keeps its
     # result (the whole PDF), so holding them all made the parent grow by every handout of the batch.
     in_flight = [0] * jobs
-    running: dict[Any, tuple[int, str, int]] = {}
+    made = [0] * jobs  # sheets given to each worker's current process
+    retired: list[ProcessPoolExecutor] = []  # pools whose process made SHEETS_PER_PROCESS: ending after their last jobs
+    running: dict[Any, tuple[int, str, int, ProcessPoolExecutor]] = {}
     broken_pools: set[int] = set()
     broken = RowFailure("", None, "a worker process stopped unexpectedly (out of memory?); try --jobs 1")
     lost: list[tuple[int, str]] = []  # rows that no worker can take: every pool broke
@@ -715,6 +721,13 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                 queue = queues[k] if queues[k] else max(queues, key=len)
                 if not queue:
                     break
+                if made[k] >= SHEETS_PER_PROCESS and len(queues[k]) >= LAST_ROWS_KEPT:
+                    # a fresh process takes over; the old one ends after its jobs (not for the day's last few rows:
+                    # starting a process and its memos afresh would cost more than they take)
+                    retired.append(pools[k])
+                    pools[k].shutdown(wait=False)
+                    pools[k], made[k] = _start_pool(getattr(pools[k], "library_bytes", None) or
+                                                    pickle.dumps(library, pickle.HIGHEST_PROTOCOL)), 0
                 i, where, visit = queue.popleft() if queue is queues[k] else queue.pop()
                 try:
                     future = pools[k].submit(_work, where, visit, output)
@@ -722,8 +735,9 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                     broken_pools.add(k)
                     queues[k].appendleft((i, where, visit))  # for a worker still running
                     break
-                running[future] = (i, where, k)
+                running[future] = (i, where, k, pools[k])
                 in_flight[k] += 1
+                made[k] += 1
         if len(broken_pools) == jobs:
             for queue in queues:
                 while queue:
@@ -736,22 +750,23 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
             done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
             while done:
                 future = done.pop()
-                i, where, k = running.pop(future)
+                i, where, k, pool = running.pop(future)
                 in_flight[k] -= 1
                 try:
-                    made = future.result()
+                    result = future.result()
                 except BrokenProcessPool:
-                    broken_pools.add(k)
-                    made = RowFailure(where, None, broken.message)
+                    if pool is pools[k]:  # (a retired process that broke fails only the rows it had)
+                        broken_pools.add(k)
+                    result = RowFailure(where, None, broken.message)
                 del future
-                yield i, made
-                del made
+                yield i, result
+                del result
             while lost:
                 i, where = lost.pop(0)
                 yield i, RowFailure(where, None, broken.message)
             submit_more()
     finally:
-        _shut_down(pools + spares)
+        _shut_down(pools + spares + retired)
 
 
 def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
@@ -766,6 +781,14 @@ def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
 
 
 PER_WORKER = 4  # jobs in flight per worker process
+# A worker process makes about this many sheets, then a fresh process takes its place (same kinds, same queue; the old
+# one ends after the jobs it has). Its memos fill over its first hundred sheets, and the allocator keeps what the day's
+# heaviest sheets took: a worker grew from 58.5 MiB at 100 sheets to 62 at 150 and 67 at 500 (issue 23: at most
+# 60 MiB, flat from 200 to 1,000 visits). A fresh process costs about 0.4 s of CPU and starts with empty memos, so
+# a worker's last LAST_ROWS_KEPT rows or fewer stay with it: a day of 200 visits (about 100 rows a worker with
+# --jobs 2) runs in the two processes it started with.
+SHEETS_PER_PROCESS = 90
+LAST_ROWS_KEPT = 25
 NEW_KIND = 3  # a sheet of a kind its worker has not made costs about three of one it has (the fit's trial passes)
 
 
