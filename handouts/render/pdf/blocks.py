@@ -350,6 +350,37 @@ def column_groups(block: Callout) -> list[list[int]]:
     return [[i for i, c in enumerate(block.columns) if c == col] for col in sorted(set(block.columns))]
 
 
+SPLITS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)  # the left column's share of an urgent box's width, tried
+
+
+def split_columns(heights, width: float) -> list[float]:
+    """The two column widths (from SPLITS) whose taller column is shortest (rounded to the point), the most even of
+    those: `heights([left, right])` gives both columns' heights. A column is no taller when wider, so the search walks
+    from the even split toward the taller column until that column is no longer the taller (past it, only the other
+    grows): two or three layouts instead of seven, the choice of trying all seven (tests/test_callout.py checks so
+    over every urgent box of the bundled content)."""
+    def tried(f: float) -> tuple[list[float], list[float]]:
+        ws = [width * f, width * (1 - f)]
+        return ws, heights(ws)
+
+    middle = SPLITS.index(0.5)
+    ws, (left, right) = tried(0.5)
+    best = (round(max(left, right)), 0.0, ws)
+    if left == right:
+        return ws
+    step = 1 if left > right else -1  # widen the taller column
+    i = middle + step
+    while 0 <= i < len(SPLITS):
+        ws, (left, right) = tried(SPLITS[i])
+        candidate = (round(max(left, right)), abs(ws[0] - ws[1]), ws)
+        if candidate[:2] < best[:2]:
+            best = candidate
+        if (left <= right) if step > 0 else (right <= left):
+            break  # the other column is now the taller: widening further only makes it taller
+        i += step
+    return best[2]
+
+
 def callout(b, block: Callout) -> list[Flowable]:
     """The urgent-care box: each tier (whom to call) under its pictogram, the columns side by side."""
     if not block.icons:
@@ -385,8 +416,7 @@ def callout(b, block: Callout) -> list[Flowable]:
         except TypeError:  # an unhashable block: search every time
             key, chosen = None, None
         if chosen is None:
-            chosen = min(([inner_width * f, inner_width * (1 - f)] for f in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)),
-                         key=lambda ws: (round(max(height(stacked(g, w), w) for g, w in zip(groups, ws))), abs(ws[0] - ws[1])))
+            chosen = split_columns(lambda ws: [height(stacked(g, w), w) for g, w in zip(groups, ws)], inner_width)
             if key is not None:
                 _SPLITS.keep(key, tuple(chosen))
         widths = list(chosen)
