@@ -363,3 +363,50 @@ def test_every_schema_model_has_its_record_and_every_record_its_model():
     models = {n for n, v in vars(schema).items() if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == schema.__name__}
     records = {n for n, v in vars(model).items() if isinstance(v, type) and issubclass(v, model.Record) and v is not model.Record}
     assert models - {"Frozen"} == records
+
+
+def test_two_processes_writing_one_disk_memo_both_keep_their_entries(monkeypatch, tmp_path):
+    """Two batch workers fill one layout memo file: each write merges what is on disk, so neither loses the other's
+    entries (each used to write its own whole dict: about half of a cold run's searches were lost). In a batch the
+    entries are written once a sheet (deferred), not once an entry."""
+    monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
+    first, second = cache.DiskMemo("test-kind"), cache.DiskMemo("test-kind")  # two processes' views of one file
+    assert first.get("a") is None and second.get("b") is None  # both read the (missing) file
+    first.put("a", (1, 2))
+    second.put("b", (3, 4))
+    third = cache.DiskMemo("test-kind")
+    assert (third.get("a"), third.get("b")) == ((1, 2), (3, 4))
+    assert second.get("a") == (1, 2)  # a writer also sees what the other wrote
+    monkeypatch.setattr(cache.DiskMemo, "deferred", True)
+    first.put("c", (5,))
+    assert cache.DiskMemo("test-kind").get("c") is None  # not written yet
+    cache.DiskMemo.flush_all()
+    assert cache.DiskMemo("test-kind").get("c") == (5,)
+    files = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert len(files) == 2 and files[1] == files[0] + ".lock"
+    assert oct((tmp_path / "cache" / files[0]).stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_second_batch_with_two_workers_searches_nothing_the_first_one_searched(monkeypatch, tmp_path):
+    """After one run of a day with --jobs 2, a clinic's second run of it finds every layout decision on disk."""
+    from handouts.deliver.batch import BatchOptions, run_batch
+
+    monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
+    visits = tmp_path / "visits.csv"
+    rows = [f"2026-12-01,P {i},{c},{lang}" for i, (c, lang) in enumerate(
+        [("hip-pain", "en"), ("neck-pain", "es"), ("insomnia", "zh"), ("migraine", "en"), ("sciatica", "es"), ("stress", "en")])]
+    visits.write_text("date,patient,condition,lang\n" + "\n".join(rows) + "\n", "utf-8")
+
+    def entries() -> dict:
+        found = {}
+        for path in sorted((tmp_path / "cache").glob("*.pickle")):
+            kept = pickle.loads(path.read_bytes())
+            if isinstance(kept, dict):  # a DiskMemo's file (digest -> decision)
+                found[path.name] = set(kept)
+        return found
+
+    run_batch(visits, BatchOptions(out_dir=tmp_path / "one", jobs=2))
+    after_first = entries()
+    assert after_first and all(after_first.values())
+    run_batch(visits, BatchOptions(out_dir=tmp_path / "two", jobs=2))
+    assert entries() == after_first

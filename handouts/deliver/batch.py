@@ -355,6 +355,8 @@ def content_problems(library: Library, fields: dict[str, Any], where: str, known
 
 def attempt(library: Library, where: str, visit: Visit, output: Output = Output()) -> Leaflet | RowFailure:
     """Compose and render one visit; any error becomes that row's failure, never an exception."""
+    from ..library.cache import DiskMemo
+
     try:
         return make_handout(library, visit, where, output)
     except HandoutError as exc:
@@ -362,6 +364,8 @@ def attempt(library: Library, where: str, visit: Visit, output: Output = Output(
     except Exception as exc:  # a bug, not bad input: say so, without its text (it may quote the patient)
         return RowFailure(where, None, f"internal error ({type(exc).__name__}) while making this handout; "
                                        "please report it with the row's condition, points and language")
+    finally:
+        DiskMemo.flush_all()  # the layout decisions this sheet searched, written once a sheet (DiskMemo.deferred)
 
 
 # ---- running ------------------------------------------------------------------------------
@@ -457,6 +461,16 @@ def run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: P
     before anything is made. `progress(total)` gives a context manager whose `update(1)` is called per row.
     """
     from ..library import cache  # the library is read once, here (from the disk cache while no file changed), and handed to every worker
+
+    deferred, cache.DiskMemo.deferred = cache.DiskMemo.deferred, True  # layout memos written once a sheet (attempt)
+    try:
+        return _run_batch(visits_file, options, progress)
+    finally:
+        cache.DiskMemo.deferred = deferred
+
+
+def _run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: ProgressFactory | None) -> BatchResult:
+    from ..library import cache
 
     path = Path(visits_file)
     if options.pattern is not None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -252,15 +253,22 @@ class DiskMemo:
     """Small layout decisions (a few numbers each) kept between runs in one file of the cache folder, for what
     depends only on content, styles, fonts, code and at most the set of points used (never a name, note, date or
     flag): keys are SHA-256 digests of the inputs, so the file holds no text. The file's name carries the package's and the fonts' stamps: another version, another file.
-    A damaged file is ignored; two processes writing at once lose an entry at worst (it is worked out again)."""
+    A damaged file is ignored. A write merges what is on disk (another process's entries) with this process's new
+    ones, under a lock where the OS has one: two batch workers writing one file both keep theirs (each writing its
+    whole dict lost about half of a cold run's entries, so a clinic's second, third and fourth runs each still searched).
+    In a batch (`deferred`), new entries are written after each sheet (`flush_all`), not after each entry."""
 
     MAX = 4096  # entries kept (oldest out first)
+    deferred = False  # True: put() keeps new entries for flush_all (the batch: once a sheet), else writes at once
+    _all: list["DiskMemo"] = []
 
     def __init__(self, kind: str, keep: int = MAX):
         self.kind = kind
         self.keep = keep
         self._entries: dict[str, Any] | None = None
+        self._new: dict[str, Any] = {}  # entries put and not yet written
         self._path: Path | None = None
+        DiskMemo._all.append(self)
 
     def _load(self) -> dict[str, Any]:
         if self._entries is None:
@@ -268,21 +276,26 @@ class DiskMemo:
             folder = disk_folder()
             if folder is not None and _trusted(folder):
                 import hashlib
-                import pickle
 
                 from .paths import fonts_dir
 
                 fonts = tuple(_stamp(p) for p in sorted(fonts_dir().glob("*.ttf")))
                 digest = hashlib.sha256(repr((_code_stamp(), fonts)).encode("utf-8", "surrogatepass")).hexdigest()
                 self._path = folder / f"{self.kind}-{digest[:40]}.pickle"
-                try:
-                    with open(self._path, "rb") as f:
-                        entries = pickle.load(f)
-                    if isinstance(entries, dict):
-                        self._entries = entries
-                except Exception:
-                    pass
+                self._entries = self._read()
         return self._entries
+
+    def _read(self) -> dict[str, Any]:
+        import pickle
+
+        try:
+            with open(self._path, "rb") as f:  # type: ignore[arg-type]
+                entries = pickle.load(f)
+            if isinstance(entries, dict):
+                return entries
+        except Exception:
+            pass
+        return {}
 
     @staticmethod
     def digest(key: Any) -> str:
@@ -295,20 +308,63 @@ class DiskMemo:
 
     def put(self, key: Any, value: Any) -> None:
         entries = self._load()
-        entries[self.digest(key)] = value
-        while len(entries) > self.keep:
-            entries.pop(next(iter(entries)))
+        digest = self.digest(key)
+        entries[digest] = value
         if self._path is not None:
-            _write_private(self._path, entries)
-            try:  # files of older versions go
-                kept = sorted(self._path.parent.glob(f"{self.kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-                for old in kept[DISK_KEEP:]:
-                    old.unlink(missing_ok=True)
-            except OSError:
-                pass
+            self._new[digest] = value
+            if not DiskMemo.deferred:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the new entries: merged into the file as it is now (newest last, oldest out first)."""
+        if not self._new or self._path is None:
+            return
+        new, self._new = self._new, {}
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with _locked(self._path.with_name(self._path.name + ".lock")):
+                entries = self._read()
+                for digest, value in new.items():
+                    entries.pop(digest, None)
+                    entries[digest] = value
+                while len(entries) > self.keep:
+                    entries.pop(next(iter(entries)))
+                _write_private(self._path, entries)
+            self._entries = entries
+        except OSError:
+            return
+        try:  # files of older versions go
+            kept = sorted(self._path.parent.glob(f"{self.kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[DISK_KEEP:]:
+                old.unlink(missing_ok=True)
+                old.with_name(old.name + ".lock").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    @classmethod
+    def flush_all(cls) -> None:
+        for memo in cls._all:
+            memo.flush()
 
     def clear(self) -> None:
         self._entries = None
+        self._new = {}
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock on `path` (made 0600) while the block runs, where the OS has fcntl; else no lock."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the last writer's merge wins
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
 
 
 def _write_private(path: Path, value: Any) -> None:
