@@ -8,7 +8,8 @@ Every figure is measured interleaved, A B C A B C ..., so a busy machine slows a
 warm ms per leaflet (en, es, zh; one long-running process per peer, rendering to memory, a new
 patient name each time), cold
 seconds (one process, one leaflet written), batch seconds (`handouts batch` with --jobs 1 and 2 vs
-each peer's single-process loop), bytes, and peak RSS (each process's own, from wait4). Then the mixed
+each peer's single-process loop), bytes, and peak RSS (each process's own, from wait4; every command is started by
+bench/launch.py, a small process, since a command's kernel-kept peak includes that of the process it started from). Then the mixed
 day (bench/mixed.py): a seeded visits file of --day rows over every condition, language and the common
 flags, `handouts batch` with --jobs 1 and 2 against each peer setting the same exported handouts in one
 process, with the peak RSS of the largest process and of the whole process tree (sampled from /proc);
@@ -48,17 +49,12 @@ def env(**extra: str) -> dict:
 
 
 def timed(command: list[str], cwd: Path, **extra: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command, from wait4 (its own peak, and its waited children's)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, env=env(**extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    took = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if proc.returncode != 0:
-        sys.exit(f"benchmark command failed ({proc.returncode}): {' '.join(command)}\n{err}")
-    return took, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MiB) of one command, from wait4 (its own peak, and its waited children's), started by
+    bench/launch.py (a small process: a command started from this one would count this one's peak as its own)."""
+    import mixed
+
+    took, _, _, rss = mixed.tree_peak(command, env=env(**extra), cwd=cwd, sample=False)
+    return took, rss
 
 
 class Worker:
@@ -125,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="smoke run: defaults --warm 1 --cold 1 --batch 3 --batch-runs 1")
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
+    import mixed
+
+    mixed.start_launcher()  # first, while this process is small (bench/launch.py says why)
     defaults = dict(warm=1, cold=1, batch=3, batch_runs=1, day=6) if args.tiny else dict(warm=20, cold=5, batch=200, batch_runs=3, day=200)
     for name, value in defaults.items():
         if getattr(args, name) is None:

@@ -9,8 +9,9 @@ pregnancy (as a practitioner would choose other points; which ones is worked out
 --export writes each row's composed handout (bench/export.py) as one JSON line, with the paper and the
 text scale, for the peers' --day mode (bench/baseline.py, bench/typst_peer.py): they set the same words.
 
-`tree_peak(command)` runs a command and samples every process of its tree (the command and every
-process started under it) from /proc: the largest single process's peak RSS and the peak of their sum.
+`tree_peak(command)` runs a command (started by bench/launch.py, a small process, so that the kernel's peak of the
+command is its own) and samples every process of its tree (the command and every process started under it) from
+/proc: the largest single process's own high-water mark (VmHWM) and the peak of their summed RSS.
 """
 
 from __future__ import annotations
@@ -116,45 +117,77 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def _rss_kib(pid: int) -> int:
+def _rss_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in KiB; (0, 0) once it is gone."""
+    rss = hwm = 0
     try:
         with open(f"/proc/{pid}/status", "rb") as handle:
             for line in handle:
                 if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
+                    rss = int(line.split()[1])
+                elif line.startswith(b"VmHWM:"):
+                    hwm = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return rss, hwm
+
+
+_LAUNCHER: subprocess.Popen | None = None
+
+
+def start_launcher() -> None:
+    """Start bench/launch.py now, while this process is small: the commands are started from it (see there why)."""
+    global _LAUNCHER
+    if _LAUNCHER is None:
+        _LAUNCHER = subprocess.Popen([sys.executable, str(HERE / "launch.py")], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
 
 
 def tree_peak(command: list[str], env: dict | None = None, cwd: Path | None = None,
-              every: float = 0.05) -> tuple[float, float, float, float]:
-    """Run a command to its end; (wall seconds, peak RSS MiB of its largest process, peak MiB of the tree's
-    sum (sampled every `every` s), the largest process's peak from wait4 (kernel-kept, not sampled))."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    largest = total = 0
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        kids = _children()
-        tree, todo = [], [proc.pid]
-        while todo:
-            p = todo.pop()
-            tree.append(p)
-            todo += kids.get(p, [])
-        sizes = [_rss_kib(p) for p in tree]
-        largest, total = max(largest, max(sizes)), max(total, sum(sizes))
-        time.sleep(every)
-    took = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"benchmark command failed ({code}): {' '.join(map(str, command))}\n{err[-2000:]}")
-    # wait4's ru_maxrss: the largest peak of the command and every process of its tree it waited for (kernel-kept)
-    return took, largest / 1024, total / 1024, usage.ru_maxrss / 1024
+              every: float = 0.05, sample: bool = True) -> tuple[float, float, float, float]:
+    """Run a command to its end; (wall seconds, peak RSS MiB of its largest process (each process's own high-water
+    mark, VmHWM, sampled every `every` s), peak MiB of the tree's sum (of VmRSS, sampled), the command's peak from
+    wait4 (kernel-kept, it and the children it waited for)); sample=False: no sampling (0 for both sampled figures),
+    for timings that /proc's reading should not disturb."""
+    import threading
+
+    start_launcher()
+    assert _LAUNCHER is not None and _LAUNCHER.stdin is not None and _LAUNCHER.stdout is not None
+    _LAUNCHER.stdin.write(json.dumps({"command": [str(c) for c in command], "cwd": str(cwd or Path.cwd()),
+                                      "env": dict(env if env is not None else os.environ)}) + "\n")
+    _LAUNCHER.stdin.flush()
+    pid = json.loads(_LAUNCHER.stdout.readline())["pid"]
+    peaks: dict[int, int] = {}
+    total = 0
+    done = threading.Event()
+
+    def sample_tree() -> None:
+        nonlocal total
+        while not done.is_set():
+            kids = _children()
+            tree, todo = [], [pid]
+            while todo:
+                p = todo.pop()
+                tree.append(p)
+                todo += kids.get(p, [])
+            now = 0
+            for p in tree:
+                rss, hwm = _rss_kib(p)
+                now += rss
+                peaks[p] = max(peaks.get(p, 0), hwm)
+            total = max(total, now)
+            done.wait(every)
+
+    sampler = threading.Thread(target=sample_tree, daemon=True)
+    if sample:
+        sampler.start()
+    result = json.loads(_LAUNCHER.stdout.readline())
+    done.set()
+    if sample:
+        sampler.join()
+    if result["code"] != 0:
+        sys.exit(f"benchmark command failed ({result['code']}): {' '.join(map(str, command))}\n{result['err']}")
+    return result["took"], max(peaks.values(), default=0) / 1024, total / 1024, result["maxrss"] / 1024
 
 
 def main() -> None:

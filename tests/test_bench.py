@@ -50,3 +50,23 @@ def test_the_mixed_day_is_seeded_and_spans_every_condition_language_and_flag():
     pregnant = {r["condition"] for r in day if r["flags"] == "pregnant"}
     assert pregnant and all(mixed.pregnancy_ok(c) for c in pregnant)
     assert not mixed.pregnancy_ok("period-pain")  # its usual points include SP6: refused for a pregnant patient
+
+
+def test_a_measured_command_s_peak_memory_is_its_own_not_the_benchmark_s():
+    """bench/launch.py starts the measured commands from a small process: on Linux a command's kernel-kept peak
+    (wait4's ru_maxrss) includes the peak of the process it was started from, so commands started from the benchmark
+    itself (tens of MiB by the mixed day) all "peaked" at least that high."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import mixed
+
+    ballast = bytearray(120 * 2**20)  # this process: well over any small command's own peak
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    _, largest, _, waited = mixed.tree_peak([sys.executable, "-c", "pass"], every=0.01)
+    assert waited < 40 and largest < 40
+    grow = "b = bytearray(90 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(0.3)"
+    _, largest, tree, waited = mixed.tree_peak([sys.executable, "-c", grow], every=0.01)
+    assert 90 < waited < 115 and 90 < largest < 115 and 90 < tree < 115
+    del ballast
