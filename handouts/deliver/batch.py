@@ -797,10 +797,10 @@ def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
 PER_WORKER = 4  # jobs in flight per worker process
 # A worker process makes about this many sheets, then a fresh process takes its place (same kinds, same queue; the old
 # one ends after the jobs it has). Its memos fill over its first hundred sheets, and the allocator keeps what the day's
-# heaviest sheets took: a worker grew from 58.5 MiB at 100 sheets to 62 at 150 and 67 at 500 (issue 23: at most
-# 60 MiB, flat from 200 to 1,000 visits). A fresh process costs about 0.4 s of CPU and starts with empty memos, so
-# a worker's last LAST_ROWS_KEPT rows or fewer stay with it: a day of 200 visits (about 100 rows a worker with
-# --jobs 2) runs in the two processes it started with.
+# heaviest sheets took: a worker grew from 58.5 MiB at 100 sheets to 62 at 150 (67 at 500 before the Noto Sans cut;
+# issue 23: at most 60 MiB, flat from 200 to 1,000 visits). A fresh process costs about 0.4 s of CPU and starts with
+# empty memos, so a worker's last LAST_ROWS_KEPT rows or fewer stay with it: a day of 200 visits (about 100 rows a
+# worker with --jobs 2) runs in the two processes it started with.
 SHEETS_PER_PROCESS = 90
 LAST_ROWS_KEPT = 25
 NEW_KIND = 3  # a sheet of a kind its worker has not made costs about three of one it has (the fit's trial passes)
