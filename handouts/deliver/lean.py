@@ -77,7 +77,7 @@ def start_worker(library: bytes) -> None:
     LIBRARY = pickle.loads(library)
     from ..library.cache import DiskMemo
 
-    DiskMemo.deferred = True  # a worker writes the layout memos once a sheet (batch.attempt), merged with the other workers' entries
+    DiskMemo.deferred = True  # layout memos written once a sheet (batch.attempt), merged with the other workers'
     gc.set_threshold(10_000, 10, 10)  # as the command's own process (handouts/__main__.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; no worker tracebacks
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()

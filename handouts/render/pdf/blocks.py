@@ -357,8 +357,8 @@ def split_columns(heights, width: float) -> list[float]:
     """The two column widths (from SPLITS) whose taller column is shortest (rounded to the point), the most even of
     those: `heights([left, right])` gives both columns' heights. A column is no taller when wider, so the search walks
     from the even split toward the taller column until that column is no longer the taller (past it, only the other
-    grows): two or three layouts instead of seven, the choice of trying all seven (tests/test_callout.py checks so
-    over every urgent box of the bundled content)."""
+    grows): two or three layouts instead of seven, the choice of trying all seven (tests/test_urgent_columns.py
+    checks so over every urgent box of the bundled content)."""
     def tried(f: float) -> tuple[list[float], list[float]]:
         ws = [width * f, width * (1 - f)]
         return ws, heights(ws)
