@@ -1,5 +1,5 @@
-"""The cuts of Noto Sans SC and Droid Sans Fallback (tools/subset_cjk.py): fast to parse, never the reason a character
-cannot be drawn."""
+"""The cuts of Droid Sans Fallback (tools/subset_cjk.py) and Noto Sans (tools/subset_latin.py): fast to parse, never the
+reason a character cannot be drawn or is set in another face."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_every_sheet_sets_hanzi_in_droid_with_a_synthetic_bold():
 
 
 def test_the_droid_cut_draws_the_full_fonts_glyphs_and_every_hanzi_of_the_bundled_content():
-    """tools/subset_cjk.py --droid: the same advance widths and outlines as Droid Sans Fallback (composites
+    """tools/subset_cjk.py: the same advance widths and outlines as Droid Sans Fallback (composites
     decomposed: the same contours, point for point), its own names, and every CJK character of the bundled content
     that Droid has (or a Chinese sheet would parse the 4 MB full font)."""
     from fontTools.pens.recordingPen import DecomposingRecordingPen
@@ -105,7 +105,7 @@ def test_the_droid_cut_draws_the_full_fonts_glyphs_and_every_hanzi_of_the_bundle
         assert pens[0].value == pens[1].value, hex(code)
     missing = {c for p in (REPO / "content").rglob("*.yaml") for c in p.read_text("utf-8")
                if ord(c) > 0x2E7F and ord(c) in full_map and ord(c) not in cut_map}
-    assert not missing, f"run tools/subset_cjk.py --droid: the bundled content uses {sorted(missing)}"
+    assert not missing, f"run tools/subset_cjk.py: the bundled content uses {sorted(missing)}"
 
 
 def test_the_noto_cut_draws_the_full_faces_glyphs_and_sets_every_word_where_the_full_face_did():

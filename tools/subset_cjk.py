@@ -41,9 +41,9 @@ def characters() -> set[str]:
 
 def droid() -> None:
     """fonts/DroidSansFallback-Common.ttf: Droid Sans Fallback (256 units to the em) cut to the same characters, with
-    every composite glyph decomposed. Every sheet sets its hanzi in it. Droid builds most hanzi from shared components; ReportLab embeds a component again in each 256-glyph
-    subset that uses it, plus a composite record per character, so outlines of their own take fewer bytes in a PDF (the
-    zh hip-pain sheet 82.7 KB -> 77.0 KB). Apache-2.0 (fonts/Apache-2.0-DroidSansFallback.txt) allows modified
+    every composite glyph decomposed. Every sheet sets its hanzi in it. Droid builds most hanzi from shared
+    components; ReportLab embeds a component again in each 256-glyph subset that uses it, plus a composite record per
+    character, so outlines of their own take fewer bytes in a PDF (the zh hip-pain sheet 82.7 KB -> 77.0 KB). Apache-2.0 (fonts/Apache-2.0-DroidSansFallback.txt) allows modified
     versions; the font's own names and description say it was changed, and how."""
     from fontTools.pens.recordingPen import DecomposingRecordingPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen

@@ -488,7 +488,8 @@ def _run_batch(visits_file: str | os.PathLike, options: BatchOptions, progress: 
     out_dir = _prepare_dir(options.out_dir)
     tempfiles.clean(out_dir)  # temp files a killed run left, each holding a patient's PDF
     # the workers start (imports, fonts) while the rows are read and checked; fewer may be used if rows fail
-    pools = start_pools(library, _jobs(options, len(rows))) if _jobs(options, len(rows)) > 1 else None
+    starting = _jobs(options, len(rows))
+    pools = start_pools(library, starting) if starting > 1 else None
 
     try:  # the rows are checked while the workers start; a problem that stops the batch stops them too
         failures: dict[int, list[RowFailure]] = {}
@@ -740,8 +741,7 @@ def _results(library: Library, todo: list[tuple[int, str, Visit]], jobs: int, ou
                     # starting a process and its memos afresh would cost more than they take)
                     retired.append(pools[k])
                     pools[k].shutdown(wait=False)
-                    pools[k], made[k] = _start_pool(getattr(pools[k], "library_bytes", None) or
-                                                    pickle.dumps(library, pickle.HIGHEST_PROTOCOL)), 0
+                    pools[k], made[k] = _start_pool(pools[k].library_bytes), 0
                 i, where, visit = queue.popleft() if queue is queues[k] else queue.pop()
                 try:
                     future = pools[k].submit(_work, where, visit, output)

@@ -255,11 +255,11 @@ def _optional_heights(handout: Handout, options: RenderOptions, layers: tuple[st
 MAX_PAGES = 2
 
 
-def _frame(style: Style, kind: type[Frame] = Frame) -> Frame:
+def _frame(style: Style, kind: type[Frame] = Frame, **extra) -> Frame:
     width, height = style.page
     m = style.margins
     return kind(m["left"], m["bottom"], width - m["left"] - m["right"], height - m["top"] - m["bottom"],
-                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body", **extra)
 
 
 class _Placing(Frame):
@@ -469,12 +469,7 @@ def _laid_out(handout: Handout, options: RenderOptions, layers: tuple[str, ...],
     width, height = style.page
     m = style.margins
     at = _resume_at(handout, resume) if not write and not breaks else None
-    if at is not None:
-        frame = _frame(style, _Placing)
-        frame = _Resumed(frame._x1, frame._y1, frame._width, frame._height, leftPadding=0, rightPadding=0,
-                         topPadding=0, bottomPadding=0, id="body", state=at[1].state)
-    else:
-        frame = _frame(style, Frame if write else _Placing)
+    frame = _frame(style, _Resumed, state=at[1].state) if at is not None else _frame(style, Frame if write else _Placing)
     buffer = io.BytesIO()
     doc = _Doc(
         buffer,
